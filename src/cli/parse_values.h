@@ -1,0 +1,22 @@
+// Parsing of flag values shared by several commands.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "data/dataset.h"
+
+namespace kairos::cli {
+
+SplitKind parse_split(const std::string& s);      // temporal | leave-one-out
+char parse_separator(const std::string& s);       // one character, or "tab"
+int64_t parse_utc_date_ms(const std::string& s);  // YYYY-MM-DD[THH:MM:SS[Z]]
+// "a=b,c=d" -> {{a,b},{c,d}}; empty -> {}.
+std::vector<std::pair<std::string, std::string>> parse_pairs(const std::string& s,
+                                                             const std::string& flag);
+std::vector<std::string> split_list(const std::string& s, char sep = ',');
+std::string join_format_names();
+
+}  // namespace kairos::cli

@@ -1,0 +1,13 @@
+#include "core/system.h"
+
+#include <sys/resource.h>
+
+namespace kairos {
+
+uint64_t peak_rss_bytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
+}
+
+}  // namespace kairos

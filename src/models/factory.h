@@ -1,0 +1,26 @@
+// The one explicit model factory: name -> SessionModel, with typed hyperparameters parsed from a
+// JSON object (unknown keys are an error). No static self-registration: factory.cc holds a table.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/session_model.h"
+
+namespace kairos {
+
+// Throws kairos::Error (kUsage) for an unknown name or bad/unknown hyperparameter keys.
+std::unique_ptr<SessionModel> make_model(const std::string& name,
+                                         const nlohmann::json& hparams = nlohmann::json::object());
+
+// Names accepted by make_model, with a one-line description each.
+struct ModelInfo {
+  std::string name;
+  std::string description;
+};
+const std::vector<ModelInfo>& model_infos();
+
+}  // namespace kairos

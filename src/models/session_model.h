@@ -1,0 +1,64 @@
+// SessionModel: the one interface every recommender in Kairos implements (baselines and deep
+// models alike), so evaluation, prediction and serving treat them the same way.
+//
+// Contract:
+//  - fit() learns from `train` (sessions of `data`); `data` gives vocabulary sizes and categories.
+//  - score() fills `scores` (size = data.num_items()) for the next event of the session prefix
+//    `query`; higher means more likely. scores[0] (padding) must be -infinity. score() is const and
+//    thread-safe: the evaluator calls it from several threads on one fitted model.
+//  - Incremental state (serving): start() / observe() / score(state) keep whatever the model needs
+//    per live session. The default keeps the event list and re-scores the whole prefix; RNN models
+//    override it to cost one recurrent step per event.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+
+namespace kairos {
+
+// The events of a session seen so far (oldest first). `now_ms` is the time of the prediction
+// (defaults to the last event's time); time-aware models (STAN) use it.
+struct SessionQuery {
+  std::span<const uint32_t> items;
+  std::span<const uint8_t> types;  // may be empty: all views
+  std::span<const int64_t> ts_ms;  // may be empty: no times
+  uint32_t user = 0;
+};
+
+// Per-session incremental state; models derive their own.
+struct SessionState {
+  virtual ~SessionState() = default;
+  std::vector<uint32_t> items;
+  std::vector<uint8_t> types;
+  std::vector<int64_t> ts_ms;
+  SessionQuery query() const { return {items, types, ts_ms, 0}; }
+};
+
+class SessionModel {
+ public:
+  virtual ~SessionModel() = default;
+
+  virtual std::string name() const = 0;
+  virtual void fit(const Dataset& data, const SessionSet& train) = 0;
+  virtual void score(const SessionQuery& query, std::span<float> scores) const = 0;
+
+  virtual std::unique_ptr<SessionState> start() const { return std::make_unique<SessionState>(); }
+  virtual void observe(SessionState& state, uint32_t item, uint8_t type, int64_t ts_ms) const {
+    state.items.push_back(item);
+    state.types.push_back(type);
+    state.ts_ms.push_back(ts_ms);
+  }
+  virtual void score(const SessionState& state, std::span<float> scores) const {
+    score(state.query(), scores);
+  }
+};
+
+// Sets every score to 0 and the padding index 0 to -infinity.
+void reset_scores(std::span<float> scores);
+
+}  // namespace kairos
