@@ -9,12 +9,18 @@
 //  - Incremental state (serving): start() / observe() / score(state) keep whatever the model needs
 //    per live session. The default keeps the event list and re-scores the whole prefix; RNN models
 //    override it to cost one recurrent step per event.
+//  - save_state()/load_state() turn a state into bytes (a shared session store such as Redis keeps
+//    them); the default stores the event lists, models with more state extend the encoding.
+//  - explain() says which past events drove an item's score. The default is gradient-free
+//    leave-one-out attribution (score drop when each past event is removed); models with a more
+//    direct account (attention weights, neighbour sessions) override it.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "data/dataset.h"
@@ -39,6 +45,14 @@ struct SessionState {
   SessionQuery query() const { return {items, types, ts_ms, 0}; }
 };
 
+// One past event's contribution to a recommended item.
+struct EventAttribution {
+  uint32_t position = 0;  // index of the event in the session
+  uint32_t item = 0;      // the event's item
+  float weight = 0;       // contribution (higher = more influence); scale is model-specific
+  std::string reason;     // plain words a UI can show, e.g. "viewed together in 12 sessions"
+};
+
 class SessionModel {
  public:
   virtual ~SessionModel() = default;
@@ -56,6 +70,15 @@ class SessionModel {
   virtual void score(const SessionState& state, std::span<float> scores) const {
     score(state.query(), scores);
   }
+
+  virtual std::string save_state(const SessionState& state) const;
+  // Throws kairos::Error (kInput) on bytes that are not a state of this model.
+  virtual std::unique_ptr<SessionState> load_state(std::string_view bytes) const;
+
+  // `num_items` is the catalogue size (scores buffer length). At most `max_events` of the most
+  // recent events are attributed.
+  virtual std::vector<EventAttribution> explain(const SessionState& state, uint32_t item,
+                                                uint32_t num_items, size_t max_events = 20) const;
 };
 
 // Sets every score to 0 and the padding index 0 to -infinity.
