@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -55,7 +56,7 @@ struct EventLog {
 
  private:
   void assign_category(uint32_t item_dense, std::string_view category_id);
-  uint64_t session_base_ = 0;
+  std::string test_key_;  // scratch: test-part session ids are interned as "\x01test:" + id
 };
 
 }  // namespace kairos

@@ -29,6 +29,7 @@ void read_all(const PrepareOptions& o, bool predefined, EventLog* log) {
   log->begin_test_part();
   ReadOptions test_read = o.read;  // side tables were read with the training files
   test_read.item_attribute_files.clear();
+  test_read.buy_files.clear();  // buy files belong to the training part (docs/FORMATS.md)
   read_events(test_read, o.test_files, log);
 }
 
@@ -118,7 +119,6 @@ class DatasetBuilder {
   // Items of train_full (all items for leave-one-out), numbered by first appearance.
   void build_vocab(const std::vector<uint32_t>& order) {
     index_.assign(log_.items.size(), 0);
-    seen_train_.assign(log_.items.size(), 0);
     std::vector<uint32_t> category_index(log_.categories.size(), 0);
     p_.item_names = {""};
     p_.category_names = {""};
@@ -127,7 +127,6 @@ class DatasetBuilder {
       if (!loo_ && part_[s] == Part::kTest) continue;
       for (uint64_t e = t_.offsets[s]; e < t_.offsets[s + 1]; ++e) {
         const uint32_t item = t_.item[e];
-        if (part_[s] == Part::kTrain) seen_train_[item] = 1;
         if (index_[item] != 0) continue;
         index_[item] = static_cast<uint32_t>(p_.item_names.size());
         p_.item_names.push_back(log_.items.name(item));
@@ -141,15 +140,15 @@ class DatasetBuilder {
     }
   }
 
-  // Copies session s, removing items unseen in training from valid/test sessions.
+  // Copies session s, removing items unseen in train_full from test sessions.
   void add_session(uint32_t s, PrepareStats* st) {
     const Part part = part_[s];
     const uint64_t before = p_.items.size();
     uint64_t unknown = 0;
     for (uint64_t e = t_.offsets[s]; e < t_.offsets[s + 1]; ++e) {
       const uint32_t item = t_.item[e];
-      const bool known = loo_ || (part == Part::kTrain) ||
-                         (part == Part::kValid ? seen_train_[item] != 0 : index_[item] != 0);
+      // Validation sessions stay whole: they are part of train_full, which final models fit on.
+      const bool known = loo_ || part != Part::kTest || index_[item] != 0;
       if (!known) {
         ++unknown;
         continue;
@@ -159,13 +158,13 @@ class DatasetBuilder {
       p_.ts.push_back(t_.ts[e]);
     }
     const uint64_t kept = p_.items.size() - before;
-    (part == Part::kValid ? st->unknown_valid_events : st->unknown_test_events) += unknown;
-    if (!loo_ && part != Part::kTrain && kept < kMinEvalSessionLength) {
+    st->unknown_test_events += unknown;  // zero outside the test part
+    if (!loo_ && part == Part::kTest && kept < kMinEvalSessionLength) {
       p_.items.resize(before);
       p_.types.resize(before);
       p_.ts.resize(before);
-      (part == Part::kValid ? st->short_valid_sessions : st->short_test_sessions) += 1;
-      (part == Part::kValid ? st->short_valid_events : st->short_test_events) += kept;
+      st->short_test_sessions += 1;
+      st->short_test_events += kept;
       return;
     }
     p_.offsets.push_back(p_.items.size());
@@ -178,8 +177,7 @@ class DatasetBuilder {
   const std::vector<Part>& part_;
   bool loo_;
   DatasetParts p_;
-  std::vector<uint32_t> index_;      // log item id -> vocabulary index (0 = not in vocabulary)
-  std::vector<uint8_t> seen_train_;  // log item id -> appears in the train part
+  std::vector<uint32_t> index_;  // log item id -> vocabulary index (0 = not in vocabulary)
 };
 
 void record_final_stats(const DatasetParts& p, PrepareStats* st) {

@@ -93,6 +93,8 @@ nlohmann::json PrepareStats::to_json() const {
        {{"rows_read", read.rows_read},
         {"rows_accepted", read.rows_accepted},
         {"rows_skipped", read.rows_skipped()},
+        {"item_table_rows_read", read.side_rows_read},
+        {"item_table_rows_used", read.side_rows_used},
         {"skipped_by_reason", skipped},
         {"events", events_read},
         {"events_per_type", types_json(events_per_type)},
@@ -114,12 +116,9 @@ nlohmann::json PrepareStats::to_json() const {
         {"sessions_removed", filters.total.sessions_removed}}},
       {"split",
        {{"kind", split},
-        {"unknown_item_events_removed",
-         {{"valid", unknown_valid_events}, {"test", unknown_test_events}}},
-        {"short_sessions_removed",
-         {{"valid", short_valid_sessions}, {"test", short_test_sessions}}},
-        {"short_session_events_removed",
-         {{"valid", short_valid_events}, {"test", short_test_events}}},
+        {"unknown_test_item_events_removed", unknown_test_events},
+        {"short_test_sessions_removed", short_test_sessions},
+        {"short_test_session_events_removed", short_test_events},
         {"train", part_json(train)},
         {"valid", part_json(valid)},
         {"test", part_json(test)}}},
@@ -141,6 +140,10 @@ std::string PrepareStats::to_table() const {
   row("rows read", with_commas(read.rows_read));
   row("rows accepted", with_commas(read.rows_accepted));
   row("rows skipped", with_commas(read.rows_skipped()));
+  if (read.side_rows_read > 0) {
+    row("item table rows read / used",
+        with_commas(read.side_rows_read) + " / " + with_commas(read.side_rows_used));
+  }
   for (const auto& line : read.describe()) row("  skipped", line);
   row("events", with_commas(events_read));
   row("events per type", types_line(events_per_type));
@@ -160,16 +163,20 @@ std::string PrepareStats::to_table() const {
   row("events / sessions removed", with_commas(filters.total.events_removed) + " / " +
                                        with_commas(filters.total.sessions_removed));
   out += fmt::format("split ({})\n", split);
-  row("unknown-item events removed (v/t)",
-      with_commas(unknown_valid_events) + " / " + with_commas(unknown_test_events));
-  row("too-short sessions removed (v/t)",
-      with_commas(short_valid_sessions) + " / " + with_commas(short_test_sessions));
+  row("unknown-item test events removed", with_commas(unknown_test_events));
+  row("too-short test sessions removed",
+      with_commas(short_test_sessions) + " (" + with_commas(short_test_events) + " events)");
   out += fmt::format("  {:<10} {:>12} {:>14} {:>8} {:>6} {:>6}  {}\n", "part", "sessions", "events",
                      "mean len", "p50", "max", "time span");
   for (const auto& [name, p] : {std::pair{"train", &train}, {"valid", &valid}, {"test", &test}}) {
     out += fmt::format("  {:<10} {:>12} {:>14} {:>8.2f} {:>6} {:>6}  {} .. {}\n", name,
                        with_commas(p->sessions), with_commas(p->events), p->lengths.mean,
                        p->lengths.p50, p->lengths.max, iso_time(p->first_ms), iso_time(p->last_ms));
+  }
+  if (split != "leave-one-out") {
+    out += fmt::format("  {:<10} {:>12} {:>14}  (train + valid: what final models fit on)\n",
+                       "train_full", with_commas(train.sessions + valid.sessions),
+                       with_commas(train.events + valid.events));
   }
   out += "dataset\n";
   row("items / categories / users", with_commas(final_items) + " / " +

@@ -45,9 +45,10 @@ struct PrepareStats {
   IterativeFilterReport filters;
 
   std::string split;
-  uint64_t unknown_valid_events = 0, unknown_test_events = 0;  // items unseen in training
-  uint64_t short_valid_sessions = 0, short_test_sessions = 0;  // dropped after that (< 2 events)
-  uint64_t short_valid_events = 0, short_test_events = 0;
+  // Test events whose item is not in train_full (valid sessions stay whole), and test sessions
+  // left with fewer than 2 events after that.
+  uint64_t unknown_test_events = 0;
+  uint64_t short_test_sessions = 0, short_test_events = 0;
 
   PartStats train, valid, test;
   std::array<uint64_t, 4> final_events_per_type{};

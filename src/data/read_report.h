@@ -17,9 +17,13 @@ struct ReadReport {
   };
   static constexpr size_t kMaxExamples = 5;
 
-  uint64_t rows_read = 0;                 // data rows seen (header and blank lines excluded)
-  uint64_t rows_accepted = 0;             // rows that became events (a session line yields several)
-  uint64_t events_added = 0;              // events appended to the log
+  uint64_t rows_read = 0;      // data rows seen (header and blank lines excluded)
+  uint64_t rows_accepted = 0;  // rows that became events (a session line yields several)
+  uint64_t events_added = 0;   // events appended to the log
+  // Item side tables (categories): rows read and rows that named an item's category. Their
+  // malformed rows are counted in `skipped` under reasons starting with "item table:".
+  uint64_t side_rows_read = 0;
+  uint64_t side_rows_used = 0;
   std::map<std::string, Reason> skipped;  // reason -> count and examples
   bool strict = false;                    // first skipped row is fatal
 

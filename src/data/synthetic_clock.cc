@@ -35,7 +35,13 @@ void apply_synthetic_clock(const SyntheticClock& clock, const bool untimed[2],
   const bool test_timed = !untimed[1] && test_first != std::numeric_limits<int64_t>::max();
   if (untimed[0]) {
     const int64_t train_end = test_timed ? test_first - kHourMs : clock.train_end_ms;
-    spread(table, 0, clock.train_start_ms, train_end);
+    // A configured start after the derived end (real test times from another year) keeps the
+    // configured span length, ending at the derived end: training never overlaps the test.
+    const int64_t train_start =
+        clock.train_start_ms < train_end
+            ? clock.train_start_ms
+            : train_end - std::max<int64_t>(clock.train_end_ms - clock.train_start_ms, kHourMs);
+    spread(table, 0, train_start, train_end);
   }
   if (untimed[1]) spread(table, 1, clock.train_end_ms, clock.test_end_ms);
 }

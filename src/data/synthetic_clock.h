@@ -4,7 +4,8 @@
 //   - untimed test sessions evenly over [test_start, test_end);
 //   - events inside a session are 1 s apart.
 // If the test part has real times and the training part does not, train_end defaults to one
-// hour before the first test event (the RetailRocket convention).
+// hour before the first test event (the RetailRocket convention); if train_start is not before
+// that, training keeps the configured span length (145 days by default) ending there.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "core/error.h"
 #include "data/session_table.h"
 #include "data/test_util.h"
 

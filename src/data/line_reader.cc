@@ -1,0 +1,219 @@
+#include "data/line_reader.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "core/error.h"
+
+namespace kairos {
+
+// A stream of decompressed bytes.
+class LineReader::Source {
+ public:
+  virtual ~Source() = default;
+  // Reads up to n bytes; 0 at end of input. Throws kIo / kInput on errors.
+  virtual size_t read(char* out, size_t n) = 0;
+  virtual uint64_t consumed() const = 0;  // bytes of the underlying file consumed
+};
+
+namespace {
+
+constexpr size_t kChunk = 1 << 20;
+
+class FileHandle {
+ public:
+  explicit FileHandle(const std::string& path) : path_(path) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    KAIROS_CHECK_IO(fd_ >= 0, "cannot open {}: {}", path, std::strerror(errno));
+  }
+  ~FileHandle() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileHandle(const FileHandle&) = delete;
+  FileHandle& operator=(const FileHandle&) = delete;
+  size_t read(char* out, size_t n) {
+    while (true) {
+      const ssize_t r = ::read(fd_, out, n);
+      if (r >= 0) {
+        consumed_ += static_cast<uint64_t>(r);
+        return static_cast<size_t>(r);
+      }
+      KAIROS_CHECK_IO(errno == EINTR, "cannot read {}: {}", path_, std::strerror(errno));
+    }
+  }
+  uint64_t consumed() const { return consumed_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  uint64_t consumed_ = 0;
+};
+
+class PlainSource : public LineReader::Source {
+ public:
+  explicit PlainSource(const std::string& path) : file_(path) {}
+  size_t read(char* out, size_t n) override { return file_.read(out, n); }
+  uint64_t consumed() const override { return file_.consumed(); }
+
+ private:
+  FileHandle file_;
+};
+
+// gzip (including concatenated members) via zlib's inflate.
+class GzipSource : public LineReader::Source {
+ public:
+  explicit GzipSource(const std::string& path) : file_(path), in_(kChunk) {
+    std::memset(&z_, 0, sizeof(z_));
+    KAIROS_CHECK_IO(inflateInit2(&z_, 15 + 32) == Z_OK, "zlib init failed for {}", path);
+  }
+  ~GzipSource() override { inflateEnd(&z_); }
+  size_t read(char* out, size_t n) override {
+    z_.next_out = reinterpret_cast<Bytef*>(out);
+    z_.avail_out = static_cast<uInt>(n);
+    while (z_.avail_out == n && !done_) {
+      if (z_.avail_in == 0) {
+        const size_t got = file_.read(in_.data(), in_.size());
+        if (got == 0) {
+          KAIROS_CHECK(stream_end_, "{}: truncated gzip stream", file_.path());
+          done_ = true;
+          break;
+        }
+        z_.next_in = reinterpret_cast<Bytef*>(in_.data());
+        z_.avail_in = static_cast<uInt>(got);
+      }
+      const int rc = inflate(&z_, Z_NO_FLUSH);
+      if (rc == Z_STREAM_END) {
+        stream_end_ = true;
+        inflateReset(&z_);  // a following member, if any, starts a new stream
+        continue;
+      }
+      KAIROS_CHECK(rc == Z_OK || rc == Z_BUF_ERROR, "{}: corrupt gzip data ({})", file_.path(),
+                   z_.msg ? z_.msg : "inflate error");
+      stream_end_ = false;
+    }
+    return n - z_.avail_out;
+  }
+  uint64_t consumed() const override { return file_.consumed() - z_.avail_in; }
+
+ private:
+  FileHandle file_;
+  std::vector<char> in_;
+  z_stream z_;
+  bool stream_end_ = false, done_ = false;
+};
+
+class ZstdSource : public LineReader::Source {
+ public:
+  explicit ZstdSource(const std::string& path) : file_(path), in_(ZSTD_DStreamInSize()) {
+    ctx_ = ZSTD_createDCtx();
+    KAIROS_CHECK_IO(ctx_ != nullptr, "zstd init failed for {}", path);
+  }
+  ~ZstdSource() override { ZSTD_freeDCtx(ctx_); }
+  size_t read(char* out, size_t n) override {
+    ZSTD_outBuffer ob{out, n, 0};
+    while (ob.pos == 0) {
+      if (input_.pos == input_.size) {
+        const size_t got = file_.read(in_.data(), in_.size());
+        if (got == 0) {
+          KAIROS_CHECK(frame_done_, "{}: truncated zstd stream", file_.path());
+          return 0;
+        }
+        input_ = {in_.data(), got, 0};
+      }
+      const size_t rc = ZSTD_decompressStream(ctx_, &ob, &input_);
+      KAIROS_CHECK(!ZSTD_isError(rc), "{}: corrupt zstd data ({})", file_.path(),
+                   ZSTD_getErrorName(rc));
+      frame_done_ = rc == 0;
+    }
+    return ob.pos;
+  }
+  uint64_t consumed() const override { return file_.consumed() - (input_.size - input_.pos); }
+
+ private:
+  FileHandle file_;
+  std::vector<char> in_;
+  ZSTD_inBuffer input_{nullptr, 0, 0};
+  ZSTD_DCtx* ctx_ = nullptr;
+  bool frame_done_ = true;
+};
+
+std::unique_ptr<LineReader::Source> open_source(const std::string& path) {
+  unsigned char magic[4] = {0, 0, 0, 0};
+  {
+    FileHandle probe(path);
+    probe.read(reinterpret_cast<char*>(magic), sizeof(magic));
+  }
+  if (magic[0] == 0x1f && magic[1] == 0x8b) return std::make_unique<GzipSource>(path);
+  if (magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd) {
+    return std::make_unique<ZstdSource>(path);
+  }
+  return std::make_unique<PlainSource>(path);
+}
+
+}  // namespace
+
+LineReader::LineReader(const std::string& path) : path_(path) {
+  struct stat st;
+  KAIROS_CHECK_IO(::stat(path.c_str(), &st) == 0, "cannot open {}: {}", path, std::strerror(errno));
+  KAIROS_CHECK_IO(!S_ISDIR(st.st_mode), "{} is a directory, expected a file", path);
+  file_size_ = static_cast<uint64_t>(st.st_size);
+  source_ = open_source(path);
+  buffer_.resize(4 * kChunk);
+}
+
+LineReader::~LineReader() = default;
+
+uint64_t LineReader::bytes_consumed() const { return source_->consumed(); }
+
+bool LineReader::refill() {
+  if (eof_) return false;
+  if (begin_ > 0) {  // move the partial line to the front
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);  // a very long line
+  const size_t got = source_->read(buffer_.data() + end_, buffer_.size() - end_);
+  if (got == 0) {
+    eof_ = true;
+    return false;
+  }
+  end_ += got;
+  return true;
+}
+
+bool LineReader::next(std::string_view* line) {
+  size_t scan = begin_;
+  while (true) {
+    const void* nl = std::memchr(buffer_.data() + scan, '\n', end_ - scan);
+    if (nl != nullptr) {
+      const size_t pos = static_cast<size_t>(static_cast<const char*>(nl) - buffer_.data());
+      size_t len = pos - begin_;
+      if (len > 0 && buffer_[pos - 1] == '\r') --len;
+      *line = std::string_view(buffer_.data() + begin_, len);
+      begin_ = pos + 1;
+      ++line_number_;
+      return true;
+    }
+    const size_t scanned = end_ - begin_;
+    if (!refill()) break;
+    scan = begin_ + scanned;
+  }
+  if (begin_ == end_) return false;
+  size_t len = end_ - begin_;  // last line without '\n'
+  if (buffer_[begin_ + len - 1] == '\r') --len;
+  *line = std::string_view(buffer_.data() + begin_, len);
+  begin_ = end_;
+  ++line_number_;
+  return true;
+}
+
+}  // namespace kairos

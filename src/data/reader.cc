@@ -1,0 +1,83 @@
+#include "data/reader.h"
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "data/line_reader.h"
+#include "data/readers/readers.h"
+
+namespace kairos {
+namespace {
+
+using FileReader = void (*)(const ReadOptions&, const std::string&, EventLog*);
+
+struct Format {
+  const char* name;
+  FileReader events;
+  FileReader buys;  // reader of --buys-file files, or nullptr
+};
+
+// The table of formats; docs/FORMATS.md describes each.
+constexpr Format kFormats[] = {
+    {"taobao", readers::read_taobao, nullptr},
+    {"retailrocket", readers::read_retailrocket, nullptr},
+    {"diginetica", readers::read_diginetica_views, readers::read_diginetica_purchases},
+    {"yoochoose", readers::read_yoochoose_clicks, readers::read_yoochoose_buys},
+    {"csv", readers::read_generic_csv, nullptr},
+    {"session-lines", readers::read_session_lines, nullptr},
+    {"user-sequences", readers::read_user_sequences, nullptr},
+    {"category-sessions", readers::read_category_sessions, nullptr},
+};
+
+const Format& find_format(const std::string& name) {
+  for (const Format& f : kFormats) {
+    if (name == f.name) return f;
+  }
+  std::string names;
+  for (const Format& f : kFormats) names += (names.empty() ? "" : ", ") + std::string(f.name);
+  KAIROS_THROW(ErrorKind::kUsage, "unknown format '{}' (known: {})", name, names);
+}
+
+// Item side tables are recognised by content: a JSON object (Amazon item2attributes), a
+// RetailRocket item_properties header, or a two-column item/category table.
+void read_item_table(const std::string& path, EventLog* log) {
+  std::string_view first;
+  {
+    LineReader lines(path);
+    if (!lines.next(&first)) return;
+    const size_t b = first.find_first_not_of(" \t\xEF\xBB\xBF");
+    if (b != std::string_view::npos && first[b] == '{') {
+      readers::read_item_attributes_json(path, log);
+      return;
+    }
+    if (first.find("property") != std::string_view::npos) {
+      readers::read_retailrocket_properties(path, log);
+      return;
+    }
+  }
+  readers::read_item_category_table(path, log);
+}
+
+}  // namespace
+
+const std::vector<std::string>& format_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const Format& f : kFormats) v.emplace_back(f.name);
+    return v;
+  }();
+  return names;
+}
+
+void read_events(const ReadOptions& options, const std::vector<std::string>& files, EventLog* log) {
+  const Format& format = find_format(options.format);
+  KAIROS_CHECK_USAGE(options.buy_files.empty() || format.buys != nullptr,
+                     "--buys-file is only for the diginetica and yoochoose formats, not '{}'",
+                     options.format);
+  log->report.strict = options.strict;
+  for (const auto& path : options.item_attribute_files) read_item_table(path, log);
+  for (const auto& path : files) format.events(options, path, log);
+  for (const auto& path : options.buy_files) format.buys(options, path, log);
+}
+
+}  // namespace kairos

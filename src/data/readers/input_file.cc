@@ -1,0 +1,105 @@
+#include "data/readers/input_file.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/error.h"
+
+namespace kairos::readers {
+namespace {
+
+constexpr uint64_t kProgressEvery = 1 << 16;  // lines between progress updates
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string_view strip_bom(std::string_view s) {
+  if (s.size() >= 3 && s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
+  return s;
+}
+
+}  // namespace
+
+InputFile::InputFile(const std::string& path, EventLog* log, std::string_view what, bool side_table)
+    : lines_(path),
+      log_(log),
+      bar_(fmt::format("read {}", what), lines_.file_size(), "B"),
+      side_table_(side_table) {}
+
+InputFile::~InputFile() {
+  bar_.add(lines_.bytes_consumed() - reported_bytes_);
+  bar_.finish();
+}
+
+bool InputFile::header(std::string_view* line) {
+  if (!lines_.next(line)) return false;
+  *line = strip_bom(*line);
+  return true;
+}
+
+bool InputFile::next_row(std::string_view* line) {
+  while (lines_.next(line)) {
+    if ((lines_.line_number() & (kProgressEvery - 1)) == 0) {
+      const uint64_t b = lines_.bytes_consumed();
+      bar_.add(b - reported_bytes_);
+      reported_bytes_ = b;
+    }
+    if (lines_.line_number() == 1) *line = strip_bom(*line);
+    if (line->empty() || (comment_ != 0 && (*line)[0] == comment_)) continue;
+    if (line->find_first_not_of(" \t") == std::string_view::npos) continue;
+    ++(side_table_ ? log_->report.side_rows_read : log_->report.rows_read);
+    return true;
+  }
+  return false;
+}
+
+void InputFile::skip(const std::string& reason) {
+  log_->report.skip(side_table_ ? "item table: " + reason : reason, lines_.path(),
+                    lines_.line_number());
+}
+
+size_t find_column(const std::vector<std::string_view>& header,
+                   std::initializer_list<std::string_view> names) {
+  for (std::string_view name : names) {
+    for (size_t i = 0; i < header.size(); ++i) {
+      std::string_view h = header[i];
+      while (!h.empty() && (h.front() == ' ' || h.front() == '"')) h.remove_prefix(1);
+      while (!h.empty() && (h.back() == ' ' || h.back() == '"')) h.remove_suffix(1);
+      if (iequals(h, name)) return i;
+    }
+  }
+  return SIZE_MAX;
+}
+
+size_t require_column(const std::vector<std::string_view>& header,
+                      std::initializer_list<std::string_view> names, const std::string& path) {
+  const size_t i = find_column(header, names);
+  if (i != SIZE_MAX) return i;
+  KAIROS_THROW(ErrorKind::kInput, "{}: missing column '{}' (header has: {})", path, *names.begin(),
+               fmt::join(header, ", "));
+}
+
+bool parse_type_fast(std::string_view s, EventType* out) {
+  if (s == "pv") {
+    *out = EventType::kView;
+  } else if (s == "cart") {
+    *out = EventType::kCart;
+  } else if (s == "fav") {
+    *out = EventType::kFav;
+  } else if (s == "buy") {
+    *out = EventType::kBuy;
+  } else {
+    const auto t = parse_event_type(s);
+    if (!t) return false;
+    *out = *t;
+  }
+  return true;
+}
+
+}  // namespace kairos::readers

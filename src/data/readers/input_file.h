@@ -1,0 +1,55 @@
+// InputFile: the shared plumbing of every reader — lines of one (possibly compressed) file, the
+// row accounting of the ReadReport, a progress bar over the file's bytes, and header lookups.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/progress.h"
+#include "data/event_log.h"
+#include "data/line_reader.h"
+
+namespace kairos::readers {
+
+class InputFile {
+ public:
+  // `side_table`: an item side table, whose rows count as side_rows_read, not rows_read.
+  InputFile(const std::string& path, EventLog* log, std::string_view what, bool side_table = false);
+  ~InputFile();
+
+  // The next non-blank line, counted as a data row. Lines starting with `comment` (if non-zero)
+  // are skipped uncounted.
+  bool next_row(std::string_view* line);
+  // The first line, as a header (not counted as a row). False on an empty file.
+  bool header(std::string_view* line);
+  // Counts the current row as skipped for `reason` (throws with --strict).
+  void skip(const std::string& reason);
+  void accept() { ++log_->report.rows_accepted; }
+
+  uint64_t line_number() const { return lines_.line_number(); }
+  const std::string& path() const { return lines_.path(); }
+  void set_comment(char c) { comment_ = c; }
+
+ private:
+  LineReader lines_;
+  EventLog* log_;
+  ProgressBar bar_;
+  uint64_t reported_bytes_ = 0;
+  char comment_ = 0;
+  bool side_table_ = false;
+};
+
+// Index of the header field named by any of `names` (case-insensitive); throws kInput naming the
+// file, the wanted column and the header it found.
+size_t require_column(const std::vector<std::string_view>& header,
+                      std::initializer_list<std::string_view> names, const std::string& path);
+// Same, or SIZE_MAX when absent.
+size_t find_column(const std::vector<std::string_view>& header,
+                   std::initializer_list<std::string_view> names);
+
+// Fast behaviour-type parsing: the Taobao spellings first, then parse_event_type's aliases.
+bool parse_type_fast(std::string_view s, EventType* out);
+
+}  // namespace kairos::readers
