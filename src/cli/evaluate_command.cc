@@ -1,0 +1,157 @@
+// kairos evaluate: fit (or, later, load) each model, evaluate all on one prepared dataset, print
+// one table, write JSON and CSV (docs/PROTOCOLS.md).
+#include <spdlog/spdlog.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "cli/parse_values.h"
+#include "core/error.h"
+#include "core/system.h"
+#include "data/atomic_file.h"
+#include "eval/evaluator.h"
+#include "eval/report.h"
+#include "models/factory.h"
+
+namespace kairos::cli {
+namespace {
+
+struct EvaluateFlags {
+  std::string data, models = "pop,markov,vsknn", model_config, json_path, csv_path;
+  std::string protocol, ties = "conservative", cutoffs = "5,10,20", sampled_mode = "uniform";
+  std::string part = "test";
+  uint32_t min_prefix = 1, sampled = 0, bootstrap = 1000;
+  int threads = 2;
+  uint64_t seed = 42, max_cases = 0;
+};
+
+nlohmann::json yaml_to_json(const YAML::Node& n) {
+  if (n.IsMap()) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& kv : n) j[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+    return j;
+  }
+  if (n.IsSequence()) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& v : n) j.push_back(yaml_to_json(v));
+    return j;
+  }
+  if (n.IsNull()) return nullptr;
+  const std::string s = n.as<std::string>();
+  if (s == "true" || s == "false") return s == "true";
+  try {
+    size_t used = 0;
+    const long long i = std::stoll(s, &used);
+    if (used == s.size()) return i;
+    const double d = std::stod(s, &used);
+    if (used == s.size()) return d;
+  } catch (const std::exception&) {
+  }
+  return s;
+}
+
+// Per-model hyperparameters: a YAML or JSON file whose `models:` map (or top level) maps a model
+// name to its hyperparameter object (configs/*.yaml).
+nlohmann::json load_model_config(const std::string& path) {
+  if (path.empty()) return nlohmann::json::object();
+  KAIROS_CHECK_IO(std::filesystem::exists(path), "cannot open {}", path);
+  nlohmann::json j;
+  try {
+    j = yaml_to_json(YAML::LoadFile(path));  // YAML is a superset of JSON
+  } catch (const YAML::Exception& e) {
+    KAIROS_THROW(ErrorKind::kUsage, "{}: {}", path, e.what());
+  }
+  if (j.is_object() && j.contains("models")) j = j["models"];
+  KAIROS_CHECK_USAGE(j.is_object(), "{}: expected a map of model name -> hyperparameters", path);
+  return j;
+}
+
+void run_evaluate(CLI::App* sub, const EvaluateFlags& f) {
+  print_effective_config(*sub);
+  const Dataset data = Dataset::load(f.data);
+  eval::EvalOptions o;
+  if (!f.protocol.empty()) o.protocol = eval::parse_protocol(f.protocol);
+  o.part = f.part;
+  o.min_prefix = f.min_prefix;
+  o.cutoffs.clear();
+  for (const auto& c : split_list(f.cutoffs)) o.cutoffs.push_back(std::stoi(c));
+  o.ties = eval::parse_tie_mode(f.ties);
+  o.sampled = f.sampled;
+  o.sampled_mode = f.sampled_mode;
+  o.threads = f.threads;
+  o.seed = f.seed;
+  o.bootstrap = f.bootstrap;
+  o.max_cases = f.max_cases;
+  const nlohmann::json config = load_model_config(f.model_config);
+
+  std::vector<eval::EvalResult> results;
+  for (const auto& name : split_list(f.models)) {
+    KAIROS_CHECK_USAGE(!std::filesystem::is_directory(name),
+                       "{}: model artifact directories need the deep-models build (not yet "
+                       "available); give a baseline name",
+                       name);
+    const nlohmann::json hp = config.contains(name) ? config[name] : nlohmann::json::object();
+    auto model = make_model(name, hp);
+    Stopwatch fit_watch;
+    model->fit(data, o.part == "valid" ? data.train() : data.train_full());
+    const double fit_s = fit_watch.seconds();
+    spdlog::info("{}: fitted in {:.2f} s{}", name, fit_s, hp.empty() ? "" : " with " + hp.dump());
+    eval::EvalResult r = eval::evaluate(*model, data, o);
+    r.fit_seconds = fit_s;
+    results.push_back(std::move(r));
+  }
+  std::printf("%s", eval::to_table(results).c_str());
+  std::fflush(stdout);
+  if (!f.json_path.empty()) {
+    nlohmann::json j = {{"dataset", f.data},
+                        {"fingerprint", data.fingerprint()},
+                        {"ranking", results.empty() ? "full" : results.front().ranking},
+                        {"results", nlohmann::json::array()}};
+    for (const auto& r : results) j["results"].push_back(eval::to_json(r));
+    write_file_atomic(f.json_path, j.dump(2) + "\n");
+  }
+  const std::string csv = !f.csv_path.empty() ? f.csv_path
+                          : f.json_path.size() > 5 && f.json_path.ends_with(".json")
+                              ? f.json_path.substr(0, f.json_path.size() - 5) + ".csv"
+                              : "";
+  if (!csv.empty()) write_file_atomic(csv, eval::to_csv(results));
+}
+
+}  // namespace
+
+void add_evaluate_command(CLI::App& root) {
+  auto f = std::make_shared<EvaluateFlags>();
+  CLI::App* sub = root.add_subcommand(
+      "evaluate", "Fit and evaluate models on a prepared dataset (full ranking by default)");
+  sub->add_option("--data", f->data, "Prepared dataset directory")->required();
+  sub->add_option("--models", f->models, "Comma-separated model names")->capture_default_str();
+  sub->add_option("--model-config", f->model_config,
+                  "YAML/JSON map: model name -> hyperparameters (e.g. configs/diginetica.yaml)");
+  sub->add_option("--json", f->json_path, "Write results as JSON here (and CSV beside it)");
+  sub->add_option("--csv", f->csv_path, "Write results as CSV here");
+  sub->add_option("--protocol", f->protocol,
+                  "next-item | last-item | rest-of-session | leave-one-out (default: by split)");
+  sub->add_option("--part", f->part, "test (models fit on train+valid) or valid (fit on train)")
+      ->capture_default_str();
+  sub->add_option("--min-prefix", f->min_prefix, "Shortest input prefix (next-item)")
+      ->capture_default_str();
+  sub->add_option("--cutoffs", f->cutoffs, "Metric cut-offs K")->capture_default_str();
+  sub->add_option("--ties", f->ties, "conservative | standard | median")->capture_default_str();
+  sub->add_option("--sampled", f->sampled,
+                  "Rank among N sampled negatives instead of the full catalogue (labelled)")
+      ->capture_default_str();
+  sub->add_option("--sampled-mode", f->sampled_mode, "uniform | popularity")->capture_default_str();
+  sub->add_option("--threads", f->threads, "Evaluation threads")->capture_default_str();
+  sub->add_option("--seed", f->seed, "Seed (sampling, bootstrap)")->capture_default_str();
+  sub->add_option("--bootstrap", f->bootstrap, "Bootstrap resamples for 95% CIs (0 = off)")
+      ->capture_default_str();
+  sub->add_option("--max-cases", f->max_cases, "Evaluate at most N cases, evenly spread (0 = all)")
+      ->capture_default_str();
+  sub->callback([sub, f] { run_evaluate(sub, *f); });
+}
+
+}  // namespace kairos::cli

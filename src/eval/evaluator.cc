@@ -1,0 +1,216 @@
+#include "eval/evaluator.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+#include "core/parallel.h"
+#include "core/progress.h"
+#include "core/rng.h"
+#include "core/system.h"
+#include "eval/bootstrap.h"
+#include "eval/metrics.h"
+#include "index/top_k.h"
+
+namespace kairos::eval {
+namespace {
+
+constexpr size_t kPerCutoff = 7;  // the 6 rank metrics + list popularity
+
+// Training popularity (event counts) of every item; normalized by the maximum.
+std::vector<double> popularity(const SessionSet& train, uint32_t num_items) {
+  std::vector<double> pop(num_items, 0.0);
+  for (size_t s = 0; s < train.size(); ++s) {
+    for (uint32_t i : train[s].items) pop[i] += 1.0;
+  }
+  const double top = *std::max_element(pop.begin(), pop.end());
+  if (top > 0) {
+    for (double& p : pop) p /= top;
+  }
+  return pop;
+}
+
+double percentile(std::vector<float> v, double q) {
+  if (v.empty()) return 0;
+  const size_t i = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
+  return v[i];
+}
+
+// Negatives for sampled evaluation: distinct, never the target or an excluded item.
+class NegativeSampler {
+ public:
+  NegativeSampler(uint32_t num_items, const std::vector<double>& pop, bool by_popularity)
+      : num_items_(num_items) {
+    if (!by_popularity) return;
+    cdf_.resize(num_items);
+    double sum = 0;
+    for (uint32_t i = 0; i < num_items; ++i) cdf_[i] = sum += (i == 0 ? 0.0 : pop[i]);
+  }
+  void sample(uint32_t n, uint32_t target, std::span<const uint32_t> exclude, Rng& rng,
+              std::vector<uint32_t>* out) const {
+    out->clear();
+    const uint64_t limit = 100ULL * n + 1000;
+    for (uint64_t tries = 0; out->size() < n && tries < limit; ++tries) {
+      const uint32_t i = draw(rng);
+      if (i == 0 || i == target) continue;
+      if (std::find(exclude.begin(), exclude.end(), i) != exclude.end()) continue;
+      if (std::find(out->begin(), out->end(), i) != out->end()) continue;
+      out->push_back(i);
+    }
+  }
+
+ private:
+  uint32_t draw(Rng& rng) const {
+    if (cdf_.empty()) return 1 + static_cast<uint32_t>(rng.below(num_items_ - 1));
+    const double x = rng.uniform() * cdf_.back();
+    return static_cast<uint32_t>(std::upper_bound(cdf_.begin(), cdf_.end(), x) - cdf_.begin());
+  }
+  uint32_t num_items_;
+  std::vector<double> cdf_;
+};
+
+struct ThreadScratch {
+  std::vector<float> scores;
+  std::vector<uint32_t> targets, negatives, top;
+  std::vector<double> ranks;
+  std::vector<float> negative_scores;
+  std::vector<Coverage> coverage;
+};
+
+}  // namespace
+
+EvalResult evaluate(const SessionModel& model, const Dataset& data, const EvalOptions& o) {
+  KAIROS_CHECK_USAGE(o.part == "test" || o.part == "valid", "--part must be test or valid");
+  KAIROS_CHECK_USAGE(!o.cutoffs.empty(), "at least one cut-off is needed");
+  KAIROS_CHECK_USAGE(o.sampled_mode == "uniform" || o.sampled_mode == "popularity",
+                     "--sampled-mode must be uniform or popularity");
+  std::vector<int> cutoffs = o.cutoffs;
+  std::sort(cutoffs.begin(), cutoffs.end());
+  cutoffs.erase(std::unique(cutoffs.begin(), cutoffs.end()), cutoffs.end());
+  KAIROS_CHECK_USAGE(cutoffs.front() >= 1, "cut-offs must be positive");
+  const int max_k = cutoffs.back();
+
+  const Protocol p = o.protocol.value_or(default_protocol(data));
+  KAIROS_CHECK_USAGE((p == Protocol::kLeaveOneOut) == (data.split() == SplitKind::kLeaveOneOut),
+                     "protocol {} does not fit a {} dataset", protocol_name(p),
+                     split_kind_name(data.split()));
+  const SessionSet set = o.part == "valid" ? data.valid() : data.test();
+  const std::vector<Case> cases = make_cases(set, p, o.min_prefix, o.max_cases);
+  const uint32_t n_items = data.num_items();
+  const std::vector<double> pop =
+      popularity(o.part == "valid" ? data.train() : data.train_full(), n_items);
+  const bool full = o.sampled == 0;
+  const NegativeSampler sampler(n_items, pop, o.sampled_mode == "popularity");
+
+  const size_t width = cutoffs.size() * kPerCutoff;
+  std::vector<double> values(cases.size() * width, 0.0);
+  std::vector<float> latency_us(cases.size(), 0.0f);
+  const int threads = std::max(1, o.threads);
+  std::vector<ThreadScratch> scratch(threads);
+  for (auto& t : scratch) {
+    t.scores.resize(n_items);
+    t.coverage.assign(cutoffs.size(), Coverage(n_items));
+  }
+
+  ProgressBar bar(fmt::format("evaluate {}", model.name()), o.progress ? cases.size() : 0, "cases");
+  Stopwatch wall;
+  parallel_for(cases.size(), threads, 64, [&](size_t begin, size_t end, int ti) {
+    ThreadScratch& t = scratch[ti];
+    for (size_t ci = begin; ci < end; ++ci) {
+      const Case& c = cases[ci];
+      const SessionView s = set[c.session];
+      const SessionQuery q{s.items.first(c.prefix), s.types.first(c.prefix),
+                           s.ts_ms.first(c.prefix), s.user};
+      const std::span<const uint32_t> exclude =
+          excludes_history(p) ? s.items.first(c.prefix) : std::span<const uint32_t>();
+      const auto t0 = std::chrono::steady_clock::now();
+      model.score(q, t.scores);
+      case_targets(s, c, p, &t.targets);
+      t.ranks.clear();
+      if (full) {
+        for (uint32_t target : t.targets) {
+          t.ranks.push_back(rank_of(t.scores, target, o.ties, exclude));
+        }
+        const auto list = top_k(t.scores, static_cast<size_t>(max_k), exclude);
+        t.top.clear();
+        for (const auto& si : list) t.top.push_back(si.item);
+      } else {
+        Rng rng = Rng::derive(o.seed, ci);
+        sampler.sample(o.sampled, t.targets.front(), exclude, rng, &t.negatives);
+        t.negative_scores.clear();
+        for (uint32_t i : t.negatives) t.negative_scores.push_back(t.scores[i]);
+        for (uint32_t target : t.targets) {
+          t.ranks.push_back(rank_among(t.scores[target], t.negative_scores, o.ties));
+        }
+      }
+      const auto t1 = std::chrono::steady_clock::now();
+      latency_us[ci] = std::chrono::duration<float, std::micro>(t1 - t0).count();
+      double* row = values.data() + ci * width;
+      for (size_t k = 0; k < cutoffs.size(); ++k) {
+        const CaseMetrics m = case_metrics(t.ranks, cutoffs[k]);
+        for (size_t j = 0; j < 6; ++j) row[k * kPerCutoff + j] = metric_value(m, j);
+        if (full) {
+          const std::span<const uint32_t> head(
+              t.top.data(), std::min<size_t>(t.top.size(), static_cast<size_t>(cutoffs[k])));
+          t.coverage[k].add(head);
+          row[k * kPerCutoff + 6] = list_popularity(head, pop);
+        }
+      }
+    }
+    bar.add(end - begin);
+  });
+  bar.finish();
+
+  EvalResult r;
+  r.model = model.name();
+  r.protocol = std::string(protocol_name(p));
+  if (p == Protocol::kNextItem && o.min_prefix > 1) {
+    r.protocol += fmt::format(" (prefix >= {})", o.min_prefix);
+  }
+  r.ranking = full ? "full" : fmt::format("sampled-{}-{}", o.sampled, o.sampled_mode);
+  r.ties = std::string(tie_mode_name(o.ties));
+  r.part = o.part;
+  r.cases = cases.size();
+  r.cutoffs = cutoffs;
+  r.threads = threads;
+  r.seed = o.seed;
+  r.eval_seconds = wall.seconds();
+  r.cases_per_second = r.eval_seconds > 0 ? cases.size() / r.eval_seconds : 0;
+  r.latency_p50_us = percentile(latency_us, 0.50);
+  r.latency_p95_us = percentile(latency_us, 0.95);
+  r.latency_p99_us = percentile(latency_us, 0.99);
+  const double n = std::max<double>(1.0, static_cast<double>(cases.size()));
+  for (size_t k = 0; k < cutoffs.size(); ++k) {
+    for (size_t j = 0; j < kPerCutoff; ++j) {
+      if (j == 6 && !full) continue;
+      double sum = 0;  // summed in case order: the same result for any thread count
+      for (size_t ci = 0; ci < cases.size(); ++ci) sum += values[ci * width + k * kPerCutoff + j];
+      const std::string name = j == 6 ? "Popularity" : metric_names()[j];
+      r.metrics[fmt::format("{}@{}", name, cutoffs[k])] = sum / n;
+    }
+    if (full) {
+      Coverage all(n_items);
+      for (const auto& t : scratch) all.merge(t.coverage[k]);
+      r.metrics[fmt::format("Coverage@{}", cutoffs[k])] = all.value();
+    }
+  }
+  if (o.bootstrap > 0 && !cases.empty()) {
+    const size_t k = cutoffs.size() - 1;
+    for (const auto& [name, j] : {std::pair{"HR", 0}, {"MRR", 1}}) {
+      std::vector<double> per_case(cases.size());
+      for (size_t ci = 0; ci < cases.size(); ++ci) {
+        per_case[ci] = values[ci * width + k * kPerCutoff + j];
+      }
+      const auto [lo, hi] = bootstrap_interval(per_case, o.bootstrap, o.seed);
+      r.intervals[fmt::format("{}@{}", name, max_k)] = {lo, hi};
+    }
+  }
+  return r;
+}
+
+}  // namespace kairos::eval

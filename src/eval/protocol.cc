@@ -1,0 +1,74 @@
+#include "eval/protocol.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+
+namespace kairos::eval {
+
+Protocol parse_protocol(std::string_view name) {
+  if (name == "next-item") return Protocol::kNextItem;
+  if (name == "last-item") return Protocol::kLastItem;
+  if (name == "rest-of-session") return Protocol::kRestOfSession;
+  if (name == "leave-one-out") return Protocol::kLeaveOneOut;
+  KAIROS_THROW(ErrorKind::kUsage,
+               "unknown protocol '{}' (next-item, last-item, rest-of-session, leave-one-out)",
+               name);
+}
+
+std::string_view protocol_name(Protocol p) {
+  switch (p) {
+    case Protocol::kNextItem:
+      return "next-item";
+    case Protocol::kLastItem:
+      return "last-item";
+    case Protocol::kRestOfSession:
+      return "rest-of-session";
+    case Protocol::kLeaveOneOut:
+      return "leave-one-out";
+  }
+  return "?";
+}
+
+Protocol default_protocol(const Dataset& data) {
+  return data.split() == SplitKind::kLeaveOneOut ? Protocol::kLeaveOneOut : Protocol::kNextItem;
+}
+
+std::vector<Case> make_cases(const SessionSet& sessions, Protocol p, uint32_t min_prefix,
+                             uint64_t max_cases) {
+  KAIROS_CHECK_USAGE(min_prefix >= 1, "--min-prefix must be at least 1");
+  std::vector<Case> cases;
+  for (size_t s = 0; s < sessions.size(); ++s) {
+    const auto n = static_cast<uint32_t>(sessions[s].size());
+    if (n < 2) continue;
+    const auto id = static_cast<uint32_t>(s);
+    if (p == Protocol::kLastItem || p == Protocol::kLeaveOneOut) {
+      cases.push_back({id, n - 1});
+      continue;
+    }
+    for (uint32_t i = min_prefix; i < n; ++i) cases.push_back({id, i});
+  }
+  if (max_cases > 0 && cases.size() > max_cases) {
+    std::vector<Case> kept;
+    kept.reserve(max_cases);
+    const double step = static_cast<double>(cases.size()) / static_cast<double>(max_cases);
+    for (uint64_t k = 0; k < max_cases; ++k) {
+      kept.push_back(cases[static_cast<size_t>(static_cast<double>(k) * step)]);
+    }
+    cases.swap(kept);
+  }
+  return cases;
+}
+
+void case_targets(const SessionView& s, const Case& c, Protocol p, std::vector<uint32_t>* out) {
+  out->clear();
+  if (p != Protocol::kRestOfSession) {
+    out->push_back(s.items[c.prefix]);
+    return;
+  }
+  out->assign(s.items.begin() + c.prefix, s.items.end());
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+}
+
+}  // namespace kairos::eval

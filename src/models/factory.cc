@@ -1,0 +1,48 @@
+#include "models/factory.h"
+
+#include "core/error.h"
+#include "models/baselines/baselines.h"
+
+namespace kairos {
+namespace {
+
+struct Entry {
+  const char* name;
+  const char* description;
+  std::unique_ptr<SessionModel> (*make)(const nlohmann::json&);
+};
+
+// The one table of models (docs/models.md).
+constexpr Entry kModels[] = {
+    {"pop", "training popularity", make_pop},
+    {"spop", "session popularity, training popularity as tie-break", make_spop},
+    {"markov", "first-order transitions from the last item", make_markov},
+    {"sr", "sequential rules (Ludewig & Jannach 2018)", make_sequential_rules},
+    {"iknn", "item-kNN on session co-occurrence (Hidasi et al. 2016)", make_item_knn},
+    {"sknn", "session-kNN (Jannach & Ludewig 2017)", make_sknn},
+    {"vsknn", "vector multiplication session-kNN (Ludewig & Jannach 2018)", make_vsknn},
+    {"stan", "sequence and time aware neighbourhood (Garg et al. 2019)", make_stan},
+    {"vstan", "V-STAN (Ludewig et al. 2021)", make_vstan},
+};
+
+}  // namespace
+
+std::unique_ptr<SessionModel> make_model(const std::string& name, const nlohmann::json& hparams) {
+  for (const Entry& e : kModels) {
+    if (name == e.name) return e.make(hparams);
+  }
+  std::string names;
+  for (const Entry& e : kModels) names += (names.empty() ? "" : ", ") + std::string(e.name);
+  KAIROS_THROW(ErrorKind::kUsage, "unknown model '{}' (known: {})", name, names);
+}
+
+const std::vector<ModelInfo>& model_infos() {
+  static const std::vector<ModelInfo> infos = [] {
+    std::vector<ModelInfo> v;
+    for (const Entry& e : kModels) v.push_back({e.name, e.description});
+    return v;
+  }();
+  return infos;
+}
+
+}  // namespace kairos
