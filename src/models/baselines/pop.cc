@@ -1,4 +1,6 @@
 // Pop: training popularity, the same list for every session.
+#include <algorithm>
+
 #include "models/baselines/baselines.h"
 #include "models/baselines/popularity.h"
 #include "models/hparams.h"
@@ -14,7 +16,8 @@ class Pop final : public SessionModel {
   }
   void score(const SessionQuery&, std::span<float> scores) const override {
     reset_scores(scores);
-    for (size_t i = 1; i < scores.size() && i < pop_.size(); ++i) scores[i] = pop_[i];
+    const size_t n = std::min(scores.size(), pop_.size());
+    std::copy(pop_.begin() + 1, pop_.begin() + static_cast<std::ptrdiff_t>(n), scores.begin() + 1);
   }
 
  private:
