@@ -1,7 +1,6 @@
-// kairos evaluate: fit (or, later, load) each model, evaluate all on one prepared dataset, print
-// one table, write JSON and CSV (docs/PROTOCOLS.md).
+// kairos evaluate: fit (or load, for artifact directories) each model, evaluate all on one prepared
+// dataset, print one table, write JSON and CSV (docs/PROTOCOLS.md).
 #include <spdlog/spdlog.h>
-#include <yaml-cpp/yaml.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -9,12 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/model_config.h"
 #include "cli/parse_values.h"
 #include "core/error.h"
 #include "core/system.h"
 #include "data/atomic_file.h"
 #include "eval/evaluator.h"
 #include "eval/report.h"
+#include "models/artifact.h"
 #include "models/factory.h"
 
 namespace kairos::cli {
@@ -28,47 +29,6 @@ struct EvaluateFlags {
   int threads = 2;
   uint64_t seed = 42, max_cases = 0;
 };
-
-nlohmann::json yaml_to_json(const YAML::Node& n) {
-  if (n.IsMap()) {
-    nlohmann::json j = nlohmann::json::object();
-    for (const auto& kv : n) j[kv.first.as<std::string>()] = yaml_to_json(kv.second);
-    return j;
-  }
-  if (n.IsSequence()) {
-    nlohmann::json j = nlohmann::json::array();
-    for (const auto& v : n) j.push_back(yaml_to_json(v));
-    return j;
-  }
-  if (n.IsNull()) return nullptr;
-  const std::string s = n.as<std::string>();
-  if (s == "true" || s == "false") return s == "true";
-  try {
-    size_t used = 0;
-    const long long i = std::stoll(s, &used);
-    if (used == s.size()) return i;
-    const double d = std::stod(s, &used);
-    if (used == s.size()) return d;
-  } catch (const std::exception&) {
-  }
-  return s;
-}
-
-// Per-model hyperparameters: a YAML or JSON file whose `models:` map (or top level) maps a model
-// name to its hyperparameter object (configs/*.yaml).
-nlohmann::json load_model_config(const std::string& path) {
-  if (path.empty()) return nlohmann::json::object();
-  KAIROS_CHECK_IO(std::filesystem::exists(path), "cannot open {}", path);
-  nlohmann::json j;
-  try {
-    j = yaml_to_json(YAML::LoadFile(path));  // YAML is a superset of JSON
-  } catch (const YAML::Exception& e) {
-    KAIROS_THROW(ErrorKind::kUsage, "{}: {}", path, e.what());
-  }
-  if (j.is_object() && j.contains("models")) j = j["models"];
-  KAIROS_CHECK_USAGE(j.is_object(), "{}: expected a map of model name -> hyperparameters", path);
-  return j;
-}
 
 void run_evaluate(CLI::App* sub, const EvaluateFlags& f) {
   print_effective_config(*sub);
@@ -90,17 +50,25 @@ void run_evaluate(CLI::App* sub, const EvaluateFlags& f) {
 
   std::vector<eval::EvalResult> results;
   for (const auto& name : split_list(f.models)) {
-    KAIROS_CHECK_USAGE(!std::filesystem::is_directory(name),
-                       "{}: model artifact directories need the deep-models build (not yet "
-                       "available); give a baseline name",
-                       name);
-    const nlohmann::json hp = config.contains(name) ? config[name] : nlohmann::json::object();
-    auto model = make_model(name, hp);
+    if (std::filesystem::is_directory(name)) {  // a trained artifact: no fitting
+      KAIROS_CHECK_USAGE(o.part == "test", "{}: a trained artifact is evaluated on the test part",
+                         name);
+      Artifact a = load_artifact(name);
+      check_artifact_matches(a, data, name);
+      eval::EvalResult r = eval::evaluate(*a.model, data, o);
+      r.model = name;
+      results.push_back(std::move(r));
+      continue;
+    }
+    const ModelSpec spec = model_spec(config, name);
+    auto model = make_model(spec.model, spec.hparams);
     Stopwatch fit_watch;
     model->fit(data, o.part == "valid" ? data.train() : data.train_full());
     const double fit_s = fit_watch.seconds();
-    spdlog::info("{}: fitted in {:.2f} s{}", name, fit_s, hp.empty() ? "" : " with " + hp.dump());
+    spdlog::info("{}: fitted in {:.2f} s{}", name, fit_s,
+                 spec.hparams.empty() ? "" : " with " + spec.hparams.dump());
     eval::EvalResult r = eval::evaluate(*model, data, o);
+    r.model = name;
     r.fit_seconds = fit_s;
     results.push_back(std::move(r));
   }
@@ -128,7 +96,9 @@ void add_evaluate_command(CLI::App& root) {
   CLI::App* sub = root.add_subcommand(
       "evaluate", "Fit and evaluate models on a prepared dataset (full ranking by default)");
   sub->add_option("--data", f->data, "Prepared dataset directory")->required();
-  sub->add_option("--models", f->models, "Comma-separated model names")->capture_default_str();
+  sub->add_option("--models", f->models,
+                  "Comma-separated model names, config labels or trained artifact directories")
+      ->capture_default_str();
   sub->add_option("--model-config", f->model_config,
                   "YAML/JSON map: model name -> hyperparameters (e.g. configs/diginetica.yaml)");
   sub->add_option("--json", f->json_path, "Write results as JSON here (and CSV beside it)");

@@ -2,6 +2,8 @@
 
 #include <sys/resource.h>
 
+#include "git_commit.h"
+
 namespace kairos {
 
 uint64_t peak_rss_bytes() {
@@ -9,5 +11,7 @@ uint64_t peak_rss_bytes() {
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
 }
+
+const char* build_git_commit() { return KAIROS_GIT_COMMIT; }
 
 }  // namespace kairos

@@ -9,6 +9,9 @@ namespace kairos {
 // Peak resident set size of this process so far (getrusage ru_maxrss), in bytes.
 uint64_t peak_rss_bytes();
 
+// The git commit this binary was built from ("abc123def456", "…-dirty" or "unknown").
+const char* build_git_commit();
+
 class Stopwatch {
  public:
   Stopwatch() : start_(std::chrono::steady_clock::now()) {}

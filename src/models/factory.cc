@@ -2,6 +2,9 @@
 
 #include "core/error.h"
 #include "models/baselines/baselines.h"
+#ifdef KAIROS_WITH_TORCH
+#include "models/deep/deep_models.h"
+#endif
 
 namespace kairos {
 namespace {
@@ -23,6 +26,10 @@ constexpr Entry kModels[] = {
     {"vsknn", "vector multiplication session-kNN (Ludewig & Jannach 2018)", make_vsknn},
     {"stan", "sequence and time aware neighbourhood (Garg et al. 2019)", make_stan},
     {"vstan", "V-STAN (Ludewig et al. 2021)", make_vstan},
+#ifdef KAIROS_WITH_TORCH
+    {"gru4rec", "GRU4Rec, GRU or LSTM cell (Hidasi et al. 2016, 2018; LibTorch)", make_gru4rec},
+    {"sasrec", "SASRec self-attention (Kang & McAuley 2018; LibTorch)", make_sasrec},
+#endif
 };
 
 }  // namespace

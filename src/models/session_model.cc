@@ -91,4 +91,13 @@ std::vector<EventAttribution> SessionModel::explain(const SessionState& state, u
   return out;
 }
 
+void SessionModel::save_weights(const std::string& path) const {
+  KAIROS_THROW(ErrorKind::kUsage, "model {} has no weights to save (it refits from the data)",
+               name());
+}
+
+void SessionModel::load_weights(const std::string& path, uint32_t num_items) {
+  KAIROS_THROW(ErrorKind::kUsage, "model {} has no saved weights to load", name());
+}
+
 }  // namespace kairos

@@ -16,6 +16,8 @@
 //    direct account (attention weights, neighbour sessions) override it.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -79,6 +81,15 @@ class SessionModel {
   // recent events are attributed.
   virtual std::vector<EventAttribution> explain(const SessionState& state, uint32_t item,
                                                 uint32_t num_items, size_t max_events = 20) const;
+
+  // Artifacts (models/artifact.h). hparams(): the effective hyperparameters, enough to rebuild
+  // the model with make_model(). training_report(): what fit() measured (epochs, speed), or null.
+  virtual nlohmann::json hparams() const { return nlohmann::json::object(); }
+  virtual nlohmann::json training_report() const { return nullptr; }
+  // Writes / reads the learned weights (model.pt) of a model for `num_items` items. Models without
+  // saved weights (the baselines, which refit in seconds) throw kUsage.
+  virtual void save_weights(const std::string& path) const;
+  virtual void load_weights(const std::string& path, uint32_t num_items);
 };
 
 // Sets every score to 0 and the padding index 0 to -infinity.

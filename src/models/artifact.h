@@ -1,0 +1,45 @@
+// Model artifacts (docs/ARCHITECTURE.md): a directory holding
+//   meta.json  format version, model name, hyperparameters, dataset fingerprint and catalogue size,
+//              training report, metrics, git commit, creation time;
+//   items.tsv  external item id, index, category — the vocabulary the weights are indexed by;
+//   model.pt   the weights (deep models).
+// The directory is written under a temporary name and renamed into place, so a reader never
+// sees a half-written artifact. Loading checks the format version, the files' presence and the
+// weights' shapes, and refuses anything else with a message naming the file.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+#include "models/session_model.h"
+
+namespace kairos {
+
+constexpr int kArtifactFormatVersion = 1;
+
+struct Artifact {
+  std::unique_ptr<SessionModel> model;
+  nlohmann::json meta;
+  std::vector<std::string> item_names;       // index -> external id ([0] = "")
+  std::vector<std::string> item_categories;  // index -> external category id ("" = unknown)
+  uint32_t num_items() const { return static_cast<uint32_t>(item_names.size()); }
+};
+
+// Writes `model` (fitted on `data`) to `dir`; `metrics` (may be null) goes into meta.json.
+void save_artifact(const SessionModel& model, const Dataset& data, const std::string& dir,
+                   const nlohmann::json& metrics = nullptr);
+
+// Loads an artifact; throws kIo (missing files) or kInput (corrupt / mismatched content).
+Artifact load_artifact(const std::string& dir);
+
+// Throws kInput unless the artifact was trained on `data` (same fingerprint).
+void check_artifact_matches(const Artifact& a, const Dataset& data, const std::string& dir);
+
+// True if `path` looks like an artifact directory (has meta.json).
+bool is_artifact_dir(const std::string& path);
+
+}  // namespace kairos

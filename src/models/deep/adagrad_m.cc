@@ -1,0 +1,136 @@
+#include "models/deep/adagrad_m.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.h"
+
+namespace kairos {
+
+AdagradM::Slot AdagradM::make_slot(torch::Tensor p) {
+  Slot s;
+  s.param = p;
+  s.acc = torch::zeros_like(p);
+  s.velocity = torch::zeros_like(p);
+  return s;
+}
+
+void AdagradM::add_dense(torch::Tensor param) { dense_.push_back(make_slot(param)); }
+
+int AdagradM::add_sparse(torch::Tensor table) {
+  sparse_.push_back(make_slot(table));
+  return static_cast<int>(sparse_.size()) - 1;
+}
+
+void AdagradM::step_dense(double lr_factor) {
+  torch::NoGradGuard no_grad;
+  const double lr = lr_ * lr_factor;
+  for (Slot& s : dense_) {
+    torch::Tensor& g = s.param.mutable_grad();
+    if (!g.defined()) continue;
+    s.acc.addcmul_(g, g);
+    torch::Tensor upd = g / (s.acc.sqrt() + eps_);
+    if (momentum_ > 0) {
+      s.velocity.mul_(momentum_).add_(upd, lr);
+      s.param.sub_(s.velocity);
+    } else {
+      s.param.sub_(upd, lr);
+    }
+    g.zero_();
+  }
+}
+
+void AdagradM::step_rows(int handle, const torch::Tensor& rows, const torch::Tensor& grad,
+                         double lr_factor) {
+  torch::NoGradGuard no_grad;
+  Slot& s = sparse_.at(handle);
+  const float lr = static_cast<float>(lr_ * lr_factor);
+  if (!s.param.is_cpu()) {  // device path: tensor ops (coalesce, then update the unique rows)
+    auto [uniq, inverse] = at::_unique(rows, /*sorted=*/true, /*return_inverse=*/true);
+    torch::Tensor g = torch::zeros({uniq.size(0), grad.size(1)}, grad.options());
+    g.index_add_(0, inverse, grad);
+    torch::Tensor acc = s.acc.index_select(0, uniq).addcmul_(g, g);
+    s.acc.index_copy_(0, uniq, acc);
+    torch::Tensor upd = g.div_(acc.sqrt_().add_(eps_)).mul_(lr);
+    if (momentum_ > 0) {
+      torch::Tensor v = s.velocity.index_select(0, uniq).mul_(momentum_).add_(upd);
+      s.velocity.index_copy_(0, uniq, v);
+      upd = v;
+    }
+    s.param.index_add_(0, uniq, upd, -1.0);
+    return;
+  }
+  // CPU: combine repeated rows through a row -> slot map, then one tight loop per row (the
+  // tensor-op path above spends most of its time in allocation and a hash-based unique).
+  const torch::Tensor r = rows.to(torch::kLong).contiguous();
+  const torch::Tensor gc = grad.contiguous();
+  const int64_t n = r.size(0), dim = gc.size(1);
+  const int64_t* idx = r.data_ptr<int64_t>();
+  const float* g = gc.data_ptr<float>();
+  if (s.slot_of_row.size() != static_cast<size_t>(s.param.size(0))) {
+    s.slot_of_row.assign(s.param.size(0), -1);
+  }
+  s.sum.resize(static_cast<size_t>(n * dim));
+  s.uniq.clear();
+  for (int64_t i = 0; i < n; ++i) {
+    int32_t& slot = s.slot_of_row[idx[i]];
+    float* dst;
+    if (slot < 0) {
+      slot = static_cast<int32_t>(s.uniq.size());
+      s.uniq.push_back(idx[i]);
+      dst = s.sum.data() + slot * dim;
+      std::copy(g + i * dim, g + (i + 1) * dim, dst);
+    } else {
+      dst = s.sum.data() + static_cast<int64_t>(slot) * dim;
+      for (int64_t k = 0; k < dim; ++k) dst[k] += g[i * dim + k];
+    }
+  }
+  float* p = s.param.data_ptr<float>();
+  float* acc = s.acc.data_ptr<float>();
+  float* vel = s.velocity.data_ptr<float>();
+  const float mom = static_cast<float>(momentum_), eps = static_cast<float>(eps_);
+  for (size_t u = 0; u < s.uniq.size(); ++u) {
+    const int64_t row = s.uniq[u];
+    s.slot_of_row[row] = -1;
+    const float* gs = s.sum.data() + u * dim;
+    float* pr = p + row * dim;
+    float* ar = acc + row * dim;
+    float* vr = vel + row * dim;
+    for (int64_t k = 0; k < dim; ++k) {
+      ar[k] += gs[k] * gs[k];
+      const float upd = lr * gs[k] / (std::sqrt(ar[k]) + eps);
+      if (mom > 0) {
+        vr[k] = mom * vr[k] + upd;
+        pr[k] -= vr[k];
+      } else {
+        pr[k] -= upd;
+      }
+    }
+  }
+}
+
+std::vector<torch::Tensor> AdagradM::state() const {
+  std::vector<torch::Tensor> out;
+  for (const auto* group : {&dense_, &sparse_}) {
+    for (const Slot& s : *group) {
+      out.push_back(s.acc);
+      out.push_back(s.velocity);
+    }
+  }
+  return out;
+}
+
+void AdagradM::set_state(const std::vector<torch::Tensor>& state) {
+  KAIROS_CHECK(state.size() == 2 * (dense_.size() + sparse_.size()),
+               "optimiser state has {} tensors, expected {}", state.size(),
+               2 * (dense_.size() + sparse_.size()));
+  size_t k = 0;
+  for (auto* group : {&dense_, &sparse_}) {
+    for (Slot& s : *group) {
+      s.acc.copy_(state[k++]);
+      s.velocity.copy_(state[k++]);
+    }
+  }
+}
+
+}  // namespace kairos

@@ -1,0 +1,326 @@
+// GRU4Rec (Hidasi et al., ICLR 2016; Hidasi & Karatzoglou, CIKM 2018) as the official
+// implementation trains it (Hidasi & Czapp, RecSys 2023): session-parallel mini-batches with the
+// hidden state reset at session boundaries and one-step truncated back-propagation; GRU or LSTM
+// layers; one-hot, embedding or constrained (tied output) input; dropout on input and hidden;
+// scores over the mini-batch's targets plus `n_sample` shared popularity^alpha negatives;
+// cross-entropy with logQ correction or BPR-max; Adagrad with momentum, with sparse row updates
+// of the item tables. docs/models.md lists the differences from the reference.
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "features/negative_sampler.h"
+#include "features/session_parallel.h"
+#include "models/deep/adagrad_m.h"
+#include "models/deep/deep_models.h"
+#include "models/deep/gru4rec_config.h"
+#include "models/deep/losses.h"
+#include "models/deep/recurrent_layer.h"
+#include "models/deep/tensor_io.h"
+#include "models/deep/torch_runtime.h"
+#include "train/trainer.h"
+
+namespace kairos {
+namespace {
+
+struct Gru4RecState : SessionState {
+  std::vector<torch::Tensor> hidden;  // per layer [1, state_size]
+};
+
+torch::Tensor index_tensor(const std::vector<int64_t>& v) {
+  return torch::from_blob(const_cast<int64_t*>(v.data()), {static_cast<int64_t>(v.size())},
+                          torch::kLong)
+      .clone();
+}
+
+class Gru4Rec final : public SessionModel, public Trainable {
+ public:
+  explicit Gru4Rec(Gru4RecConfig c) : cfg_(std::move(c)) {}
+
+  std::string name() const override { return cfg_.cell == "lstm" ? "gru4rec-lstm" : "gru4rec"; }
+
+  void fit(const Dataset& data, const SessionSet& train) override {
+    set_compute_threads(cfg_.train.threads);
+    configure_allocator();
+    seed_torch(cfg_.train.seed);
+    rng_ = Rng(cfg_.train.seed);
+    build(data.num_items());
+    const bool validate = cfg_.train.validate && !data.valid().empty();
+    train_ = validate ? data.train() : train;
+    counts_ = item_counts(train_, num_items_);
+    sampler_ = NegativeSampler(counts_, cfg_.sample_alpha);
+    std::vector<float> log_pop(num_items_);
+    for (uint32_t i = 0; i < num_items_; ++i) {
+      log_pop[i] = static_cast<float>(std::log(std::max<uint64_t>(counts_[i], 1)));
+    }
+    log_pop_ = torch::tensor(log_pop);
+    events_per_epoch_ = 0;
+    for (size_t s = 0; s < train_.size(); ++s) {
+      if (train_[s].size() >= 2) events_per_epoch_ += train_[s].size() - 1;
+    }
+    TrainOptions o = cfg_.train.options(name());
+    o.validate = validate;
+    spdlog::info("{}: {} training events, {} items; {}", name(), events_per_epoch_, num_items_,
+                 compute_description());
+    summary_ = run_training(*this, data, o);
+    train_ = SessionSet();
+    best_.clear();
+  }
+
+  // ---- Trainable ----
+  const SessionModel& model() const override { return *this; }
+  uint64_t events_per_epoch() const override { return events_per_epoch_; }
+
+  void train_epoch(int epoch, double lr_factor,
+                   const std::function<void(const EpochProgress&)>& report) override {
+    std::vector<uint32_t> order(train_.size());
+    std::iota(order.begin(), order.end(), 0u);
+    if (cfg_.shuffle) {
+      for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng_.below(i)]);
+    }
+    SessionParallelBatches batches(train_, std::move(order), cfg_.batch_size);
+    std::vector<torch::Tensor> hidden;
+    for (const auto& l : layers_) hidden.push_back(torch::zeros({cfg_.batch_size, l.state_size()}));
+    std::vector<int64_t> negatives(cfg_.n_sample);
+    std::vector<int64_t> reset_rows;
+    EpochProgress pending;
+    int steps = 0;
+    while (batches.next()) {
+      const int lanes = batches.lanes();
+      if (hidden[0].size(0) != lanes) {
+        for (auto& h : hidden) h = h.narrow(0, 0, lanes).contiguous();
+      }
+      reset_rows.clear();
+      for (int i = 0; i < lanes; ++i) {
+        if (batches.reset()[i]) reset_rows.push_back(i);
+      }
+      if (!reset_rows.empty()) {
+        const torch::Tensor rows = index_tensor(reset_rows);
+        for (auto& h : hidden) h.index_fill_(0, rows, 0.0);
+      }
+      sampler_.sample(rng_, negatives);
+      const double loss = train_step(index_tensor(batches.input()), index_tensor(batches.target()),
+                                     index_tensor(negatives), hidden, lr_factor);
+      pending.events += lanes;
+      pending.loss_sum += loss;
+      if (++steps % 32 == 0) {
+        report(pending);
+        pending = {};
+      }
+    }
+    report(pending);
+  }
+
+  void keep_best() override {
+    best_.clear();
+    for (const auto& [name, t] : parameters()) best_.push_back(t.detach().clone());
+  }
+  void restore_best() override {
+    torch::NoGradGuard no_grad;
+    auto params = parameters();
+    for (size_t i = 0; i < params.size(); ++i) params[i].second.copy_(best_[i]);
+  }
+
+  // ---- scoring ----
+  void score(const SessionQuery& q, std::span<float> scores) const override {
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> hidden = zero_state();
+    for (uint32_t item : q.items) step(item, hidden);
+    write_scores(hidden, scores);
+  }
+
+  std::unique_ptr<SessionState> start() const override {
+    auto s = std::make_unique<Gru4RecState>();
+    s->hidden = zero_state();
+    return s;
+  }
+  void observe(SessionState& state, uint32_t item, uint8_t type, int64_t ts_ms) const override {
+    SessionModel::observe(state, item, type, ts_ms);
+    torch::NoGradGuard no_grad;
+    step(item, static_cast<Gru4RecState&>(state).hidden);
+  }
+  void score(const SessionState& state, std::span<float> scores) const override {
+    torch::NoGradGuard no_grad;
+    write_scores(static_cast<const Gru4RecState&>(state).hidden, scores);
+  }
+
+  // ---- artifacts ----
+  nlohmann::json hparams() const override { return cfg_.to_json(); }
+  nlohmann::json training_report() const override { return to_json(summary_); }
+  void save_weights(const std::string& path) const override { save_tensors(parameters(), path); }
+  void load_weights(const std::string& path, uint32_t num_items) override {
+    build(num_items);
+    load_tensors(parameters(), path);
+  }
+
+ private:
+  bool one_hot() const { return !cfg_.constrained_embedding && cfg_.embedding == 0; }
+
+  void build(uint32_t num_items) {
+    KAIROS_CHECK(num_items >= 2, "gru4rec: the catalogue is empty");
+    num_items_ = num_items;
+    const bool lstm = cfg_.cell == "lstm";
+    const int64_t n = num_items, out = cfg_.layers.back();
+    layers_.clear();
+    opt_ = AdagradM(cfg_.learning_rate, cfg_.momentum);
+    int64_t input = 0;
+    if (cfg_.constrained_embedding) {
+      input = out;
+    } else if (cfg_.embedding > 0) {
+      input = cfg_.embedding;
+      emb_ = glorot_uniform_gates(1, n, cfg_.embedding);
+      emb_handle_ = opt_.add_sparse(emb_);
+    } else {
+      const int64_t g = (lstm ? 4 : 3) * cfg_.layers[0];
+      emb_ =
+          glorot_uniform_gates(1, n, g);  // one-hot input: rows are the first layer's projections
+      emb_handle_ = opt_.add_sparse(emb_);
+    }
+    for (size_t l = 0; l < cfg_.layers.size(); ++l) {
+      const int64_t in = l == 0 ? (one_hot() ? 0 : input) : cfg_.layers[l - 1];
+      layers_.emplace_back(lstm, in, cfg_.layers[l]);
+      auto& L = layers_.back();
+      for (auto* t : {&L.w_ih, &L.w_hh, &L.b_ih, &L.b_hh}) {
+        if (t->defined()) opt_.add_dense(*t);
+      }
+    }
+    wy_ = glorot_uniform_gates(1, n, out);
+    by_ = torch::zeros({n, 1});
+    wy_handle_ = opt_.add_sparse(wy_);
+    by_handle_ = opt_.add_sparse(by_);
+  }
+
+  NamedTensors parameters() const {
+    NamedTensors p = {{"Wy", wy_}, {"By", by_}};
+    if (emb_.defined()) p.emplace_back("E", emb_);
+    for (size_t l = 0; l < layers_.size(); ++l) {
+      const auto& L = layers_[l];
+      if (L.w_ih.defined()) p.emplace_back(fmt::format("layer{}.w_ih", l), L.w_ih);
+      p.emplace_back(fmt::format("layer{}.w_hh", l), L.w_hh);
+      p.emplace_back(fmt::format("layer{}.b_ih", l), L.b_ih);
+      p.emplace_back(fmt::format("layer{}.b_hh", l), L.b_hh);
+    }
+    return p;
+  }
+
+  std::vector<torch::Tensor> zero_state() const {
+    std::vector<torch::Tensor> h;
+    for (const auto& l : layers_) h.push_back(torch::zeros({1, l.state_size()}));
+    return h;
+  }
+
+  // Input dropout: on a one-hot input, dropping the single active unit drops the whole row.
+  torch::Tensor input_dropout(const torch::Tensor& x, bool training) {
+    if (!training || cfg_.dropout_p_embed <= 0) return x;
+    if (!one_hot()) return torch::dropout(x, cfg_.dropout_p_embed, true);
+    const torch::Tensor keep = torch::empty({x.size(0), 1}).bernoulli_(1.0 - cfg_.dropout_p_embed) /
+                               (1.0 - cfg_.dropout_p_embed);
+    return x * keep;
+  }
+
+  // Layers over an input batch `x` (rows of Wy, E, or the one-hot projection table); updates
+  // `hidden` and returns the last layer's output.
+  torch::Tensor forward(torch::Tensor x, std::vector<torch::Tensor>& hidden, bool training) const {
+    for (size_t l = 0; l < layers_.size(); ++l) {
+      const RecurrentLayer& L = layers_[l];
+      const torch::Tensor gi = (l == 0 && one_hot()) ? x + L.b_ih : L.project(x);
+      const torch::Tensor state = L.step(gi, hidden[l]);
+      torch::Tensor h = L.output(state);
+      if (training && cfg_.dropout_p_hidden > 0) h = torch::dropout(h, cfg_.dropout_p_hidden, true);
+      hidden[l] = L.with_output(state, h);
+      x = h;
+    }
+    return x;
+  }
+
+  const torch::Tensor& input_table() const { return cfg_.constrained_embedding ? wy_ : emb_; }
+
+  // One recurrent step for `item` (unknown items are skipped).
+  void step(uint32_t item, std::vector<torch::Tensor>& hidden) const {
+    if (item == 0 || item >= num_items_) return;
+    const torch::Tensor x = input_table().narrow(0, item, 1);
+    forward(x, hidden, false);
+  }
+
+  void write_scores(const std::vector<torch::Tensor>& hidden, std::span<float> scores) const {
+    KAIROS_ASSERT(scores.size() == num_items_);
+    const torch::Tensor h = layers_.back().output(hidden.back()).reshape({-1});
+    torch::Tensor out = torch::from_blob(scores.data(), {static_cast<int64_t>(num_items_)});
+    torch::addmv_out(out, by_.reshape({-1}), wy_, h);
+    scores[0] = -std::numeric_limits<float>::infinity();
+  }
+
+  double train_step(const torch::Tensor& input, const torch::Tensor& target,
+                    const torch::Tensor& negatives, std::vector<torch::Tensor>& hidden,
+                    double lr_factor) {
+    const int64_t lanes = input.size(0);
+    const torch::Tensor y = cfg_.n_sample > 0 ? torch::cat({target, negatives}) : target;
+    torch::Tensor x, out_rows, rows_leaf, emb_leaf, out_index;
+    if (cfg_.constrained_embedding) {
+      out_index = torch::cat({input, y});
+      rows_leaf = wy_.index_select(0, out_index).detach().requires_grad_();
+      x = rows_leaf.narrow(0, 0, lanes);
+      out_rows = rows_leaf.narrow(0, lanes, y.size(0));
+    } else {
+      out_index = y;
+      rows_leaf = wy_.index_select(0, y).detach().requires_grad_();
+      out_rows = rows_leaf;
+      emb_leaf = emb_.index_select(0, input).detach().requires_grad_();
+      x = emb_leaf;
+    }
+    const torch::Tensor bias_leaf = by_.index_select(0, y).detach().requires_grad_();
+    x = input_dropout(x, true);
+    const torch::Tensor h = forward(x, hidden, true);
+    // Column offsets: the bias, minus the logQ correction (cross-entropy) folded into the same
+    // row vector so the [B, C] score matrix is touched by one fused addmm only.
+    torch::Tensor offset = bias_leaf.reshape({1, -1});
+    if (cfg_.loss == "cross-entropy" && cfg_.logq > 0) {
+      torch::Tensor lp = log_pop_.index_select(0, y);
+      if (cfg_.n_sample > 0) lp.narrow(0, lanes, cfg_.n_sample).mul_(cfg_.sample_alpha);
+      offset = offset - cfg_.logq * lp.unsqueeze(0);
+    }
+    torch::Tensor r = torch::addmm(offset, h, out_rows.t());
+    const torch::Tensor diag = diagonal_targets(lanes, r.options());
+    torch::Tensor loss;
+    if (cfg_.loss == "cross-entropy") {
+      loss = softmax_cross_entropy(r, diag);
+    } else {
+      if (cfg_.elu_param > 0) r = torch::elu(r, cfg_.elu_param);
+      loss = bpr_max(r, diag, cfg_.bpreg);
+    }
+    loss.backward();
+    opt_.step_dense(lr_factor);
+    opt_.step_rows(wy_handle_, out_index, rows_leaf.grad(), lr_factor);
+    opt_.step_rows(by_handle_, y, bias_leaf.grad(), lr_factor);
+    if (emb_leaf.defined()) opt_.step_rows(emb_handle_, input, emb_leaf.grad(), lr_factor);
+    for (auto& hs : hidden) hs = hs.detach();
+    return loss.item<double>();
+  }
+
+  Gru4RecConfig cfg_;
+  uint32_t num_items_ = 0;
+  std::vector<RecurrentLayer> layers_;
+  torch::Tensor wy_, by_, emb_, log_pop_;
+  AdagradM opt_{0.1, 0.0};
+  int wy_handle_ = -1, by_handle_ = -1, emb_handle_ = -1;
+  SessionSet train_;
+  std::vector<uint64_t> counts_;
+  NegativeSampler sampler_;
+  Rng rng_{42};
+  uint64_t events_per_epoch_ = 0;
+  std::vector<torch::Tensor> best_;
+  TrainSummary summary_;
+};
+
+}  // namespace
+
+std::unique_ptr<SessionModel> make_gru4rec(const nlohmann::json& hparams) {
+  return std::make_unique<Gru4Rec>(Gru4RecConfig::from_json(hparams));
+}
+
+}  // namespace kairos

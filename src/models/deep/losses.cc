@@ -1,0 +1,27 @@
+#include "models/deep/losses.h"
+
+namespace kairos {
+
+torch::Tensor diagonal_targets(int64_t rows, const torch::TensorOptions& options) {
+  return torch::arange(rows, options.dtype(torch::kLong));
+}
+
+torch::Tensor softmax_cross_entropy(const torch::Tensor& scores, const torch::Tensor& target) {
+  const torch::Tensor logp = torch::log_softmax(scores, 1);
+  return -logp.gather(1, target.unsqueeze(1)).sum();
+}
+
+torch::Tensor bpr_max(const torch::Tensor& scores, const torch::Tensor& target, double bpreg) {
+  // Negatives' softmax: the target column is excluded (its weight set to exactly zero).
+  const torch::Tensor is_target = torch::zeros_like(scores, scores.options().dtype(torch::kBool))
+                                      .scatter_(1, target.unsqueeze(1), true);
+  const torch::Tensor masked =
+      scores.masked_fill(is_target, -std::numeric_limits<float>::infinity());
+  const torch::Tensor s = torch::softmax(masked, 1);
+  const torch::Tensor pos = scores.gather(1, target.unsqueeze(1));
+  const torch::Tensor rank_term = (torch::sigmoid(pos - scores) * s).sum(1);
+  const torch::Tensor reg = (s * scores.pow(2)).sum(1);
+  return (-torch::log(rank_term + 1e-24) + bpreg * reg).sum();
+}
+
+}  // namespace kairos

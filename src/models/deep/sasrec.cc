@@ -1,0 +1,223 @@
+// SASRec (Kang & McAuley, ICDM 2018) behind SessionModel: trained on every prefix of each
+// training sequence at once (targets = the sequence shifted by one), with full-softmax
+// cross-entropy over the catalogue by default or a sampled softmax with logQ correction; Adam,
+// gradient clipping, the shared Trainer. docs/models.md lists the differences from the paper.
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "features/negative_sampler.h"
+#include "models/deep/deep_models.h"
+#include "models/deep/losses.h"
+#include "models/deep/sasrec_config.h"
+#include "models/deep/sasrec_net.h"
+#include "models/deep/tensor_io.h"
+#include "models/deep/torch_runtime.h"
+#include "train/trainer.h"
+
+namespace kairos {
+namespace {
+
+class SasRec final : public SessionModel, public Trainable {
+ public:
+  explicit SasRec(SasRecConfig c) : cfg_(std::move(c)) {}
+
+  std::string name() const override { return "sasrec"; }
+
+  void fit(const Dataset& data, const SessionSet& train) override {
+    set_compute_threads(cfg_.train.threads);
+    configure_allocator();
+    seed_torch(cfg_.train.seed);
+    rng_ = Rng(cfg_.train.seed);
+    build(data.num_items());
+    const bool validate = cfg_.train.validate && !data.valid().empty();
+    train_ = validate ? data.train() : train;
+    sequences_.clear();
+    events_per_epoch_ = 0;
+    for (size_t s = 0; s < train_.size(); ++s) {
+      if (train_[s].size() < 2) continue;
+      sequences_.push_back(static_cast<uint32_t>(s));
+      events_per_epoch_ += std::min<size_t>(train_[s].size() - 1, cfg_.max_len);
+    }
+    KAIROS_CHECK(!sequences_.empty(), "sasrec: no training sequence has two events");
+    if (cfg_.loss == "sampled") {
+      const auto counts = item_counts(train_, num_items_);
+      sampler_ = NegativeSampler(counts, cfg_.sample_alpha);
+      std::vector<float> logq(num_items_, 0.0f);
+      for (uint32_t i = 1; i < num_items_; ++i) {
+        logq[i] = sampler_.weight(i) > 0 ? static_cast<float>(std::log(sampler_.weight(i))) : 0.0f;
+      }
+      log_q_ = torch::tensor(logq);
+    }
+    optimizer_ = std::make_unique<torch::optim::Adam>(
+        net_->parameters(),
+        torch::optim::AdamOptions(cfg_.learning_rate).weight_decay(cfg_.weight_decay));
+    TrainOptions o = cfg_.train.options(name());
+    o.validate = validate;
+    spdlog::info("{}: {} training sequences, {} targets, {} items; {}", name(), sequences_.size(),
+                 events_per_epoch_, num_items_, compute_description());
+    summary_ = run_training(*this, data, o);
+    net_->eval();
+    train_ = SessionSet();
+    optimizer_.reset();
+    best_.clear();
+  }
+
+  // ---- Trainable ----
+  const SessionModel& model() const override { return *this; }
+  uint64_t events_per_epoch() const override { return events_per_epoch_; }
+
+  void train_epoch(int epoch, double lr_factor,
+                   const std::function<void(const EpochProgress&)>& report) override {
+    net_->train();
+    for (auto& group : optimizer_->param_groups()) {
+      static_cast<torch::optim::AdamOptions&>(group.options()).lr(cfg_.learning_rate * lr_factor);
+    }
+    std::vector<uint32_t> order = sequences_;
+    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng_.below(i)]);
+    for (size_t begin = 0; begin < order.size(); begin += cfg_.batch_size) {
+      const size_t end = std::min(order.size(), begin + cfg_.batch_size);
+      EpochProgress p;
+      p.loss_sum = train_batch({order.data() + begin, end - begin}, &p.events);
+      report(p);
+    }
+    net_->eval();
+  }
+
+  void keep_best() override {
+    best_.clear();
+    for (const auto& t : net_->parameters()) best_.push_back(t.detach().clone());
+  }
+  void restore_best() override {
+    torch::NoGradGuard no_grad;
+    auto params = net_->parameters();
+    for (size_t i = 0; i < params.size(); ++i) params[i].copy_(best_[i]);
+  }
+
+  // ---- scoring ----
+  void score(const SessionQuery& q, std::span<float> scores) const override {
+    KAIROS_ASSERT(scores.size() == num_items_);
+    std::vector<int64_t> seq;
+    for (uint32_t item : q.items) {
+      if (item != 0 && item < num_items_) seq.push_back(item);
+    }
+    torch::Tensor out = torch::from_blob(scores.data(), {static_cast<int64_t>(num_items_)});
+    if (seq.empty()) {
+      out.zero_();
+    } else {
+      torch::NoGradGuard no_grad;
+      const torch::Tensor h = encode_last(seq);
+      torch::mv_out(out, net_->item_emb, h);
+    }
+    scores[0] = -std::numeric_limits<float>::infinity();
+  }
+
+  // ---- artifacts ----
+  nlohmann::json hparams() const override { return cfg_.to_json(); }
+  nlohmann::json training_report() const override { return to_json(summary_); }
+  void save_weights(const std::string& path) const override { save_tensors(named(), path); }
+  void load_weights(const std::string& path, uint32_t num_items) override {
+    build(num_items);
+    load_tensors(named(), path);
+    net_->eval();
+  }
+
+ private:
+  void build(uint32_t num_items) {
+    KAIROS_CHECK(num_items >= 2, "sasrec: the catalogue is empty");
+    num_items_ = num_items;
+    net_ = SasRecNet(num_items, cfg_.hidden, cfg_.blocks, cfg_.heads, cfg_.max_len, cfg_.dropout);
+  }
+
+  NamedTensors named() const {
+    NamedTensors out;
+    for (const auto& p : net_->named_parameters()) out.emplace_back(p.key(), p.value());
+    return out;
+  }
+
+  // Hidden state after the last item of `seq` (the most recent max_len items).
+  torch::Tensor encode_last(const std::vector<int64_t>& seq) const {
+    const size_t n = std::min<size_t>(seq.size(), cfg_.max_len);
+    const torch::Tensor input = torch::from_blob(const_cast<int64_t*>(seq.data() + seq.size() - n),
+                                                 {1, static_cast<int64_t>(n)}, torch::kLong);
+    const torch::Tensor h = net_.ptr()->forward(input);
+    return h[0][static_cast<int64_t>(n) - 1];
+  }
+
+  double train_batch(std::span<const uint32_t> batch, uint64_t* events) {
+    // Left-padded inputs x[:-1] and targets x[1:], the last max_len of each sequence.
+    size_t len = 0;
+    for (uint32_t s : batch)
+      len = std::max(len, std::min<size_t>(train_[s].size() - 1, cfg_.max_len));
+    const int64_t b = static_cast<int64_t>(batch.size()), l = static_cast<int64_t>(len);
+    torch::Tensor input = torch::zeros({b, l}, torch::kLong),
+                  target = torch::zeros({b, l}, torch::kLong);
+    auto in = input.accessor<int64_t, 2>();
+    auto tg = target.accessor<int64_t, 2>();
+    for (int64_t r = 0; r < b; ++r) {
+      const SessionView v = train_[batch[r]];
+      const size_t n = std::min<size_t>(v.size() - 1, len);
+      for (size_t j = 0; j < n; ++j) {
+        const size_t src = v.size() - 1 - n + j;
+        in[r][l - n + j] = v.items[src];
+        tg[r][l - n + j] = v.items[src + 1];
+      }
+    }
+    const torch::Tensor h = net_->forward(input);
+    const torch::Tensor valid = (target.reshape({-1}) != 0).nonzero().reshape({-1});
+    const torch::Tensor hv = h.reshape({-1, cfg_.hidden}).index_select(0, valid);
+    const torch::Tensor tv = target.reshape({-1}).index_select(0, valid);
+    *events = static_cast<uint64_t>(tv.size(0));
+    torch::Tensor loss;
+    if (cfg_.loss == "full") {
+      loss = softmax_cross_entropy(torch::mm(hv, net_->item_emb.t()), tv);
+    } else {
+      std::vector<int64_t> neg(cfg_.n_sample);
+      sampler_.sample(rng_, neg);
+      const torch::Tensor negt = torch::tensor(neg);
+      const torch::Tensor pos = (hv * net_->item_emb.index_select(0, tv)).sum(1, true) -
+                                log_q_.index_select(0, tv).unsqueeze(1);
+      torch::Tensor negs = torch::mm(hv, net_->item_emb.index_select(0, negt).t()) -
+                           log_q_.index_select(0, negt).unsqueeze(0);
+      negs = negs.masked_fill(tv.unsqueeze(1) == negt.unsqueeze(0), -1e9);  // accidental hits
+      const torch::Tensor logits = torch::cat({pos, negs}, 1);
+      loss = softmax_cross_entropy(logits, torch::zeros({logits.size(0)}, torch::kLong));
+    }
+    const double total = loss.item<double>();
+    optimizer_->zero_grad();
+    (loss / static_cast<double>(std::max<int64_t>(tv.size(0), 1))).backward();
+    if (cfg_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(net_->parameters(), cfg_.clip_norm);
+    optimizer_->step();
+    {
+      torch::NoGradGuard no_grad;
+      net_->item_emb[0].zero_();  // padding stays zero
+    }
+    return total;
+  }
+
+  SasRecConfig cfg_;
+  uint32_t num_items_ = 0;
+  SasRecNet net_{nullptr};
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  SessionSet train_;
+  std::vector<uint32_t> sequences_;
+  NegativeSampler sampler_;
+  torch::Tensor log_q_;
+  Rng rng_{42};
+  uint64_t events_per_epoch_ = 0;
+  std::vector<torch::Tensor> best_;
+  TrainSummary summary_;
+};
+
+}  // namespace
+
+std::unique_ptr<SessionModel> make_sasrec(const nlohmann::json& hparams) {
+  return std::make_unique<SasRec>(SasRecConfig::from_json(hparams));
+}
+
+}  // namespace kairos

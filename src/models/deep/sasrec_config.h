@@ -1,0 +1,32 @@
+// SASRec's hyperparameters (Kang & McAuley, ICDM 2018), with full-softmax cross-entropy by
+// default (Klenitskiy & Vasilev, RecSys 2023) and a sampled-softmax option for large catalogues.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "models/deep/train_config.h"
+
+namespace kairos {
+
+struct SasRecConfig {
+  int hidden = 64;
+  int blocks = 2;
+  int heads = 1;
+  int max_len = 50;
+  double dropout = 0.2;
+  std::string loss = "full";  // full | sampled
+  int n_sample = 2048;        // sampled: shared negatives per batch
+  double sample_alpha = 0.0;  // sampled: negatives ~ popularity^alpha (logQ corrected)
+  int batch_size = 128;
+  double learning_rate = 1e-3;
+  double weight_decay = 0.0;
+  double clip_norm = 5.0;  // gradient clipping (0 = off)
+  TrainConfig train{};
+
+  static SasRecConfig from_json(const nlohmann::json& j);  // throws kUsage
+  nlohmann::json to_json() const;
+};
+
+}  // namespace kairos

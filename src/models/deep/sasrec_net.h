@@ -1,0 +1,41 @@
+// SASRec's network: item + learned position embeddings, `blocks` pre-norm causal self-attention
+// blocks (multi-head attention and a point-wise feed-forward, each with residual and dropout),
+// a final layer norm; scores are dot products with the (shared) item embeddings.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+namespace kairos {
+
+struct SasRecBlockImpl : torch::nn::Module {
+  SasRecBlockImpl(int64_t hidden, int64_t heads, double dropout);
+  // x [B, L, H]; mask [L, L] additive causal mask; keep [B, L, 1] (0 at padding).
+  // attention (optional out): [B, heads, L, L] weights.
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask,
+                        const torch::Tensor& keep, torch::Tensor* attention = nullptr);
+
+  int64_t heads;
+  double dropout;
+  torch::nn::LayerNorm ln1{nullptr}, ln2{nullptr};
+  torch::nn::Linear q{nullptr}, k{nullptr}, v{nullptr}, o{nullptr}, ff1{nullptr}, ff2{nullptr};
+};
+TORCH_MODULE(SasRecBlock);
+
+struct SasRecNetImpl : torch::nn::Module {
+  SasRecNetImpl(int64_t num_items, int64_t hidden, int64_t blocks, int64_t heads, int64_t max_len,
+                double dropout);
+  // seq [B, L] item indices, left-padded with 0 (L <= max_len). Returns [B, L, H].
+  // attention (optional): per block [B, heads, L, L].
+  torch::Tensor forward(const torch::Tensor& seq, std::vector<torch::Tensor>* attention = nullptr);
+
+  int64_t hidden, max_len;
+  double dropout;
+  torch::Tensor item_emb, pos_emb;
+  torch::nn::ModuleList blocks;
+  torch::nn::LayerNorm final_ln{nullptr};
+};
+TORCH_MODULE(SasRecNet);
+
+}  // namespace kairos

@@ -1,0 +1,84 @@
+// The training loop shared by every deep model: an explicit epoch loop with a progress bar (loss,
+// events/s, ETA), validation MRR@20 after each epoch on the dataset's validation part, early
+// stopping with patience, best-checkpoint keeping, a JSON-lines training log and the learning-rate
+// schedule. It holds no LibTorch: a model plugs in through `Trainable`, which owns its tensors and
+// optimiser (GRU4Rec's sparse Adagrad and SASRec's Adam differ too much to share one object).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+#include "models/session_model.h"
+#include "train/lr_schedule.h"
+
+namespace kairos {
+
+// What a model reports while it trains one epoch.
+struct EpochProgress {
+  uint64_t events = 0;  // training events (targets) processed since the last call
+  double loss_sum = 0;  // summed loss over those events
+};
+
+class Trainable {
+ public:
+  virtual ~Trainable() = default;
+  // The model being trained, as the evaluator sees it (validation).
+  virtual const SessionModel& model() const = 0;
+  // Training targets per epoch (the progress bar's total).
+  virtual uint64_t events_per_epoch() const = 0;
+  // Runs one epoch at learning-rate factor `lr_factor` (times the model's base rate); calls
+  // `report` every few batches.
+  virtual void train_epoch(int epoch, double lr_factor,
+                           const std::function<void(const EpochProgress&)>& report) = 0;
+  // Keeps a copy of the current weights as the best so far / puts the best copy back.
+  virtual void keep_best() = 0;
+  virtual void restore_best() = 0;
+};
+
+struct TrainOptions {
+  int epochs = 10;
+  int patience = 3;              // epochs without validation improvement before stopping
+  double min_delta = 0.0;        // improvement smaller than this does not count
+  LrSchedule schedule;           // per-epoch learning-rate factor
+  uint64_t valid_max_cases = 0;  // cap on validation cases (0 = all)
+  int valid_threads = 2;
+  std::string log_path;  // JSON-lines log, one object per epoch ("" = none)
+  std::string label = "train";
+  bool validate = true;  // false (or no validation part): run all epochs, keep the last
+};
+
+struct EpochRecord {
+  int epoch = 0;
+  double loss = 0;  // mean loss per training event
+  uint64_t events = 0;
+  double seconds = 0;  // training time of the epoch (without validation)
+  double events_per_second = 0;
+  double valid_mrr = -1, valid_hr = -1;  // @20; -1 = not validated
+  double valid_seconds = 0;
+  double lr_factor = 1;
+  bool best = false;
+};
+
+struct TrainSummary {
+  std::vector<EpochRecord> epochs;
+  int best_epoch = -1;  // 0-based; -1 = no validation (last epoch kept)
+  double best_valid_mrr = -1, best_valid_hr = -1;
+  double train_seconds = 0;    // all epochs, training only
+  double wall_seconds = 0;     // training + validation
+  double seconds_to_best = 0;  // wall time until the best epoch ended
+  double events_per_second = 0;
+  bool stopped_early = false;
+};
+
+// The summary as JSON (meta.json's "training", `kairos train --json`).
+nlohmann::json to_json(const TrainSummary& s);
+
+// Trains `t` on its own data; validates on data.valid() with the next-item / leave-one-out
+// protocol of the dataset (model fitted on data.train()). Restores the best epoch's weights.
+TrainSummary run_training(Trainable& t, const Dataset& data, const TrainOptions& options);
+
+}  // namespace kairos

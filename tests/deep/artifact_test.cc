@@ -1,0 +1,140 @@
+// Artifacts: a saved model loads back with identical scores; corrupt, incomplete or mismatched
+// artifacts are refused with a message that names the problem.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "data/test_util.h"
+#include "deep_fixtures.h"
+#include "models/artifact.h"
+
+namespace kairos {
+namespace {
+
+std::vector<float> scores_of(const SessionModel& m, uint32_t n,
+                             const std::vector<uint32_t>& items) {
+  std::vector<float> s(n);
+  m.score(SessionQuery{items, {}, {}, 0}, s);
+  return s;
+}
+
+void expect_error(const std::string& dir, ErrorKind kind, const std::string& fragment) {
+  try {
+    load_artifact(dir);
+    ADD_FAILURE() << "loaded " << dir;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), kind) << e.what();
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+  }
+}
+
+class ArtifactRoundTrip : public ::testing::TestWithParam<std::pair<std::string, nlohmann::json>> {
+};
+
+TEST_P(ArtifactRoundTrip, LoadedModelScoresIdentically) {
+  const Dataset d = testing::planted_dataset(200, 10, 10);
+  auto m = make_model(GetParam().first, GetParam().second);
+  m->fit(d, d.train_full());
+  test::TempDir tmp;
+  const std::string dir = tmp.file("model");
+  save_artifact(*m, d, dir, {{"HR@20", 0.5}});
+  const Artifact a = load_artifact(dir);
+  EXPECT_EQ(a.meta["model"], m->name());
+  EXPECT_EQ(a.meta["metrics"]["HR@20"], 0.5);
+  EXPECT_EQ(a.meta["dataset"]["fingerprint"], d.fingerprint());
+  EXPECT_EQ(a.num_items(), d.num_items());
+  EXPECT_EQ(a.item_names[5], "i5");
+  EXPECT_EQ(a.item_categories[25], "c2");
+  for (const std::vector<uint32_t>& s : {std::vector<uint32_t>{3}, {3, 15}, {7, 12, 39, 4}}) {
+    EXPECT_EQ(scores_of(*a.model, d.num_items(), s), scores_of(*m, d.num_items(), s));
+  }
+  check_artifact_matches(a, d, dir);
+  // Saving again over the same directory replaces it atomically.
+  save_artifact(*m, d, dir);
+  EXPECT_TRUE(load_artifact(dir).meta["metrics"].is_null());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Models, ArtifactRoundTrip,
+    ::testing::Values(
+        std::make_pair(std::string("gru4rec"), testing::tiny_gru4rec({{"n_epochs", 1}})),
+        std::make_pair(std::string("gru4rec"),
+                       testing::tiny_gru4rec({{"n_epochs", 1},
+                                              {"cell", "lstm"},
+                                              {"constrained_embedding", false},
+                                              {"embedding", 8}})),
+        std::make_pair(std::string("sasrec"), testing::tiny_sasrec({{"n_epochs", 1}}))));
+
+class BrokenArtifact : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = std::make_unique<Dataset>(testing::planted_dataset(100, 10, 10));
+    auto m = make_model("gru4rec", testing::tiny_gru4rec({{"n_epochs", 1}}));
+    m->fit(*data_, data_->train_full());
+    dir_ = tmp_.file("model");
+    save_artifact(*m, *data_, dir_);
+  }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ + "/" + name, std::ios::binary | std::ios::trunc) << text;
+  }
+  std::string read(const std::string& name) {
+    std::ifstream in(dir_ + "/" + name, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  test::TempDir tmp_;
+  std::string dir_;
+  std::unique_ptr<Dataset> data_;
+};
+
+TEST_F(BrokenArtifact, MissingFilesAreNamed) {
+  std::filesystem::remove(dir_ + "/model.pt");
+  expect_error(dir_, ErrorKind::kIo, "model.pt is missing");
+  expect_error(tmp_.file("nowhere"), ErrorKind::kIo, "does not exist");
+}
+
+TEST_F(BrokenArtifact, TruncatedWeightsAreRefused) {
+  const std::string w = read("model.pt");
+  write("model.pt", w.substr(0, w.size() / 2));
+  expect_error(dir_, ErrorKind::kInput, "model.pt");
+}
+
+TEST_F(BrokenArtifact, CorruptMetaIsRefused) {
+  write("meta.json", "{not json");
+  expect_error(dir_, ErrorKind::kInput, "meta.json is corrupt");
+}
+
+TEST_F(BrokenArtifact, FutureFormatVersionIsRefused) {
+  auto meta = nlohmann::json::parse(read("meta.json"));
+  meta["format_version"] = 99;
+  write("meta.json", meta.dump());
+  expect_error(dir_, ErrorKind::kInput, "format version 99");
+}
+
+TEST_F(BrokenArtifact, WeightsOfAnotherShapeAreRefused) {
+  auto meta = nlohmann::json::parse(read("meta.json"));
+  meta["hparams"]["layers"] = {64};  // the file holds 32-unit weights
+  write("meta.json", meta.dump());
+  expect_error(dir_, ErrorKind::kInput, "has shape");
+}
+
+TEST_F(BrokenArtifact, ItemListMismatchIsRefused) {
+  const std::string items = read("items.tsv");
+  write("items.tsv", items.substr(0, items.rfind('\n', items.size() - 2) + 1));  // drop a row
+  expect_error(dir_, ErrorKind::kInput, "items.tsv lists");
+}
+
+TEST_F(BrokenArtifact, AnotherDatasetIsRefused) {
+  const Artifact a = load_artifact(dir_);
+  const Dataset other = testing::planted_dataset(100, 10, 10, /*seed=*/99);
+  try {
+    check_artifact_matches(a, other, dir_);
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("another dataset"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace kairos

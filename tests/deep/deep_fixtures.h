@@ -1,0 +1,71 @@
+// A second-order planted pattern for the deep-model tests: sessions [x, y, g(x, y)] with x from
+// items 1..10, y from 11..20 and g = 21 + (x + y) mod 20. The third item depends on both
+// earlier ones, so a first-order Markov chain guesses among ten, while a sequence model that
+// remembers x can be right every time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/rng.h"
+#include "data/dataset.h"
+#include "models/factory.h"
+
+namespace kairos::testing {
+
+inline std::vector<uint32_t> planted_session(Rng& rng) {
+  const uint32_t x = 1 + static_cast<uint32_t>(rng.below(10));
+  const uint32_t y = 11 + static_cast<uint32_t>(rng.below(10));
+  return {x, y, 21 + (x + y) % 20};
+}
+
+// train / valid / test sessions of the planted pattern (41 items incl. padding).
+inline Dataset planted_dataset(size_t train, size_t valid, size_t test, uint64_t seed = 7) {
+  Rng rng(seed);
+  DatasetParts p;
+  const uint32_t num_items = 41;
+  p.item_names.push_back("");
+  for (uint32_t i = 1; i < num_items; ++i) p.item_names.push_back("i" + std::to_string(i));
+  p.category_names = {"", "c1", "c2"};
+  p.item_category.assign(num_items, 1);
+  p.item_category[0] = 0;
+  for (uint32_t i = 21; i < num_items; ++i) p.item_category[i] = 2;
+  int64_t t = 0;
+  for (size_t s = 0; s < train + valid + test; ++s) {
+    for (uint32_t item : planted_session(rng)) {
+      p.items.push_back(item);
+      p.types.push_back(0);
+      p.ts.push_back(t += 1000);
+    }
+    t += 3600 * 1000;
+    p.offsets.push_back(p.items.size());
+    p.users.push_back(0);
+  }
+  p.num_train = train;
+  p.num_valid = valid;
+  p.num_test = test;
+  return Dataset::from_parts(std::move(p));
+}
+
+// Small, fast settings (the tests run in the default suite).
+inline nlohmann::json tiny_gru4rec(nlohmann::json extra = nlohmann::json::object()) {
+  nlohmann::json j = {{"layers", {32}},         {"batch_size", 16},        {"n_sample", 0},
+                      {"dropout_p_embed", 0.0}, {"dropout_p_hidden", 0.0}, {"learning_rate", 0.1},
+                      {"momentum", 0.3},        {"n_epochs", 12},          {"logq", 0.0},
+                      {"patience", 12}};
+  j.update(extra);
+  return j;
+}
+
+inline nlohmann::json tiny_sasrec(nlohmann::json extra = nlohmann::json::object()) {
+  nlohmann::json j = {{"hidden", 32},   {"blocks", 1},           {"heads", 2},
+                      {"max_len", 8},   {"dropout", 0.0},        {"batch_size", 32},
+                      {"n_epochs", 25}, {"learning_rate", 0.01}, {"patience", 25}};
+  j.update(extra);
+  return j;
+}
+
+}  // namespace kairos::testing
