@@ -19,6 +19,7 @@ void add_evaluate_command(CLI::App& root);
 void add_bench_command(CLI::App& root);
 void add_train_command(CLI::App& root);
 void add_predict_command(CLI::App& root);
+void add_serve_command(CLI::App& root);
 
 // Prints the effective configuration (config file + flags, flags win) of `app` to stderr, so
 // every run's log says what it ran with.

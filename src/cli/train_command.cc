@@ -71,6 +71,13 @@ void run_train(CLI::App* sub, const TrainFlags& f) {
   model->fit(data, data.train_full());
   const double fit_s = watch.seconds();
   spdlog::info("{}: trained in {:.1f} s", spec.label, fit_s);
+  if (const nlohmann::json rep = model->training_report(); rep.is_object()) {
+    spdlog::info(
+        "{}: best epoch {} (valid MRR@20 {:.4f}) reached after {:.1f} s wall; {:.0f} training "
+        "events/s",
+        spec.label, rep.value("best_epoch", 0), rep.value("best_valid_MRR@20", -1.0),
+        rep.value("seconds_to_best", 0.0), rep.value("events_per_s", 0.0));
+  }
 
   nlohmann::json metrics = nullptr;
   if (!f.no_eval) {

@@ -55,11 +55,18 @@ void save_artifact(const SessionModel& model, const Dataset& data, const std::st
   KAIROS_CHECK_IO(!ec, "cannot create {}: {}", tmp.string(), ec.message());
 
   model.save_weights((tmp / "model.pt").string());
-  std::string items = "item_id\tindex\tcategory\n";
+  // Training occurrences per item: the popularity fallback of serving.
+  std::vector<uint64_t> counts(data.num_items(), 0);
+  const SessionSet train = data.train_full();
+  for (size_t s = 0; s < train.size(); ++s) {
+    for (uint32_t item : train[s].items) ++counts[item];
+  }
+  std::string items = "item_id\tindex\tcategory\tcount\n";
   const auto cats = data.item_category();
   for (uint32_t i = 1; i < data.num_items(); ++i) {
     items += std::string(data.items().name(i)) + '\t' + std::to_string(i) + '\t' +
-             std::string(cats[i] == 0 ? "" : data.categories().name(cats[i])) + '\n';
+             std::string(cats[i] == 0 ? "" : data.categories().name(cats[i])) + '\t' +
+             std::to_string(counts[i]) + '\n';
   }
   write_text(tmp / "items.tsv", items);
   const nlohmann::json meta = {{"format", "kairos-model"},
@@ -115,6 +122,7 @@ Artifact load_artifact(const std::string& dir) {
   // items.tsv: header, then one row per item index 1..num_items-1 in order.
   a.item_names.assign(1, "");
   a.item_categories.assign(1, "");
+  a.item_counts.assign(1, 0);
   std::istringstream in(read_text(d / "items.tsv"));
   std::string line;
   size_t line_no = 0;
@@ -127,7 +135,16 @@ Artifact load_artifact(const std::string& dir) {
     KAIROS_CHECK(line.substr(t1 + 1, t2 - t1 - 1) == std::to_string(a.item_names.size()),
                  "{}/items.tsv:{}: index out of sequence", dir, line_no);
     a.item_names.push_back(line.substr(0, t1));
-    a.item_categories.push_back(line.substr(t2 + 1));
+    const size_t t3 = line.find('\t', t2 + 1);
+    a.item_categories.push_back(line.substr(t2 + 1, t3 == std::string::npos ? t3 : t3 - t2 - 1));
+    uint64_t count = 0;
+    if (t3 != std::string::npos) {
+      const std::string c = line.substr(t3 + 1);
+      KAIROS_CHECK(!c.empty() && c.find_first_not_of("0123456789") == std::string::npos,
+                   "{}/items.tsv:{}: count '{}' is not a number", dir, line_no, c);
+      count = std::stoull(c);
+    }
+    a.item_counts.push_back(count);
   }
   KAIROS_CHECK(a.item_names.size() == num_items,
                "{}: items.tsv lists {} items but meta.json says {}", dir, a.item_names.size(),

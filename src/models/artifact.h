@@ -1,7 +1,8 @@
 // Model artifacts (docs/ARCHITECTURE.md): a directory holding
 //   meta.json  format version, model name, hyperparameters, dataset fingerprint and catalogue size,
 //              training report, metrics, git commit, creation time;
-//   items.tsv  external item id, index, category — the vocabulary the weights are indexed by;
+//   items.tsv  external item id, index, category, training count — the vocabulary the weights are
+//              indexed by, and the popularity that serving falls back on;
 //   model.pt   the weights (deep models).
 // The directory is written under a temporary name and renamed into place, so a reader never
 // sees a half-written artifact. Loading checks the format version, the files' presence and the
@@ -26,6 +27,7 @@ struct Artifact {
   nlohmann::json meta;
   std::vector<std::string> item_names;       // index -> external id ([0] = "")
   std::vector<std::string> item_categories;  // index -> external category id ("" = unknown)
+  std::vector<uint64_t> item_counts;         // index -> occurrences in training (0 if unknown)
   uint32_t num_items() const { return static_cast<uint32_t>(item_names.size()); }
 };
 

@@ -13,12 +13,7 @@
 namespace kairos {
 namespace {
 
-std::vector<float> scores_of(const SessionModel& m, uint32_t n,
-                             const std::vector<uint32_t>& items) {
-  std::vector<float> s(n);
-  m.score(SessionQuery{items, {}, {}, 0}, s);
-  return s;
-}
+using testing::scores_of;
 
 void expect_error(const std::string& dir, ErrorKind kind, const std::string& fragment) {
   try {

@@ -68,4 +68,12 @@ inline nlohmann::json tiny_sasrec(nlohmann::json extra = nlohmann::json::object(
   return j;
 }
 
+// Scores of a fitted model for a session prefix (no types, no times).
+inline std::vector<float> scores_of(const SessionModel& m, uint32_t num_items,
+                                    const std::vector<uint32_t>& items) {
+  std::vector<float> s(num_items);
+  m.score(SessionQuery{items, {}, {}, 0}, s);
+  return s;
+}
+
 }  // namespace kairos::testing

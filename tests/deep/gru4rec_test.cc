@@ -8,12 +8,7 @@
 namespace kairos {
 namespace {
 
-std::vector<float> scores_of(const SessionModel& m, uint32_t n,
-                             const std::vector<uint32_t>& items) {
-  std::vector<float> s(n);
-  m.score(SessionQuery{items, {}, {}, 0}, s);
-  return s;
-}
+using testing::scores_of;
 
 class Gru4RecMechanics : public ::testing::TestWithParam<std::string> {};
 

@@ -48,11 +48,13 @@ class SasRec final : public SessionModel, public Trainable {
     if (cfg_.loss == "sampled") {
       const auto counts = item_counts(train_, num_items_);
       sampler_ = NegativeSampler(counts, cfg_.sample_alpha);
-      std::vector<float> logq(num_items_, 0.0f);
+      std::vector<float> logq(num_items_, 0.0f), logpop(num_items_, 0.0f);
       for (uint32_t i = 1; i < num_items_; ++i) {
         logq[i] = sampler_.weight(i) > 0 ? static_cast<float>(std::log(sampler_.weight(i))) : 0.0f;
+        logpop[i] = static_cast<float>(std::log(std::max<uint64_t>(counts[i], 1)));
       }
       log_q_ = torch::tensor(logq);
+      log_pop_ = torch::tensor(logpop);
     }
     optimizer_ = std::make_unique<torch::optim::Adam>(
         net_->parameters(),
@@ -177,13 +179,23 @@ class SasRec final : public SessionModel, public Trainable {
     if (cfg_.loss == "full") {
       loss = softmax_cross_entropy(torch::mm(hv, net_->item_emb.t()), tv);
     } else {
+      // Columns: n_sample shared negatives ~ popularity^alpha and, optionally, the batch's own
+      // targets (popularity-distributed, so harder negatives); each column's logit is corrected by
+      // the log of its own proposal weight (logQ), the positive's like an in-batch column.
       std::vector<int64_t> neg(cfg_.n_sample);
       sampler_.sample(rng_, neg);
-      const torch::Tensor negt = torch::tensor(neg);
-      const torch::Tensor pos = (hv * net_->item_emb.index_select(0, tv)).sum(1, true) -
-                                log_q_.index_select(0, tv).unsqueeze(1);
-      torch::Tensor negs = torch::mm(hv, net_->item_emb.index_select(0, negt).t()) -
-                           log_q_.index_select(0, negt).unsqueeze(0);
+      torch::Tensor negt = torch::tensor(neg);
+      torch::Tensor neg_logq = log_q_.index_select(0, negt);
+      if (cfg_.in_batch_negatives) {
+        negt = torch::cat({negt, tv});
+        neg_logq = torch::cat({neg_logq, log_pop_.index_select(0, tv)});
+      }
+      const torch::Tensor pos_logq =
+          cfg_.in_batch_negatives ? log_pop_.index_select(0, tv) : log_q_.index_select(0, tv);
+      const torch::Tensor pos =
+          (hv * net_->item_emb.index_select(0, tv)).sum(1, true) - pos_logq.unsqueeze(1);
+      torch::Tensor negs =
+          torch::mm(hv, net_->item_emb.index_select(0, negt).t()) - neg_logq.unsqueeze(0);
       negs = negs.masked_fill(tv.unsqueeze(1) == negt.unsqueeze(0), -1e9);  // accidental hits
       const torch::Tensor logits = torch::cat({pos, negs}, 1);
       loss = softmax_cross_entropy(logits, torch::zeros({logits.size(0)}, torch::kLong));
@@ -207,7 +219,7 @@ class SasRec final : public SessionModel, public Trainable {
   SessionSet train_;
   std::vector<uint32_t> sequences_;
   NegativeSampler sampler_;
-  torch::Tensor log_q_;
+  torch::Tensor log_q_, log_pop_;
   Rng rng_{42};
   uint64_t events_per_epoch_ = 0;
   std::vector<torch::Tensor> best_;

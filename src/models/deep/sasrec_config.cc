@@ -16,6 +16,7 @@ SasRecConfig SasRecConfig::from_json(const nlohmann::json& j) {
   c.loss = h.get<std::string>("loss", c.loss);
   c.n_sample = h.get<int>("n_sample", c.n_sample);
   c.sample_alpha = h.get<double>("sample_alpha", c.sample_alpha);
+  c.in_batch_negatives = h.get<bool>("in_batch_negatives", c.in_batch_negatives);
   c.batch_size = h.get<int>("batch_size", c.batch_size);
   c.learning_rate = h.get<double>("learning_rate", c.learning_rate);
   c.weight_decay = h.get<double>("weight_decay", c.weight_decay);
@@ -44,6 +45,7 @@ nlohmann::json SasRecConfig::to_json() const {
                       {"loss", loss},
                       {"n_sample", n_sample},
                       {"sample_alpha", sample_alpha},
+                      {"in_batch_negatives", in_batch_negatives},
                       {"batch_size", batch_size},
                       {"learning_rate", learning_rate},
                       {"weight_decay", weight_decay},

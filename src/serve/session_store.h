@@ -1,0 +1,81 @@
+// Live session state on the server. The embedded default is an in-memory store: sharded (one
+// mutex per shard), each shard an LRU list with a time-to-live for idle sessions and a share of
+// the global size bound; expired and evicted sessions are counted.
+//
+// A session holds the model's incremental state (GRU4Rec: the hidden state; kNN and attention
+// models: the event list), the version of the model that built it (a reloaded model replays the
+// events into a fresh state), and the ids of its recent events (duplicates are ignored).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "models/session_model.h"
+
+namespace kairos {
+
+struct LiveSession {
+  std::unique_ptr<SessionState> state;
+  uint64_t model_version = 0;
+  std::deque<std::string> recent_event_ids;  // bounded (kRecentEventIds)
+  int64_t last_ts_ms = INT64_MIN;
+  static constexpr size_t kRecentEventIds = 256;
+  bool seen_event(const std::string& id) const;
+  void remember_event(const std::string& id);
+};
+
+struct SessionStoreOptions {
+  std::chrono::seconds ttl{1800};  // idle time after which a session is dropped
+  size_t max_sessions = 1'000'000;
+  int shards = 16;
+};
+
+class MemorySessionStore {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit MemorySessionStore(SessionStoreOptions o = {});
+
+  // Runs fn on the session `key` under its shard's lock; creates an empty session (state null)
+  // when absent or expired.
+  void update(const std::string& key, const std::function<void(LiveSession&)>& fn);
+  // Runs fn on an existing, unexpired session; returns false (fn not called) otherwise.
+  bool read(const std::string& key, const std::function<void(const LiveSession&)>& fn);
+
+  size_t size() const;
+  uint64_t evictions() const;    // dropped for the size bound
+  uint64_t expirations() const;  // dropped for idleness
+
+  // For tests: a clock offset added to now().
+  void advance_clock(std::chrono::seconds by) { offset_ += by; }
+
+ private:
+  struct Entry {
+    std::string key;
+    LiveSession session;
+    Clock::time_point last_access;
+  };
+  struct Shard {
+    mutable std::mutex mu;
+    std::list<Entry> lru;  // most recent first
+    std::unordered_map<std::string, std::list<Entry>::iterator> index;
+    uint64_t evictions = 0, expirations = 0;
+  };
+  Shard& shard_of(const std::string& key);
+  Clock::time_point now() const { return Clock::now() + offset_; }
+  void drop_expired(Shard& s, Clock::time_point t);
+
+  SessionStoreOptions o_;
+  size_t per_shard_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+  Clock::duration offset_{0};
+};
+
+}  // namespace kairos

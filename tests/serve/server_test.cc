@@ -1,0 +1,212 @@
+// The HTTP API over loopback with a small trained GRU4Rec: ingest -> recommend changes with the
+// session; stateless and stateful calls agree and equal the model's own scores (what `kairos
+// predict` prints); fallbacks, filters, explanations, bad input, the API key and reload.
+#include "serve/server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "data/test_util.h"
+#include "deep/deep_fixtures.h"
+#include "models/artifact.h"
+
+namespace kairos {
+namespace {
+
+using nlohmann::json;
+
+class ServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tmp_ = new test::TempDir();
+    data_ = new Dataset(testing::planted_dataset(600, 20, 20));
+    auto m = make_model("gru4rec", testing::tiny_gru4rec({{"n_epochs", 4}}));
+    m->fit(*data_, data_->train_full());
+    save_artifact(*m, *data_, tmp_->file("v1"));
+    auto m2 = make_model("gru4rec", testing::tiny_gru4rec({{"n_epochs", 1}, {"seed", 9}}));
+    m2->fit(*data_, data_->train_full());
+    save_artifact(*m2, *data_, tmp_->file("v2"));
+  }
+  static void TearDownTestSuite() {
+    delete data_;
+    delete tmp_;
+  }
+
+  void SetUp() override { start({}); }
+  void TearDown() override { stop(); }
+
+  void start(const std::string& key) {
+    ServeOptions o;
+    o.model_dir = tmp_->file("v1");
+    o.port = 0;
+    o.threads = 4;
+    o.api_key = key;
+    o.payload_limit = 64 * 1024;
+    server_ = std::make_unique<Server>(o);
+    port_ = server_->bind();
+    thread_ = std::thread([this] { server_->run(); });
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    for (int i = 0; i < 200 && !client_->Get("/healthz"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  void stop() {
+    server_->stop();
+    thread_.join();
+    server_.reset();
+  }
+
+  json post(const std::string& path, const std::string& body, int expect = 200,
+            const httplib::Headers& headers = {}) {
+    auto res = client_->Post(path.c_str(), headers, body, "application/json");
+    EXPECT_TRUE(res) << path;
+    if (!res) return {};
+    EXPECT_EQ(res->status, expect) << path << " " << body << " -> " << res->body;
+    return json::parse(res->body);
+  }
+
+  static std::vector<std::string> ids(const json& r) {
+    std::vector<std::string> out;
+    for (const auto& it : r["items"]) out.push_back(it["item_id"]);
+    return out;
+  }
+
+  static test::TempDir* tmp_;
+  static Dataset* data_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<httplib::Client> client_;
+  std::thread thread_;
+  int port_ = 0;
+};
+test::TempDir* ServerTest::tmp_ = nullptr;
+Dataset* ServerTest::data_ = nullptr;
+
+TEST_F(ServerTest, HealthReadyAndMetrics) {
+  EXPECT_EQ(client_->Get("/healthz")->status, 200);
+  auto ready = client_->Get("/readyz");
+  EXPECT_EQ(ready->status, 200);
+  EXPECT_EQ(json::parse(ready->body)["model"], "gru4rec");
+  post("/v1/recommend", R"({"items":["i1"]})");
+  const auto metrics = client_->Get("/metrics");
+  EXPECT_NE(metrics->body.find("kairos_request_duration_seconds_bucket{route=\"/v1/recommend\""),
+            std::string::npos);
+  EXPECT_NE(metrics->body.find("kairos_state{what=\"model_version\"} 1"), std::string::npos);
+}
+
+TEST_F(ServerTest, RecommendationsFollowTheSessionAndMatchTheModel) {
+  const json empty = post("/v1/recommend", R"({"session_id":"s1","k":5})");
+  EXPECT_TRUE(empty["fallback"].get<bool>());
+  const json ev = post("/v1/events",
+                       R"([{"session_id":"s1","item_id":"i3","ts":1000,"event_id":"a"},
+                           {"session_id":"s1","item_id":"i14","ts":2000,"event_id":"b"}])");
+  EXPECT_EQ(ev["accepted"], 2);
+  const json stateful = post("/v1/recommend", R"({"session_id":"s1","k":5})");
+  EXPECT_FALSE(stateful["fallback"].get<bool>());
+  // Planted pattern: after i3, i14 comes i37 (21 + 17 % 20).
+  EXPECT_EQ(stateful["items"][0]["item_id"], "i37");
+  const json stateless = post("/v1/recommend", R"({"items":["i3","i14"],"k":5})");
+  EXPECT_EQ(ids(stateful), ids(stateless));
+  // The scores are the model's own (the same call `kairos predict` makes).
+  const Artifact a = load_artifact(tmp_->file("v1"));
+  const auto scores = testing::scores_of(*a.model, a.num_items(), {3, 14});
+  for (size_t i = 0; i < 5; ++i) {
+    const std::string id = stateful["items"][i]["item_id"];
+    EXPECT_NEAR(stateful["items"][i]["score"].get<double>(), scores[std::stoul(id.substr(1))],
+                1e-4);
+  }
+  // One more event changes the answer.
+  post("/v1/events", R"({"session_id":"s1","item_id":"i37","ts":3000})");
+  EXPECT_NE(ids(post("/v1/recommend", R"({"session_id":"s1","k":5})")), ids(stateful));
+}
+
+TEST_F(ServerTest, DuplicatesOrderAndUnknownItemsArePerEventDecisions) {
+  const json r = post("/v1/events", R"([{"session_id":"s2","item_id":"i3","ts":5000,"event_id":"x"},
+                                        {"session_id":"s2","item_id":"i4","ts":6000,"event_id":"x"},
+                                        {"session_id":"s2","item_id":"nope","ts":7000},
+                                        {"session_id":"s2","item_id":"i5","ts":1000},
+                                        {"session_id":"s2","item_id":"i6","type":"teleport"}])");
+  EXPECT_EQ(r["accepted"], 1);
+  EXPECT_EQ(r["duplicates"], 1);
+  ASSERT_EQ(r["rejected"].size(), 3u);
+  EXPECT_EQ(r["rejected"][0]["index"], 2);
+  EXPECT_NE(r["rejected"][1]["reason"].get<std::string>().find("timestamp"), std::string::npos);
+  EXPECT_NE(r["rejected"][2]["reason"].get<std::string>().find("teleport"), std::string::npos);
+}
+
+TEST_F(ServerTest, FiltersExcludeSeenAndExplanations) {
+  const json r = post(
+      "/v1/recommend",
+      R"({"items":["i3","i14"],"k":10,"exclude_seen":true,"explain":true,"filter":{"categories":["c1"]}})");
+  ASSERT_EQ(r["items"].size(), 10u);
+  for (const auto& it : r["items"]) {
+    EXPECT_EQ(it["category"], "c1");
+    EXPECT_NE(it["item_id"], "i3");
+    EXPECT_NE(it["item_id"], "i14");
+    ASSERT_FALSE(it["explanation"].empty());
+    EXPECT_TRUE(it["explanation"][0].contains("reason"));
+  }
+  EXPECT_EQ(r["categories"][0]["category"], "c1");
+  const json unknown = post("/v1/recommend", R"({"items":["ghost"],"k":3})");
+  EXPECT_TRUE(unknown["fallback"].get<bool>());
+  EXPECT_EQ(unknown["unknown_items"][0], "ghost");
+  auto similar = client_->Get("/v1/items/i3/similar?k=4");
+  EXPECT_EQ(json::parse(similar->body)["items"].size(), 4u);
+  EXPECT_EQ(client_->Get("/v1/items/ghost/similar")->status, 404);
+  EXPECT_EQ(client_->Get("/v1/items/i3/similar?k=abc")->status, 400);
+}
+
+TEST_F(ServerTest, BadRequestsGetJsonErrors) {
+  for (const char* body :
+       {"{oops", R"({"k":3})", R"({"session_id":"s","k":-1})", R"({"session_id":"s","bogus":1})"}) {
+    const json r = post("/v1/recommend", body, 400);
+    EXPECT_TRUE(r.contains("error"));
+  }
+  EXPECT_TRUE(post("/v1/events", "[", 400).contains("error"));
+  EXPECT_EQ(post("/v1/events", R"({"session_id":"s","item_id":"ghost"})", 422)["accepted"], 0);
+  auto big = client_->Post("/v1/events", std::string(100 * 1024, ' '), "application/json");
+  EXPECT_EQ(big->status, 413);
+  EXPECT_EQ(client_->Get("/nowhere")->status, 404);
+}
+
+TEST_F(ServerTest, ReloadSwapsWithoutFailingRequestsAndKeepsTheOldModelOnError) {
+  post("/v1/events", R"({"session_id":"s3","item_id":"i3","ts":1000})");
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0}, calls{0};
+  std::thread load([&] {
+    httplib::Client c("127.0.0.1", port_);
+    while (!done) {
+      auto r = c.Post("/v1/recommend", R"({"session_id":"s3","k":5})", "application/json");
+      if (!r || r->status != 200) ++failures;
+      ++calls;
+    }
+  });
+  const json bad = post("/admin/reload", R"({"model":"/nonexistent"})", 422);
+  EXPECT_NE(bad["error"].get<std::string>().find("current model stays"), std::string::npos);
+  const json ok = post("/admin/reload", "{\"model\":\"" + tmp_->file("v2") + "\"}");
+  EXPECT_EQ(ok["version"], 3);  // 1 = first load, 2 = the failed attempt
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  done = true;
+  load.join();
+  EXPECT_GT(calls.load(), 0);
+  EXPECT_EQ(failures.load(), 0);
+  // The session built under the old model is replayed into the new one.
+  const json r = post("/v1/recommend", R"({"session_id":"s3","k":5})");
+  EXPECT_EQ(r["model"]["version"], 3);
+  EXPECT_FALSE(r["fallback"].get<bool>());
+}
+
+TEST_F(ServerTest, ApiKeyGuardsWritesAndAdmin) {
+  stop();
+  start("sesame");
+  post("/v1/events", R"({"session_id":"s","item_id":"i3"})", 401);
+  post("/admin/reload", "{}", 401);
+  post("/v1/events", R"({"session_id":"s","item_id":"i3"})", 200, {{"X-API-Key", "sesame"}});
+  post("/v1/events", R"({"session_id":"s","item_id":"i4"})", 200,
+       {{"Authorization", "Bearer sesame"}});
+  post("/v1/recommend", R"({"session_id":"s"})");  // reads need no key
+}
+
+}  // namespace
+}  // namespace kairos
