@@ -53,6 +53,7 @@ void run_evaluate(CLI::App* sub, const EvaluateFlags& f) {
     if (std::filesystem::is_directory(name)) {  // a trained artifact: no fitting
       KAIROS_CHECK_USAGE(o.part == "test", "{}: a trained artifact is evaluated on the test part",
                          name);
+      set_inference_threads(1);  // the evaluator's threads score concurrently
       Artifact a = load_artifact(name);
       check_artifact_matches(a, data, name);
       eval::EvalResult r = eval::evaluate(*a.model, data, o);

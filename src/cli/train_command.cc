@@ -27,6 +27,7 @@ struct TrainFlags {
   int64_t seed = -1;
   bool no_eval = false;
   int eval_threads = 2;
+  uint32_t min_prefix = 1;
 };
 
 std::string default_out(const std::string& label) {
@@ -83,6 +84,7 @@ void run_train(CLI::App* sub, const TrainFlags& f) {
   if (!f.no_eval) {
     eval::EvalOptions o;
     o.cutoffs = {10, 20};
+    o.min_prefix = f.min_prefix;
     o.bootstrap = 0;
     o.threads = f.eval_threads;
     eval::EvalResult r = eval::evaluate(*model, data, o);
@@ -125,6 +127,9 @@ void add_train_command(CLI::App& root) {
   sub->add_option("--json", f->json_path, "Write the training summary and test metrics here");
   sub->add_flag("--no-eval", f->no_eval, "Skip the test-part evaluation after training");
   sub->add_option("--eval-threads", f->eval_threads, "Threads for the test evaluation")
+      ->capture_default_str();
+  sub->add_option("--min-prefix", f->min_prefix,
+                  "Shortest input prefix in the test evaluation (RetailRocket's protocol: 2)")
       ->capture_default_str();
   sub->callback([sub, f] { run_train(sub, *f); });
 }

@@ -4,6 +4,7 @@
 #include "models/baselines/baselines.h"
 #ifdef KAIROS_WITH_TORCH
 #include "models/deep/deep_models.h"
+#include "models/deep/torch_runtime.h"
 #endif
 
 namespace kairos {
@@ -41,6 +42,14 @@ std::unique_ptr<SessionModel> make_model(const std::string& name, const nlohmann
   std::string names;
   for (const Entry& e : kModels) names += (names.empty() ? "" : ", ") + std::string(e.name);
   KAIROS_THROW(ErrorKind::kUsage, "unknown model '{}' (known: {})", name, names);
+}
+
+void set_inference_threads(int threads) {
+#ifdef KAIROS_WITH_TORCH
+  set_compute_threads(threads);
+#else
+  (void)threads;
+#endif
 }
 
 const std::vector<ModelInfo>& model_infos() {

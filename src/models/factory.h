@@ -16,6 +16,12 @@ namespace kairos {
 std::unique_ptr<SessionModel> make_model(const std::string& name,
                                          const nlohmann::json& hparams = nlohmann::json::object());
 
+// Compute threads (LibTorch intra-op and OpenBLAS) for scoring from many caller threads at once:
+// servers and evaluators parallelise over requests or cases, so each call should run on one
+// thread (OpenBLAS's own pool, shared by concurrent callers, spins and starves them). No-op
+// without LibTorch.
+void set_inference_threads(int threads);
+
 // Names accepted by make_model, with a one-line description each.
 struct ModelInfo {
   std::string name;

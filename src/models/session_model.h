@@ -73,6 +73,12 @@ class SessionModel {
     score(state.query(), scores);
   }
 
+  // An independent copy of a state (the server scores a copy outside the session's lock). The
+  // default goes through save_state/load_state, which replays the events; models with derived
+  // state override it with a direct copy.
+  virtual std::unique_ptr<SessionState> clone_state(const SessionState& state) const {
+    return load_state(save_state(state));
+  }
   virtual std::string save_state(const SessionState& state) const;
   // Throws kairos::Error (kInput) on bytes that are not a state of this model.
   virtual std::unique_ptr<SessionState> load_state(std::string_view bytes) const;

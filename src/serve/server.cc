@@ -20,6 +20,7 @@
 #include "core/error.h"
 #include "core/event_type.h"
 #include "index/top_k.h"
+#include "models/factory.h"
 #include "serve/api_request.h"
 #include "serve/served_model.h"
 #include "serve/session_key.h"
@@ -107,6 +108,7 @@ struct Server::Impl {
   explicit Impl(ServeOptions opts)
       : o(std::move(opts)),
         store(SessionStoreOptions{std::chrono::seconds(o.session_ttl_s), o.max_sessions, 16}) {
+    set_inference_threads(1);  // parallelism comes from the HTTP workers
     std::atomic_store(&model, load_served_model(o.model_dir, next_version++));
     g_version.Set(static_cast<double>(std::atomic_load(&model)->version));
     ready = true;
@@ -159,6 +161,7 @@ struct Server::Impl {
     http.set_write_timeout(o.write_timeout_s, 0);
     http.set_payload_max_length(o.payload_limit);
     http.set_keep_alive_max_count(1000);
+    http.set_tcp_nodelay(true);  // small JSON replies: no 40 ms Nagle / delayed-ACK stalls
     http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
       if (res.body.empty()) {
         const std::string reason = res.status == 413   ? "payload too large"
@@ -277,7 +280,7 @@ struct Server::Impl {
         if (!s.state) return;
         sync_state(s, *m);
         // A private copy of the state, so scoring runs outside the shard lock.
-        state = model_ref.load_state(model_ref.save_state(*s.state));
+        state = model_ref.clone_state(*s.state);
       });
     }
     const bool fallback = state->items.empty();

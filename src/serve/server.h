@@ -13,7 +13,7 @@ struct ServeOptions {
   std::string model_dir;
   std::string host = "127.0.0.1";
   int port = 8080;      // 0 = any free port (tests)
-  int threads = 8;      // HTTP worker threads
+  int threads = 64;     // HTTP workers; an open keep-alive connection holds one (size >= clients)
   std::string api_key;  // required on write and admin routes when set
   int session_ttl_s = 1800;
   size_t max_sessions = 1'000'000;

@@ -27,6 +27,15 @@ TEST_P(Gru4RecMechanics, IncrementalStepsEqualFullPrefixScoring) {
     for (uint32_t j = 1; j < d.num_items(); ++j)
       ASSERT_NEAR(incremental[j], full[j], 1e-5) << i << " " << j;
   }
+  // A cloned state scores the same and evolves independently.
+  auto copy = m->clone_state(*state);
+  std::vector<float> cloned(d.num_items());
+  m->score(*copy, cloned);
+  EXPECT_EQ(cloned, incremental);
+  m->observe(*copy, 7, 0, 99000);
+  std::vector<float> original(d.num_items());
+  m->score(*state, original);
+  EXPECT_EQ(original, incremental);
   // A stored state (e.g. in Redis) scores the same after loading.
   auto loaded = m->load_state(m->save_state(*state));
   std::vector<float> again(d.num_items());

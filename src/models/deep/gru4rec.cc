@@ -148,6 +148,15 @@ class Gru4Rec final : public SessionModel, public Trainable {
     torch::NoGradGuard no_grad;
     write_scores(static_cast<const Gru4RecState&>(state).hidden, scores);
   }
+  std::unique_ptr<SessionState> clone_state(const SessionState& state) const override {
+    const auto& s = static_cast<const Gru4RecState&>(state);
+    auto c = std::make_unique<Gru4RecState>();
+    c->items = s.items;
+    c->types = s.types;
+    c->ts_ms = s.ts_ms;
+    for (const auto& h : s.hidden) c->hidden.push_back(h.clone());
+    return c;
+  }
 
   // ---- artifacts ----
   nlohmann::json hparams() const override { return cfg_.to_json(); }
