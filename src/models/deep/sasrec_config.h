@@ -16,9 +16,9 @@ struct SasRecConfig {
   int heads = 1;
   int max_len = 50;
   double dropout = 0.2;
-  std::string loss = "full";       // full | sampled
-  int n_sample = 2048;             // sampled: shared negatives per batch
-  double sample_alpha = 0.0;       // sampled: negatives ~ popularity^alpha (logQ corrected)
+  std::string loss = "full";        // full | sampled
+  int n_sample = 2048;              // sampled: shared negatives per batch
+  double sample_alpha = 0.0;        // sampled: negatives ~ popularity^alpha (logQ corrected)
   bool in_batch_negatives = false;  // sampled: the batch's own targets are negatives too
   int batch_size = 128;
   double learning_rate = 1e-3;
