@@ -61,7 +61,11 @@ void run_train(CLI::App* sub, const TrainFlags& f) {
   std::filesystem::create_directories(std::filesystem::path(out).parent_path());
   auto model = make_model(spec.model, spec.hparams);
   const bool deep = model->hparams().contains("n_epochs");
-  if (deep) {
+  KAIROS_CHECK_USAGE(deep,
+                     "{}: only the deep models write artifacts so far; evaluate baselines with "
+                     "`kairos evaluate --models {}`",
+                     spec.model, spec.model);
+  {
     std::filesystem::remove(log);
     spec.hparams["log"] = log;
     model = make_model(spec.model, spec.hparams);

@@ -89,3 +89,51 @@ TEST(Cli, HelpEverywhere) {
 
 }  // namespace
 }  // namespace kairos
+
+namespace kairos {
+namespace {
+
+// train -> artifact -> predict (unknown items reported, not fatal) -> evaluate the artifact.
+TEST(Cli, TrainPredictEvaluateAnArtifact) {
+  test::TempDir dir;
+  const std::string shop = dir.file("shop.csv"), prep = dir.file("prep"), model = dir.file("m");
+  ASSERT_EQ(kairos("synth --events 30000 --seed 5 --output " + shop).code, 0);
+  ASSERT_EQ(kairos("prepare --format taobao --input " + shop + " --output " + prep).code, 0);
+  CliRun r = kairos("train --model gru4rec --data " + prep + " --out " + model +
+                    " --epochs 1 --hparams '{\"layers\":[16],\"n_sample\":32,\"batch_size\":16}'" +
+                    " --json " + dir.file("train.json"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("HR@20"), std::string::npos);
+  std::ifstream meta(model + "/meta.json");
+  const auto j = nlohmann::json::parse(meta);
+  EXPECT_EQ(j["model"], "gru4rec");
+  EXPECT_EQ(j["hparams"]["layers"][0], 16);
+  EXPECT_EQ(j["training"]["epochs"].size(), 1u);
+  EXPECT_TRUE(j["metrics"]["metrics"].contains("MRR@20"));
+  std::ifstream items(model + "/items.tsv");
+  std::string header, first;
+  std::getline(items, header);
+  std::getline(items, first);
+  const std::string id = first.substr(0, first.find('\t'));
+
+  r = kairos("predict --model " + model + " --items " + id + ",no-such-item --k 5 --json");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("unknown item 'no-such-item' skipped"), std::string::npos);
+  const auto p = nlohmann::json::parse(r.output.substr(r.output.find('{')));
+  EXPECT_EQ(p["items"].size(), 5u);
+  EXPECT_EQ(p["unknown"][0], "no-such-item");
+
+  r = kairos("evaluate --data " + prep + " --models markov," + model + " --bootstrap 0");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find(model), std::string::npos);
+
+  // A baseline has no artifact; a corrupt artifact is refused with exit code 3.
+  EXPECT_EQ(kairos("train --model markov --data " + prep + " --out " + dir.file("x")).code, 2);
+  std::ofstream(model + "/meta.json") << "{broken";
+  r = kairos("predict --model " + model + " --items " + id);
+  EXPECT_EQ(r.code, 3) << r.output;
+  EXPECT_NE(r.output.find("meta.json is corrupt"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kairos
