@@ -37,6 +37,21 @@ std::string id_field(const json& j, const char* key, const std::string& what) {
   throw ApiError(400, fmt::format("{}: '{}' must be a string or an integer", what, key));
 }
 
+// An array of ids (strings or integers).
+std::vector<std::string> id_list(const json& a, const char* error) {
+  std::vector<std::string> out;
+  for (const json& v : a) {
+    if (v.is_string()) {
+      out.push_back(v.get<std::string>());
+    } else if (v.is_number_integer()) {
+      out.push_back(std::to_string(v.get<int64_t>()));
+    } else {
+      throw ApiError(400, error);
+    }
+  }
+  return out;
+}
+
 bool bool_field(const json& j, const char* key, bool fallback, const std::string& what) {
   if (!j.contains(key)) return fallback;
   if (!j[key].is_boolean())
@@ -109,15 +124,7 @@ RecommendRequest decode_recommend(std::string_view body, size_t max_k) {
     if (!j["items"].is_array())
       throw ApiError(400, "recommend: 'items' must be an array of item ids");
     r.stateless = true;
-    for (const json& v : j["items"]) {
-      if (v.is_string()) {
-        r.items.push_back(v.get<std::string>());
-      } else if (v.is_number_integer()) {
-        r.items.push_back(std::to_string(v.get<int64_t>()));
-      } else {
-        throw ApiError(400, "recommend: 'items' must hold strings or integers");
-      }
-    }
+    r.items = id_list(j["items"], "recommend: 'items' must hold strings or integers");
   }
   if (!r.stateless && r.session_id.empty() && r.user_id.empty()) {
     throw ApiError(400, "recommend: give session_id, user_id or items");
@@ -137,15 +144,7 @@ RecommendRequest decode_recommend(std::string_view body, size_t max_k) {
     check_fields(f, {"categories"}, "filter");
     if (f.contains("categories")) {
       if (!f["categories"].is_array()) throw ApiError(400, "filter: 'categories' must be an array");
-      for (const json& c : f["categories"]) {
-        if (c.is_string()) {
-          r.categories.push_back(c.get<std::string>());
-        } else if (c.is_number_integer()) {
-          r.categories.push_back(std::to_string(c.get<int64_t>()));
-        } else {
-          throw ApiError(400, "filter: categories must be strings or integers");
-        }
-      }
+      r.categories = id_list(f["categories"], "filter: categories must be strings or integers");
     }
   }
   return r;

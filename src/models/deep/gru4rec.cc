@@ -116,15 +116,8 @@ class Gru4Rec final : public SessionModel, public Trainable {
     report(pending);
   }
 
-  void keep_best() override {
-    best_.clear();
-    for (const auto& [name, t] : parameters()) best_.push_back(t.detach().clone());
-  }
-  void restore_best() override {
-    torch::NoGradGuard no_grad;
-    auto params = parameters();
-    for (size_t i = 0; i < params.size(); ++i) params[i].second.copy_(best_[i]);
-  }
+  void keep_best() override { best_ = snapshot(weights()); }
+  void restore_best() override { restore(weights(), best_); }
 
   // ---- scoring ----
   void score(const SessionQuery& q, std::span<float> scores) const override {
@@ -215,6 +208,12 @@ class Gru4Rec final : public SessionModel, public Trainable {
       p.emplace_back(fmt::format("layer{}.b_hh", l), L.b_hh);
     }
     return p;
+  }
+
+  std::vector<torch::Tensor> weights() const {
+    std::vector<torch::Tensor> w;
+    for (const auto& [name, t] : parameters()) w.push_back(t);
+    return w;
   }
 
   std::vector<torch::Tensor> zero_state() const {

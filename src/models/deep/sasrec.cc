@@ -91,15 +91,8 @@ class SasRec final : public SessionModel, public Trainable {
     net_->eval();
   }
 
-  void keep_best() override {
-    best_.clear();
-    for (const auto& t : net_->parameters()) best_.push_back(t.detach().clone());
-  }
-  void restore_best() override {
-    torch::NoGradGuard no_grad;
-    auto params = net_->parameters();
-    for (size_t i = 0; i < params.size(); ++i) params[i].copy_(best_[i]);
-  }
+  void keep_best() override { best_ = snapshot(net_->parameters()); }
+  void restore_best() override { restore(net_->parameters(), best_); }
 
   // ---- scoring ----
   void score(const SessionQuery& q, std::span<float> scores) const override {

@@ -44,4 +44,16 @@ void load_tensors(const NamedTensors& into, const std::string& path) {
   }
 }
 
+std::vector<torch::Tensor> snapshot(const std::vector<torch::Tensor>& tensors) {
+  std::vector<torch::Tensor> out;
+  for (const auto& t : tensors) out.push_back(t.detach().clone());
+  return out;
+}
+
+void restore(const std::vector<torch::Tensor>& tensors, const std::vector<torch::Tensor>& saved) {
+  KAIROS_ASSERT(tensors.size() == saved.size());
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < tensors.size(); ++i) tensors[i].copy_(saved[i]);
+}
+
 }  // namespace kairos

@@ -18,4 +18,8 @@ void save_tensors(const NamedTensors& tensors, const std::string& path);
 // mismatch throws kInput.
 void load_tensors(const NamedTensors& into, const std::string& path);
 
+// Copies of tensors (the best epoch's weights) and their restoration in place.
+std::vector<torch::Tensor> snapshot(const std::vector<torch::Tensor>& tensors);
+void restore(const std::vector<torch::Tensor>& tensors, const std::vector<torch::Tensor>& saved);
+
 }  // namespace kairos
