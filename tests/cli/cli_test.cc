@@ -137,3 +137,17 @@ TEST(Cli, TrainPredictEvaluateAnArtifact) {
 
 }  // namespace
 }  // namespace kairos
+
+namespace kairos {
+namespace {
+
+TEST(Cli, ServeRefusesAMissingModelAndNeverLogsTheApiKey) {
+  const CliRun r = kairos("serve --model /nonexistent/model --api-key hunter2 --port 0");
+  EXPECT_EQ(r.code, 4) << r.output;
+  EXPECT_NE(r.output.find("does not exist"), std::string::npos);
+  EXPECT_NE(r.output.find("api-key: <redacted>"), std::string::npos);
+  EXPECT_EQ(r.output.find("hunter2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kairos
