@@ -78,6 +78,7 @@ void add_bench_command(CLI::App& root) {
   prep->add_option("--seed", f->seed, "Generator seed")->capture_default_str();
   prep->add_flag("--keep", f->keep, "Keep the generated log and prepared dataset");
   prep->callback([prep, f] { run_bench_prepare(prep, *f); });
+  add_bench_model_command(*bench);
 }
 
 }  // namespace kairos::cli

@@ -1,0 +1,89 @@
+// kairos bench model: per-event inference latency of a trained artifact, the way the server uses
+// it — replay test sessions event by event through start()/observe() (GRU4Rec: one recurrent
+// step) and score(state) over the whole catalogue after each event. One thread, wall clock per
+// call; prints p50/p90/p99 in microseconds as a table and JSON.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "core/error.h"
+#include "data/dataset.h"
+#include "models/artifact.h"
+#include "models/factory.h"
+
+namespace kairos::cli {
+namespace {
+
+struct BenchModelFlags {
+  std::string model, data;
+  uint64_t events = 20000;
+};
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  const size_t k = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+void run_bench_model(const BenchModelFlags& f) {
+  set_inference_threads(1);
+  const Artifact a = load_artifact(f.model);
+  const Dataset data = Dataset::load(f.data);
+  check_artifact_matches(a, data, f.model);
+  const SessionModel& m = *a.model;
+  const SessionSet test = data.test();
+  std::vector<float> scores(a.num_items());
+  std::vector<double> observe_us, score_us;
+  using Clock = std::chrono::steady_clock;
+  auto us = [](Clock::time_point t0) {
+    return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+  };
+  for (size_t s = 0; s < test.size() && observe_us.size() < f.events; ++s) {
+    const SessionView v = test[s];
+    auto state = m.start();
+    for (size_t i = 0; i < v.size() && observe_us.size() < f.events; ++i) {
+      auto t0 = Clock::now();
+      m.observe(*state, v.items[i], v.types[i], v.ts_ms[i]);
+      observe_us.push_back(us(t0));
+      t0 = Clock::now();
+      m.score(*state, scores);
+      score_us.push_back(us(t0));
+    }
+  }
+  KAIROS_CHECK(!observe_us.empty(), "{} has no test events", f.data);
+  const nlohmann::json j = {{"model", m.name()},
+                            {"items", a.num_items() - 1},
+                            {"events", observe_us.size()},
+                            {"observe_us",
+                             {{"p50", percentile(observe_us, 0.5)},
+                              {"p90", percentile(observe_us, 0.9)},
+                              {"p99", percentile(observe_us, 0.99)}}},
+                            {"score_us",
+                             {{"p50", percentile(score_us, 0.5)},
+                              {"p90", percentile(score_us, 0.9)},
+                              {"p99", percentile(score_us, 0.99)}}}};
+  std::printf("%-10s %8s  %s\n", "call", "events", "p50 / p90 / p99 us (one thread)");
+  for (const char* k : {"observe_us", "score_us"}) {
+    std::printf("%-10s %8zu  %.1f / %.1f / %.1f\n", k, observe_us.size(), j[k]["p50"].get<double>(),
+                j[k]["p90"].get<double>(), j[k]["p99"].get<double>());
+  }
+  std::printf("%s\n", j.dump().c_str());
+}
+
+}  // namespace
+
+void add_bench_model_command(CLI::App& bench) {
+  auto f = std::make_shared<BenchModelFlags>();
+  CLI::App* sub = bench.add_subcommand(
+      "model", "Per-event inference latency of a trained artifact (observe + score, as served)");
+  sub->add_option("--model", f->model, "Model artifact directory")->required();
+  sub->add_option("--data", f->data, "The prepared dataset it was trained on (test sessions)")
+      ->required();
+  sub->add_option("--events", f->events, "Events to replay")->capture_default_str();
+  sub->callback([f] { run_bench_model(*f); });
+}
+
+}  // namespace kairos::cli
