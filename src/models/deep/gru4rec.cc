@@ -292,6 +292,10 @@ class Gru4Rec final : public SessionModel, public Trainable {
       if (cfg_.n_sample > 0) lp.narrow(0, lanes, cfg_.n_sample).mul_(cfg_.sample_alpha);
       offset = offset - cfg_.logq * lp.unsqueeze(0);
     }
+    if (cfg_.loss == "cross-entropy" && cfg_.fused_loss) {
+      return fused_cross_entropy_step(h, offset, out_rows, rows_leaf, emb_leaf, input, y, out_index,
+                                      hidden, lr_factor);
+    }
     torch::Tensor r = torch::addmm(offset, h, out_rows.t());
     const torch::Tensor diag = diagonal_targets(lanes, r.options());
     torch::Tensor loss;
@@ -308,6 +312,45 @@ class Gru4Rec final : public SessionModel, public Trainable {
     if (emb_leaf.defined()) opt_.step_rows(emb_handle_, input, emb_leaf.grad(), lr_factor);
     for (auto& hs : hidden) hs = hs.detach();
     return loss.item<double>();
+  }
+
+  // Cross-entropy with its gradient written out: with P = softmax(R) and targets on the diagonal,
+  // dL/dR = P - I, so dL/dh = (P - I) O, dL/dO = (P - I)^T h, dL/db = column sums — the two GEMMs
+  // autograd would run, without its log-softmax temporaries. Only h goes back through autograd
+  // (the recurrent layers and the input rows). Same result as the autograd path (tested).
+  double fused_cross_entropy_step(const torch::Tensor& h, const torch::Tensor& offset,
+                                  const torch::Tensor& out_rows, const torch::Tensor& rows_leaf,
+                                  const torch::Tensor& emb_leaf, const torch::Tensor& input,
+                                  const torch::Tensor& y, const torch::Tensor& out_index,
+                                  std::vector<torch::Tensor>& hidden, double lr_factor) {
+    const int64_t lanes = h.size(0), cols = y.size(0);
+    torch::Tensor grad_h, grad_out, grad_bias;
+    double loss = 0;
+    {
+      torch::NoGradGuard no_grad;
+      const torch::Tensor o = out_rows.detach(), hd = h.detach();
+      torch::Tensor p = torch::addmm(offset.detach(), hd, o.t());
+      p.sub_(std::get<0>(p.max(1, true))).exp_();
+      const torch::Tensor z = p.sum(1, true);
+      loss = (z.log().squeeze(1) - p.diagonal().clamp_min(1e-24).log()).sum().item<double>();
+      p.div_(z);
+      p.diagonal().sub_(1.0);
+      grad_h = p.mm(o);
+      grad_out = p.t().mm(hd);
+      grad_bias = p.sum(0).unsqueeze(1);
+    }
+    h.backward(grad_h);
+    torch::Tensor grad_rows = grad_out;
+    if (cfg_.constrained_embedding) {
+      grad_rows = rows_leaf.grad();
+      grad_rows.narrow(0, lanes, cols).add_(grad_out);
+    }
+    opt_.step_dense(lr_factor);
+    opt_.step_rows(wy_handle_, out_index, grad_rows, lr_factor);
+    opt_.step_rows(by_handle_, y, grad_bias, lr_factor);
+    if (emb_leaf.defined()) opt_.step_rows(emb_handle_, input, emb_leaf.grad(), lr_factor);
+    for (auto& hs : hidden) hs = hs.detach();
+    return loss;
   }
 
   Gru4RecConfig cfg_;

@@ -24,6 +24,7 @@ Gru4RecConfig Gru4RecConfig::from_json(const nlohmann::json& j) {
   c.bpreg = h.get<double>("bpreg", c.bpreg);
   c.logq = h.get<double>("logq", c.logq);
   c.shuffle = h.get<bool>("shuffle", c.shuffle);
+  c.fused_loss = h.get<bool>("fused_loss", c.fused_loss);
   c.train = TrainConfig::read(h, 10);
   h.finish();
   KAIROS_CHECK_USAGE(c.cell == "gru" || c.cell == "lstm", "gru4rec: cell must be gru or lstm");
@@ -57,7 +58,8 @@ nlohmann::json Gru4RecConfig::to_json() const {
                       {"sample_alpha", sample_alpha},
                       {"bpreg", bpreg},
                       {"logq", logq},
-                      {"shuffle", shuffle}};
+                      {"shuffle", shuffle},
+                      {"fused_loss", fused_loss}};
   j.update(train.to_json());
   return j;
 }

@@ -29,6 +29,7 @@ struct Gru4RecConfig {
   double bpreg = 0.0;         // BPR-max score regularisation
   double logq = 1.0;          // logQ correction weight (cross-entropy)
   bool shuffle = false;       // session order per epoch (official: data order)
+  bool fused_loss = true;     // XE gradient written out (false: autograd, same maths)
   TrainConfig train{};
 
   static Gru4RecConfig from_json(const nlohmann::json& j);  // throws kUsage
