@@ -2,7 +2,6 @@
 // it — replay test sessions event by event through start()/observe() (GRU4Rec: one recurrent
 // step) and score(state) over the whole catalogue after each event. One thread, wall clock per
 // call; prints p50/p90/p99 in microseconds as a table and JSON.
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -10,6 +9,7 @@
 #include "cli/command.h"
 #include "core/error.h"
 #include "data/dataset.h"
+#include "eval/bootstrap.h"
 #include "models/artifact.h"
 #include "models/factory.h"
 
@@ -21,11 +21,10 @@ struct BenchModelFlags {
   uint64_t events = 20000;
 };
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  const size_t k = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
-  std::nth_element(v.begin(), v.begin() + k, v.end());
-  return v[k];
+nlohmann::json quantiles(const std::vector<float>& us) {
+  return {{"p50", eval::percentile(us, 0.5)},
+          {"p90", eval::percentile(us, 0.9)},
+          {"p99", eval::percentile(us, 0.99)}};
 }
 
 void run_bench_model(const BenchModelFlags& f) {
@@ -36,10 +35,10 @@ void run_bench_model(const BenchModelFlags& f) {
   const SessionModel& m = *a.model;
   const SessionSet test = data.test();
   std::vector<float> scores(a.num_items());
-  std::vector<double> observe_us, score_us;
+  std::vector<float> observe_us, score_us;
   using Clock = std::chrono::steady_clock;
   auto us = [](Clock::time_point t0) {
-    return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+    return std::chrono::duration<float, std::micro>(Clock::now() - t0).count();
   };
   for (size_t s = 0; s < test.size() && observe_us.size() < f.events; ++s) {
     const SessionView v = test[s];
@@ -57,14 +56,8 @@ void run_bench_model(const BenchModelFlags& f) {
   const nlohmann::json j = {{"model", m.name()},
                             {"items", a.num_items() - 1},
                             {"events", observe_us.size()},
-                            {"observe_us",
-                             {{"p50", percentile(observe_us, 0.5)},
-                              {"p90", percentile(observe_us, 0.9)},
-                              {"p99", percentile(observe_us, 0.99)}}},
-                            {"score_us",
-                             {{"p50", percentile(score_us, 0.5)},
-                              {"p90", percentile(score_us, 0.9)},
-                              {"p99", percentile(score_us, 0.99)}}}};
+                            {"observe_us", quantiles(observe_us)},
+                            {"score_us", quantiles(score_us)}};
   std::printf("%-10s %8s  %s\n", "call", "events", "p50 / p90 / p99 us (one thread)");
   for (const char* k : {"observe_us", "score_us"}) {
     std::printf("%-10s %8zu  %.1f / %.1f / %.1f\n", k, observe_us.size(), j[k]["p50"].get<double>(),

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <unordered_map>
 
 #include "cli/command.h"
 #include "cli/parse_values.h"
@@ -30,9 +29,7 @@ struct Prediction {
 
 class Predictor {
  public:
-  explicit Predictor(Artifact a) : a_(std::move(a)), scores_(a_.num_items()) {
-    for (uint32_t i = 1; i < a_.num_items(); ++i) index_.emplace(a_.item_names[i], i);
-  }
+  explicit Predictor(Artifact a) : a_(std::move(a)), scores_(a_.num_items()) {}
 
   Prediction predict(const std::vector<std::string>& ids, const std::vector<uint8_t>& types,
                      size_t k, bool exclude_seen) {
@@ -40,12 +37,12 @@ class Predictor {
     std::vector<uint32_t> items;
     std::vector<uint8_t> kept_types;
     for (size_t i = 0; i < ids.size(); ++i) {
-      const auto it = index_.find(ids[i]);
-      if (it == index_.end()) {
+      const uint32_t item = a_.items.find(ids[i]);
+      if (item == 0) {
         p.unknown.push_back(ids[i]);
         continue;
       }
-      items.push_back(it->second);
+      items.push_back(item);
       if (!types.empty()) kept_types.push_back(types[i]);
     }
     a_.model->score(SessionQuery{items, kept_types, {}, 0}, scores_);
@@ -57,7 +54,7 @@ class Predictor {
   nlohmann::json to_json(const Prediction& p) const {
     nlohmann::json recs = nlohmann::json::array();
     for (const auto& s : p.top) {
-      recs.push_back({{"item_id", a_.item_names[s.item]},
+      recs.push_back({{"item_id", a_.items.name(s.item)},
                       {"score", s.score},
                       {"category", a_.item_categories[s.item]}});
     }
@@ -68,7 +65,6 @@ class Predictor {
 
  private:
   Artifact a_;
-  std::unordered_map<std::string, uint32_t> index_;
   std::vector<float> scores_;
 };
 
@@ -101,7 +97,7 @@ void run_predict(const PredictFlags& f) {
     std::printf("%4s  %-24s  %10s  %s\n", "rank", "item_id", "score", "category");
     for (size_t i = 0; i < r.top.size(); ++i) {
       const auto& s = r.top[i];
-      std::printf("%4zu  %-24s  %10.4f  %s\n", i + 1, p.artifact().item_names[s.item].c_str(),
+      std::printf("%4zu  %-24s  %10.4f  %s\n", i + 1, p.artifact().items.name(s.item).c_str(),
                   s.score, p.artifact().item_categories[s.item].c_str());
     }
     return;

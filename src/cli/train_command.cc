@@ -3,6 +3,7 @@
 // (models/artifact.h) that `kairos predict`, `kairos evaluate` and `kairos serve` load.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -41,8 +42,15 @@ std::string default_out(const std::string& label) {
 
 void run_train(CLI::App* sub, const TrainFlags& f) {
   print_effective_config(*sub);
-  const Dataset data = Dataset::load(f.data);
   ModelSpec spec = model_spec(load_model_config(f.config), f.model);
+  const auto& infos = model_infos();
+  const auto info = std::find_if(infos.begin(), infos.end(),
+                                 [&](const ModelInfo& i) { return i.name == spec.model; });
+  KAIROS_CHECK_USAGE(info == infos.end() || info->trained,
+                     "{}: only the deep models write artifacts so far; evaluate baselines with "
+                     "`kairos evaluate --models {}`",
+                     spec.model, spec.model);
+  const Dataset data = Dataset::load(f.data);
   if (!f.hparams_json.empty()) {
     nlohmann::json extra;
     try {
@@ -59,18 +67,10 @@ void run_train(CLI::App* sub, const TrainFlags& f) {
   const std::string out = f.out.empty() ? default_out(spec.label) : f.out;
   const std::string log = f.log_path.empty() ? out + ".train_log.jsonl" : f.log_path;
   std::filesystem::create_directories(std::filesystem::path(out).parent_path());
+  std::filesystem::remove(log);
+  spec.hparams["log"] = log;
   auto model = make_model(spec.model, spec.hparams);
-  const bool deep = model->hparams().contains("n_epochs");
-  KAIROS_CHECK_USAGE(deep,
-                     "{}: only the deep models write artifacts so far; evaluate baselines with "
-                     "`kairos evaluate --models {}`",
-                     spec.model, spec.model);
-  {
-    std::filesystem::remove(log);
-    spec.hparams["log"] = log;
-    model = make_model(spec.model, spec.hparams);
-    spdlog::info("training log: {}", log);
-  }
+  spdlog::info("training log: {}", log);
 
   Stopwatch watch;
   model->fit(data, data.train_full());

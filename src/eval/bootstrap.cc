@@ -6,6 +6,13 @@
 
 namespace kairos::eval {
 
+double percentile(std::vector<float> v, double q) {
+  if (v.empty()) return 0;
+  const size_t i = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
+  return v[i];
+}
+
 std::pair<double, double> bootstrap_interval(const std::vector<double>& values, uint32_t resamples,
                                              uint64_t seed) {
   if (values.empty() || resamples == 0) return {0, 0};

@@ -1,4 +1,4 @@
-// Percentile bootstrap confidence intervals of a mean over evaluation cases.
+// Statistics over evaluation cases: percentiles (latencies) and bootstrap confidence intervals.
 #pragma once
 
 #include <cstdint>
@@ -6,6 +6,9 @@
 #include <vector>
 
 namespace kairos::eval {
+
+// The q-quantile (0..1) of `values` by nth_element (0 for none).
+double percentile(std::vector<float> values, double q);
 
 // 95% interval (2.5th and 97.5th percentiles of `resamples` resampled means), deterministic
 // for `seed`.

@@ -34,13 +34,6 @@ std::vector<double> popularity(const SessionSet& train, uint32_t num_items) {
   return pop;
 }
 
-double percentile(std::vector<float> v, double q) {
-  if (v.empty()) return 0;
-  const size_t i = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())));
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
-  return v[i];
-}
-
 // Negatives for sampled evaluation: distinct, never the target or an excluded item.
 class NegativeSampler {
  public:

@@ -1,5 +1,6 @@
 #include "features/negative_sampler.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -15,8 +16,16 @@ std::vector<uint64_t> item_counts(const SessionSet& sessions, uint32_t num_items
   return counts;
 }
 
+std::vector<float> log_counts(std::span<const uint64_t> counts) {
+  std::vector<float> out(counts.size());
+  for (size_t i = 0; i < counts.size(); ++i) {
+    out[i] = static_cast<float>(std::log(static_cast<double>(std::max<uint64_t>(counts[i], 1))));
+  }
+  return out;
+}
+
 NegativeSampler::NegativeSampler(std::span<const uint64_t> counts, double alpha)
-    : alpha_(alpha), weight_(counts.size(), 0.0) {
+    : weight_(counts.size(), 0.0) {
   double total = 0;
   for (size_t i = 1; i < counts.size(); ++i) {
     if (counts[i] == 0) continue;

@@ -15,6 +15,10 @@ namespace kairos {
 // Occurrences of each item index in `sessions` (size num_items; index 0 stays 0).
 std::vector<uint64_t> item_counts(const SessionSet& sessions, uint32_t num_items);
 
+// log(max(count, 1)) per item: the logQ correction of popularity-sampled columns (times alpha
+// for count^alpha sampling).
+std::vector<float> log_counts(std::span<const uint64_t> counts);
+
 class NegativeSampler {
  public:
   NegativeSampler() = default;
@@ -25,10 +29,8 @@ class NegativeSampler {
   void sample(Rng& rng, std::span<int64_t> out) const;
   // count^alpha (unnormalised), as used by logQ correction.
   double weight(uint32_t item) const { return weight_[item]; }
-  double alpha() const { return alpha_; }
 
  private:
-  double alpha_ = 0;
   std::vector<double> weight_;
   // Walker's alias table over `items_` (O(1) per draw).
   std::vector<double> prob_;

@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/system.h"
+#include "features/negative_sampler.h"
 #include "models/factory.h"
 
 namespace kairos {
@@ -41,10 +42,6 @@ std::string read_text(const fs::path& path) {
 
 }  // namespace
 
-bool is_artifact_dir(const std::string& path) {
-  return fs::is_regular_file(fs::path(path) / "meta.json");
-}
-
 void save_artifact(const SessionModel& model, const Dataset& data, const std::string& dir,
                    const nlohmann::json& metrics) {
   const fs::path final_dir(dir);
@@ -56,11 +53,7 @@ void save_artifact(const SessionModel& model, const Dataset& data, const std::st
 
   model.save_weights((tmp / "model.pt").string());
   // Training occurrences per item: the popularity fallback of serving.
-  std::vector<uint64_t> counts(data.num_items(), 0);
-  const SessionSet train = data.train_full();
-  for (size_t s = 0; s < train.size(); ++s) {
-    for (uint32_t item : train[s].items) ++counts[item];
-  }
+  const std::vector<uint64_t> counts = item_counts(data.train_full(), data.num_items());
   std::string items = "item_id\tindex\tcategory\tcount\n";
   const auto cats = data.item_category();
   for (uint32_t i = 1; i < data.num_items(); ++i) {
@@ -120,7 +113,7 @@ Artifact load_artifact(const std::string& dir) {
   const uint32_t num_items = a.meta["dataset"]["num_items"].get<uint32_t>();
 
   // items.tsv: header, then one row per item index 1..num_items-1 in order.
-  a.item_names.assign(1, "");
+  std::vector<std::string> names(1, "");
   a.item_categories.assign(1, "");
   a.item_counts.assign(1, 0);
   std::istringstream in(read_text(d / "items.tsv"));
@@ -132,9 +125,9 @@ Artifact load_artifact(const std::string& dir) {
     const size_t t1 = line.find('\t'), t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
     KAIROS_CHECK(t2 != std::string::npos, "{}/items.tsv:{}: expected item_id, index, category", dir,
                  line_no);
-    KAIROS_CHECK(line.substr(t1 + 1, t2 - t1 - 1) == std::to_string(a.item_names.size()),
+    KAIROS_CHECK(line.substr(t1 + 1, t2 - t1 - 1) == std::to_string(names.size()),
                  "{}/items.tsv:{}: index out of sequence", dir, line_no);
-    a.item_names.push_back(line.substr(0, t1));
+    names.push_back(line.substr(0, t1));
     const size_t t3 = line.find('\t', t2 + 1);
     a.item_categories.push_back(line.substr(t2 + 1, t3 == std::string::npos ? t3 : t3 - t2 - 1));
     uint64_t count = 0;
@@ -146,9 +139,9 @@ Artifact load_artifact(const std::string& dir) {
     }
     a.item_counts.push_back(count);
   }
-  KAIROS_CHECK(a.item_names.size() == num_items,
-               "{}: items.tsv lists {} items but meta.json says {}", dir, a.item_names.size(),
-               num_items);
+  KAIROS_CHECK(names.size() == num_items, "{}: items.tsv lists {} items but meta.json says {}", dir,
+               names.size(), num_items);
+  a.items = Vocab(std::move(names));  // refuses duplicate ids
   std::string name = a.meta["model"].get<std::string>();
   if (name == "gru4rec-lstm") name = "gru4rec";  // the LSTM cell is a hyperparameter
   a.model = make_model(name, a.meta.value("hparams", nlohmann::json::object()));

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "data/vocab.h"
 #include "models/session_model.h"
 
 namespace kairos {
@@ -25,10 +26,10 @@ constexpr int kArtifactFormatVersion = 1;
 struct Artifact {
   std::unique_ptr<SessionModel> model;
   nlohmann::json meta;
-  std::vector<std::string> item_names;       // index -> external id ([0] = "")
+  Vocab items;                               // external id <-> index ([0] = "")
   std::vector<std::string> item_categories;  // index -> external category id ("" = unknown)
   std::vector<uint64_t> item_counts;         // index -> occurrences in training (0 if unknown)
-  uint32_t num_items() const { return static_cast<uint32_t>(item_names.size()); }
+  uint32_t num_items() const { return items.size(); }
 };
 
 // Writes `model` (fitted on `data`) to `dir`; `metrics` (may be null) goes into meta.json.
@@ -40,8 +41,5 @@ Artifact load_artifact(const std::string& dir);
 
 // Throws kInput unless the artifact was trained on `data` (same fingerprint).
 void check_artifact_matches(const Artifact& a, const Dataset& data, const std::string& dir);
-
-// True if `path` looks like an artifact directory (has meta.json).
-bool is_artifact_dir(const std::string& path);
 
 }  // namespace kairos

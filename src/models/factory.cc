@@ -14,6 +14,7 @@ struct Entry {
   const char* name;
   const char* description;
   std::unique_ptr<SessionModel> (*make)(const nlohmann::json&);
+  bool trained = false;  // learns weights through the Trainer (saved as artifacts)
 };
 
 // The one table of models (docs/models.md).
@@ -28,8 +29,9 @@ constexpr Entry kModels[] = {
     {"stan", "sequence and time aware neighbourhood (Garg et al. 2019)", make_stan},
     {"vstan", "V-STAN (Ludewig et al. 2021)", make_vstan},
 #ifdef KAIROS_WITH_TORCH
-    {"gru4rec", "GRU4Rec, GRU or LSTM cell (Hidasi et al. 2016, 2018; LibTorch)", make_gru4rec},
-    {"sasrec", "SASRec self-attention (Kang & McAuley 2018; LibTorch)", make_sasrec},
+    {"gru4rec", "GRU4Rec, GRU or LSTM cell (Hidasi et al. 2016, 2018; LibTorch)", make_gru4rec,
+     true},
+    {"sasrec", "SASRec self-attention (Kang & McAuley 2018; LibTorch)", make_sasrec, true},
 #endif
 };
 
@@ -55,7 +57,7 @@ void set_inference_threads(int threads) {
 const std::vector<ModelInfo>& model_infos() {
   static const std::vector<ModelInfo> infos = [] {
     std::vector<ModelInfo> v;
-    for (const Entry& e : kModels) v.push_back({e.name, e.description});
+    for (const Entry& e : kModels) v.push_back({e.name, e.description, e.trained});
     return v;
   }();
   return infos;

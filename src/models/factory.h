@@ -26,6 +26,7 @@ void set_inference_threads(int threads);
 struct ModelInfo {
   std::string name;
   std::string description;
+  bool trained = false;  // a deep model: trains epochs, has weights and artifacts
 };
 const std::vector<ModelInfo>& model_infos();
 

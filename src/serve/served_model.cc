@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 #include <numeric>
+#include <unordered_set>
 
 namespace kairos {
 
@@ -12,17 +13,15 @@ std::shared_ptr<const ServedModel> load_served_model(const std::string& dir, uin
   m->dir = dir;
   m->version = version;
   const uint32_t n = m->num_items();
-  m->category_names.push_back("");
-  m->item_category.assign(n, 0);
-  for (uint32_t i = 1; i < n; ++i) {
-    m->item_index.emplace(m->artifact.item_names[i], i);
-    const std::string& c = m->artifact.item_categories[i];
-    if (c.empty()) continue;
-    auto [it, fresh] =
-        m->category_index.emplace(c, static_cast<uint32_t>(m->category_names.size()));
-    if (fresh) m->category_names.push_back(c);
-    m->item_category[i] = it->second;
+  std::vector<std::string> names(1, "");
+  std::unordered_set<std::string> seen;
+  for (const std::string& c : m->artifact.item_categories) {
+    if (!c.empty() && seen.insert(c).second) names.push_back(c);
   }
+  m->categories = Vocab(std::move(names));
+  m->item_category.assign(n, 0);
+  for (uint32_t i = 1; i < n; ++i)
+    m->item_category[i] = m->categories.find(m->artifact.item_categories[i]);
   m->by_popularity.resize(n - 1);
   std::iota(m->by_popularity.begin(), m->by_popularity.end(), 1u);
   const auto& counts = m->artifact.item_counts;

@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "models/artifact.h"
@@ -15,17 +14,12 @@ struct ServedModel {
   Artifact artifact;
   std::string dir;
   uint64_t version = 0;
-  std::unordered_map<std::string, uint32_t> item_index;      // external id -> index
-  std::unordered_map<std::string, uint32_t> category_index;  // external category -> id (0 = none)
-  std::vector<uint32_t> item_category;                       // index -> category id
-  std::vector<std::string> category_names;                   // id -> external category
-  std::vector<uint32_t> by_popularity;                       // item indices, most frequent first
+  Vocab categories;                     // external category <-> id (0 = none)
+  std::vector<uint32_t> item_category;  // item index -> category id
+  std::vector<uint32_t> by_popularity;  // item indices, most frequent first
 
   uint32_t num_items() const { return artifact.num_items(); }
-  uint32_t find(const std::string& id) const {
-    const auto it = item_index.find(id);
-    return it == item_index.end() ? 0 : it->second;
-  }
+  uint32_t find(const std::string& id) const { return artifact.items.find(id); }
 };
 
 // Loads, indexes and warms up (scores an empty and a one-item session) an artifact.

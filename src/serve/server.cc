@@ -44,18 +44,23 @@ void reply(httplib::Response& res, int status, const json& body) {
   res.set_content(body.dump(), "application/json");
 }
 
-// Brings a session's state to the current model (a reload replays the events into a new state).
-void sync_state(LiveSession& s, const ServedModel& m) {
-  if (s.state && s.model_version == m.version) return;
+// A state of model `m` holding the events of `old` (null: none) — how sessions built under a
+// previous model version follow a reload.
+std::unique_ptr<SessionState> replayed(const SessionState* old, const ServedModel& m) {
   auto fresh = m.artifact.model->start();
-  if (s.state) {
-    const SessionState& old = *s.state;
-    for (size_t i = 0; i < old.items.size(); ++i) {
-      const uint32_t item = old.items[i] < m.num_items() ? old.items[i] : 0;
-      m.artifact.model->observe(*fresh, item, old.types[i], old.ts_ms[i]);
+  if (old != nullptr) {
+    for (size_t i = 0; i < old->items.size(); ++i) {
+      const uint32_t item = old->items[i] < m.num_items() ? old->items[i] : 0;
+      m.artifact.model->observe(*fresh, item, old->types[i], old->ts_ms[i]);
     }
   }
-  s.state = std::move(fresh);
+  return fresh;
+}
+
+// Brings a stored session's state to the current model.
+void sync_state(LiveSession& s, const ServedModel& m) {
+  if (s.state && s.model_version == m.version) return;
+  s.state = replayed(s.state.get(), m);
   s.model_version = m.version;
 }
 
@@ -102,8 +107,6 @@ struct Server::Impl {
   prometheus::Gauge& g_expirations = gauges.Add({{"what", "expirations"}});
   prometheus::Gauge& g_version = gauges.Add({{"what", "model_version"}});
   prometheus::Gauge& g_reloads = gauges.Add({{"what", "reloads"}});
-  std::mutex histo_mu;
-  std::unordered_map<std::string, prometheus::Histogram*> histos;
 
   explicit Impl(ServeOptions opts)
       : o(std::move(opts)),
@@ -115,27 +118,22 @@ struct Server::Impl {
     routes();
   }
 
-  prometheus::Histogram& histogram(const std::string& route) {
-    std::lock_guard lock(histo_mu);
-    auto& h = histos[route];
-    if (h == nullptr) {
-      h = &latency.Add({{"route", route}},
-                       prometheus::Histogram::BucketBoundaries{
-                           0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.1, 1.0});
-    }
-    return *h;
-  }
-
   bool authorised(const httplib::Request& req) const {
     if (o.api_key.empty()) return true;
     if (req.get_header_value("X-API-Key") == o.api_key) return true;
     return req.get_header_value("Authorization") == "Bearer " + o.api_key;
   }
 
-  // Wraps a handler: timing, metrics, API errors as JSON 4xx, anything else as JSON 500.
+  // Wraps a handler: timing, metrics, API errors as JSON 4xx, anything else as JSON 500. The
+  // route's latency histogram is created here, once, not looked up per request.
   template <typename F>
   httplib::Server::Handler wrap(const std::string& route, bool needs_key, F fn) {
-    return [this, route, needs_key, fn](const httplib::Request& req, httplib::Response& res) {
+    prometheus::Histogram* latency_of_route =
+        &latency.Add({{"route", route}},
+                     prometheus::Histogram::BucketBoundaries{0.0001, 0.00025, 0.0005, 0.001, 0.002,
+                                                             0.005, 0.01, 0.025, 0.1, 1.0});
+    return [this, route, needs_key, fn, latency_of_route](const httplib::Request& req,
+                                                          httplib::Response& res) {
       const auto start = Clock::now();
       try {
         if (needs_key && !authorised(req)) throw ApiError(401, "missing or wrong API key");
@@ -148,7 +146,7 @@ struct Server::Impl {
         spdlog::error("{}: {}", route, e.what());
         reply(res, 500, {{"error", "internal error"}});
       }
-      histogram(route).Observe(std::chrono::duration<double>(Clock::now() - start).count());
+      latency_of_route->Observe(std::chrono::duration<double>(Clock::now() - start).count());
       requests.Add({{"route", route}, {"status", std::to_string(res.status)}}).Increment();
     };
   }
@@ -276,20 +274,17 @@ struct Server::Impl {
         model_ref.observe(*state, item, 0, t += 1000);
       }
     } else {
-      store.update(r.key(), [&](LiveSession& s) {
+      // Reading never creates a session; scoring runs on a private copy, outside the shard lock.
+      store.read(r.key(), [&](const LiveSession& s) {
         if (!s.state) return;
-        sync_state(s, *m);
-        // A private copy of the state, so scoring runs outside the shard lock.
-        state = model_ref.clone_state(*s.state);
+        state = s.model_version == m->version ? model_ref.clone_state(*s.state)
+                                              : replayed(s.state.get(), *m);
       });
     }
     const bool fallback = state->items.empty();
-    thread_local std::vector<float> scores;
-    scores.assign(m->num_items(), 0.0f);
     std::unordered_set<uint32_t> allowed;
     for (const auto& c : r.categories) {
-      const auto it = m->category_index.find(c);
-      if (it != m->category_index.end()) allowed.insert(it->second);
+      if (const uint32_t id = m->categories.find(c); id != 0) allowed.insert(id);
     }
     const bool filtered = !r.categories.empty();
     std::vector<ScoredItem> top;
@@ -300,6 +295,8 @@ struct Server::Impl {
         top.push_back({item, static_cast<float>(m->artifact.item_counts[item])});
       }
     } else {
+      thread_local std::vector<float> scores;
+      scores.resize(m->num_items());
       model_ref.score(*state, scores);
       const float ninf = -std::numeric_limits<float>::infinity();
       if (filtered) {
@@ -316,14 +313,14 @@ struct Server::Impl {
     std::map<uint32_t, double> category_mass;
     const float best = top.empty() ? 0.0f : top.front().score;
     for (const auto& s : top) {
-      json it = {{"item_id", m->artifact.item_names[s.item]},
+      json it = {{"item_id", m->artifact.items.name(s.item)},
                  {"score", s.score},
                  {"category", m->artifact.item_categories[s.item]}};
       if (r.explain && !fallback) {
         json why = json::array();
         for (const auto& a : model_ref.explain(*state, s.item, m->num_items(), 10)) {
           why.push_back({{"position", a.position},
-                         {"item_id", m->artifact.item_names[a.item]},
+                         {"item_id", m->artifact.items.name(a.item)},
                          {"weight", a.weight},
                          {"reason", a.reason}});
         }
@@ -343,7 +340,7 @@ struct Server::Impl {
     json categories = json::array();
     for (size_t i = 0; i < cats.size() && i < 5; ++i) {
       categories.push_back(
-          {{"category", m->category_names[cats[i].first]}, {"score", cats[i].second / total}});
+          {{"category", m->categories.name(cats[i].first)}, {"score", cats[i].second / total}});
     }
     (fallback ? recs_fallback : recs_model).Increment();
     json out = {
@@ -379,7 +376,7 @@ struct Server::Impl {
     const uint32_t self[] = {item};
     json items = json::array();
     for (const auto& s : top_k(scores, k, self)) {
-      items.push_back({{"item_id", m->artifact.item_names[s.item]},
+      items.push_back({{"item_id", m->artifact.items.name(s.item)},
                        {"score", s.score},
                        {"category", m->artifact.item_categories[s.item]}});
     }
@@ -448,7 +445,5 @@ void Server::run() {
 void Server::stop() {
   if (impl_ && impl_->http.is_running()) impl_->http.stop();
 }
-
-bool Server::running() const { return impl_->http.is_running(); }
 
 }  // namespace kairos

@@ -30,12 +30,10 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and serves until stop(); returns the bound port through bound_port() once listening.
-  void run();
-  // Binds now (port 0 picks a free one) and returns the port; then run() serves.
+  // Binds (port 0 picks a free one) and returns the port; then run() serves until stop().
   int bind();
+  void run();
   void stop();
-  bool running() const;
 
  private:
   struct Impl;

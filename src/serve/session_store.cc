@@ -71,31 +71,24 @@ bool MemorySessionStore::read(const std::string& key,
   return true;
 }
 
+template <typename F>
+uint64_t MemorySessionStore::total(F of) const {
+  uint64_t n = 0;
+  for (const auto& s : shards_) {
+    std::lock_guard lock(s->mu);
+    n += of(*s);
+  }
+  return n;
+}
+
 size_t MemorySessionStore::size() const {
-  size_t n = 0;
-  for (const auto& s : shards_) {
-    std::lock_guard lock(s->mu);
-    n += s->lru.size();
-  }
-  return n;
+  return total([](const Shard& s) { return s.lru.size(); });
 }
-
 uint64_t MemorySessionStore::evictions() const {
-  uint64_t n = 0;
-  for (const auto& s : shards_) {
-    std::lock_guard lock(s->mu);
-    n += s->evictions;
-  }
-  return n;
+  return total([](const Shard& s) { return s.evictions; });
 }
-
 uint64_t MemorySessionStore::expirations() const {
-  uint64_t n = 0;
-  for (const auto& s : shards_) {
-    std::lock_guard lock(s->mu);
-    n += s->expirations;
-  }
-  return n;
+  return total([](const Shard& s) { return s.expirations; });
 }
 
 }  // namespace kairos

@@ -71,6 +71,8 @@ class MemorySessionStore {
   Shard& shard_of(const std::string& key);
   Clock::time_point now() const { return Clock::now() + offset_; }
   void drop_expired(Shard& s, Clock::time_point t);
+  template <typename F>
+  uint64_t total(F of) const;  // sum of of(shard) over shards, each under its lock
 
   SessionStoreOptions o_;
   size_t per_shard_;

@@ -40,7 +40,7 @@ TEST_P(ArtifactRoundTrip, LoadedModelScoresIdentically) {
   EXPECT_EQ(a.meta["metrics"]["HR@20"], 0.5);
   EXPECT_EQ(a.meta["dataset"]["fingerprint"], d.fingerprint());
   EXPECT_EQ(a.num_items(), d.num_items());
-  EXPECT_EQ(a.item_names[5], "i5");
+  EXPECT_EQ(a.items.name(5), "i5");
   EXPECT_EQ(a.item_categories[25], "c2");
   for (const std::vector<uint32_t>& s : {std::vector<uint32_t>{3}, {3, 15}, {7, 12, 39, 4}}) {
     EXPECT_EQ(scores_of(*a.model, d.num_items(), s), scores_of(*m, d.num_items(), s));

@@ -197,6 +197,16 @@ TEST_F(ServerTest, ReloadSwapsWithoutFailingRequestsAndKeepsTheOldModelOnError) 
   EXPECT_FALSE(r["fallback"].get<bool>());
 }
 
+TEST_F(ServerTest, RecommendingForAnUnknownSessionCreatesNoSession) {
+  EXPECT_TRUE(
+      post("/v1/recommend", R"({"session_id":"never-seen","k":3})")["fallback"].get<bool>());
+  EXPECT_NE(client_->Get("/metrics")->body.find("kairos_state{what=\"sessions\"} 0"),
+            std::string::npos);
+  post("/v1/events", R"({"session_id":"seen","item_id":"i3","ts":1000})");
+  EXPECT_NE(client_->Get("/metrics")->body.find("kairos_state{what=\"sessions\"} 1"),
+            std::string::npos);
+}
+
 TEST_F(ServerTest, ApiKeyGuardsWritesAndAdmin) {
   stop();
   start("sesame");

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/error.h"
-
 namespace kairos {
 
 AdagradM::Slot AdagradM::make_slot(torch::Tensor p) {
@@ -105,30 +103,6 @@ void AdagradM::step_rows(int handle, const torch::Tensor& rows, const torch::Ten
       } else {
         pr[k] -= upd;
       }
-    }
-  }
-}
-
-std::vector<torch::Tensor> AdagradM::state() const {
-  std::vector<torch::Tensor> out;
-  for (const auto* group : {&dense_, &sparse_}) {
-    for (const Slot& s : *group) {
-      out.push_back(s.acc);
-      out.push_back(s.velocity);
-    }
-  }
-  return out;
-}
-
-void AdagradM::set_state(const std::vector<torch::Tensor>& state) {
-  KAIROS_CHECK(state.size() == 2 * (dense_.size() + sparse_.size()),
-               "optimiser state has {} tensors, expected {}", state.size(),
-               2 * (dense_.size() + sparse_.size()));
-  size_t k = 0;
-  for (auto* group : {&dense_, &sparse_}) {
-    for (Slot& s : *group) {
-      s.acc.copy_(state[k++]);
-      s.velocity.copy_(state[k++]);
     }
   }
 }

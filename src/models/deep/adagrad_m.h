@@ -2,7 +2,7 @@
 //   acc += g^2;  v = momentum * v + lr * g / (sqrt(acc) + eps);  p -= v
 // Dense parameters update every row; embedding-like tables update only the rows a mini-batch
 // touched (duplicates summed first), which is what makes large catalogues trainable on a CPU:
-// a dense step over a 43k x 512 table costs ~7x more than the whole sparse step.
+// a dense step touches every row of a 43k-item table on every mini-batch.
 #pragma once
 
 #include <torch/torch.h>
@@ -26,10 +26,6 @@ class AdagradM {
   // rows: int64 [N] (may repeat); grad: [N, dim] gradients of those rows.
   void step_rows(int handle, const torch::Tensor& rows, const torch::Tensor& grad,
                  double lr_factor);
-
-  // Optimiser state, for checkpoints (same order as registration).
-  std::vector<torch::Tensor> state() const;
-  void set_state(const std::vector<torch::Tensor>& state);
 
  private:
   struct Slot {

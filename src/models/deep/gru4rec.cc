@@ -52,13 +52,9 @@ class Gru4Rec final : public SessionModel, public Trainable {
     build(data.num_items());
     const bool validate = cfg_.train.validate && !data.valid().empty();
     train_ = validate ? data.train() : train;
-    counts_ = item_counts(train_, num_items_);
-    sampler_ = NegativeSampler(counts_, cfg_.sample_alpha);
-    std::vector<float> log_pop(num_items_);
-    for (uint32_t i = 0; i < num_items_; ++i) {
-      log_pop[i] = static_cast<float>(std::log(std::max<uint64_t>(counts_[i], 1)));
-    }
-    log_pop_ = torch::tensor(log_pop);
+    const std::vector<uint64_t> counts = item_counts(train_, num_items_);
+    sampler_ = NegativeSampler(counts, cfg_.sample_alpha);
+    log_pop_ = torch::tensor(log_counts(counts));
     events_per_epoch_ = 0;
     for (size_t s = 0; s < train_.size(); ++s) {
       if (train_[s].size() >= 2) events_per_epoch_ += train_[s].size() - 1;
@@ -360,7 +356,6 @@ class Gru4Rec final : public SessionModel, public Trainable {
   AdagradM opt_{0.1, 0.0};
   int wy_handle_ = -1, by_handle_ = -1, emb_handle_ = -1;
   SessionSet train_;
-  std::vector<uint64_t> counts_;
   NegativeSampler sampler_;
   Rng rng_{42};
   uint64_t events_per_epoch_ = 0;

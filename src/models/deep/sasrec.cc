@@ -48,13 +48,8 @@ class SasRec final : public SessionModel, public Trainable {
     if (cfg_.loss == "sampled") {
       const auto counts = item_counts(train_, num_items_);
       sampler_ = NegativeSampler(counts, cfg_.sample_alpha);
-      std::vector<float> logq(num_items_, 0.0f), logpop(num_items_, 0.0f);
-      for (uint32_t i = 1; i < num_items_; ++i) {
-        logq[i] = sampler_.weight(i) > 0 ? static_cast<float>(std::log(sampler_.weight(i))) : 0.0f;
-        logpop[i] = static_cast<float>(std::log(std::max<uint64_t>(counts[i], 1)));
-      }
-      log_q_ = torch::tensor(logq);
-      log_pop_ = torch::tensor(logpop);
+      log_pop_ = torch::tensor(log_counts(counts));
+      log_q_ = log_pop_ * cfg_.sample_alpha;  // log(count^alpha), the sampler's proposal
     }
     optimizer_ = std::make_unique<torch::optim::Adam>(
         net_->parameters(),

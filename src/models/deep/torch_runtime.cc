@@ -21,7 +21,7 @@ F lookup(const char* name) {
 void configure_allocator() {
   // Training allocates and frees the same multi-megabyte tensors every step. glibc serves blocks
   // over 128 KiB with mmap and unmaps them on free, so each step paid page faults and zeroing
-  // (~10% of GRU4Rec's step in perf); keeping them in the heap lets the next step reuse them.
+  // (high in a GRU4Rec perf profile); keeping them in the heap lets the next step reuse them.
   mallopt(M_MMAP_THRESHOLD, 256 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
 }
