@@ -30,6 +30,9 @@ void add_serve_command(CLI::App& root) {
       "Key required on /v1/events and /admin/* (default: $KAIROS_API_KEY; none = open)");
   sub->add_option("--session-ttl", o->session_ttl_s, "Idle seconds before a session is dropped")
       ->capture_default_str();
+  sub->add_option("--redis", o->redis,
+                  "Share sessions through Redis at HOST:PORT (default: in memory, this process)");
+  sub->add_option("--redis-prefix", o->redis_prefix, "Key prefix in Redis")->capture_default_str();
   sub->add_option("--max-sessions", o->max_sessions, "Live sessions kept (LRU beyond)")
       ->capture_default_str();
   sub->add_option("--payload-limit", o->payload_limit, "Largest request body in bytes")

@@ -22,9 +22,10 @@
 #include "index/top_k.h"
 #include "models/factory.h"
 #include "serve/api_request.h"
+#include "serve/live_sessions.h"
+#include "serve/redis_event_log.h"
 #include "serve/served_model.h"
 #include "serve/session_key.h"
-#include "serve/session_store.h"
 
 namespace kairos {
 
@@ -44,32 +45,23 @@ void reply(httplib::Response& res, int status, const json& body) {
   res.set_content(body.dump(), "application/json");
 }
 
-// A state of model `m` holding the events of `old` (null: none) — how sessions built under a
-// previous model version follow a reload.
-std::unique_ptr<SessionState> replayed(const SessionState* old, const ServedModel& m) {
-  auto fresh = m.artifact.model->start();
-  if (old != nullptr) {
-    for (size_t i = 0; i < old->items.size(); ++i) {
-      const uint32_t item = old->items[i] < m.num_items() ? old->items[i] : 0;
-      m.artifact.model->observe(*fresh, item, old->types[i], old->ts_ms[i]);
-    }
-  }
-  return fresh;
-}
-
-// Brings a stored session's state to the current model.
-void sync_state(LiveSession& s, const ServedModel& m) {
-  if (s.state && s.model_version == m.version) return;
-  s.state = replayed(s.state.get(), m);
-  s.model_version = m.version;
-}
-
 }  // namespace
+
+std::unique_ptr<RedisEventLog> redis_log(const ServeOptions& o) {
+  if (o.redis.empty()) return nullptr;
+  RedisOptions r = parse_redis_address(o.redis);
+  r.prefix = o.redis_prefix;
+  r.ttl = std::chrono::seconds(o.session_ttl_s);
+  auto log = std::make_unique<RedisEventLog>(r);
+  // Not fatal: the server starts, /readyz says why, and writes answer 503 until Redis answers.
+  if (const std::string why = log->unreachable_reason(); !why.empty()) spdlog::warn("{}", why);
+  return log;
+}
 
 struct Server::Impl {
   ServeOptions o;
   httplib::Server http;
-  MemorySessionStore store;
+  LiveSessions sessions;
   std::shared_ptr<const ServedModel> model;  // atomic_load / atomic_store
   std::mutex reload_mu;
   std::atomic<uint64_t> next_version{1};
@@ -110,9 +102,11 @@ struct Server::Impl {
 
   explicit Impl(ServeOptions opts)
       : o(std::move(opts)),
-        store(SessionStoreOptions{std::chrono::seconds(o.session_ttl_s), o.max_sessions, 16}) {
+        sessions(SessionStoreOptions{std::chrono::seconds(o.session_ttl_s), o.max_sessions, 16},
+                 redis_log(o)) {
     set_inference_threads(1);  // parallelism comes from the HTTP workers
     std::atomic_store(&model, load_served_model(o.model_dir, next_version++));
+    sessions.register_model(*std::atomic_load(&model));
     g_version.Set(static_cast<double>(std::atomic_load(&model)->version));
     ready = true;
     routes();
@@ -140,6 +134,8 @@ struct Server::Impl {
         fn(req, res);
       } catch (const ApiError& e) {
         reply(res, e.status(), {{"error", e.what()}});
+      } catch (const StoreUnavailable& e) {
+        reply(res, 503, {{"error", std::string("session store unavailable: ") + e.what()}});
       } catch (const Error& e) {
         reply(res, e.kind() == ErrorKind::kInternal ? 500 : 422, {{"error", e.what()}});
       } catch (const std::exception& e) {
@@ -172,22 +168,29 @@ struct Server::Impl {
              wrap("/healthz", false, [](const httplib::Request&, httplib::Response& res) {
                reply(res, 200, {{"status", "ok"}});
              }));
-    http.Get(
-        "/readyz", wrap("/readyz", false, [this](const httplib::Request&, httplib::Response& res) {
-          const auto m = std::atomic_load(&model);
-          if (!ready || !m) {
-            reply(res, 503, {{"status", "not ready"}, {"reason", "model not loaded"}});
-            return;
-          }
-          reply(
-              res, 200,
-              {{"status", "ready"}, {"model", m->artifact.model->name()}, {"version", m->version}});
-        }));
+    http.Get("/readyz",
+             wrap("/readyz", false, [this](const httplib::Request&, httplib::Response& res) {
+               const auto m = std::atomic_load(&model);
+               if (!ready || !m) {
+                 reply(res, 503, {{"status", "not ready"}, {"reason", "model not loaded"}});
+                 return;
+               }
+               if (const std::string why = sessions.unreachable_reason(); !why.empty()) {
+                 reply(res, 503, {{"status", "not ready"}, {"reason", "session store: " + why}});
+                 return;
+               }
+               reply(res, 200,
+                     {{"status", "ready"},
+                      {"model", m->artifact.model->name()},
+                      {"version", m->version},
+                      {"store", sessions.shared() ? "redis" : "memory"}});
+             }));
     http.Get("/metrics",
              wrap("/metrics", false, [this](const httplib::Request&, httplib::Response& res) {
-               g_sessions.Set(static_cast<double>(store.size()));
-               g_evictions.Set(static_cast<double>(store.evictions()));
-               g_expirations.Set(static_cast<double>(store.expirations()));
+               const MemorySessionStore& local = sessions.local();
+               g_sessions.Set(static_cast<double>(local.size()));
+               g_evictions.Set(static_cast<double>(local.evictions()));
+               g_expirations.Set(static_cast<double>(local.expirations()));
                res.set_content(prometheus::TextSerializer().Serialize(registry->Collect()),
                                "text/plain; version=0.0.4");
              }));
@@ -222,23 +225,26 @@ struct Server::Impl {
         rejected.push_back({{"index", index}, {"reason", "unknown item '" + e.item_id + "'"}});
         continue;
       }
-      std::string reason;
-      bool duplicate = false;
-      store.update(e.key(), [&](LiveSession& s) {
-        if (!e.event_id.empty() && s.seen_event(e.event_id)) {
-          duplicate = true;
-          return;
-        }
-        const int64_t ts = e.ts_ms.value_or(now_ms());
-        if (ts < s.last_ts_ms) {
-          reason = "timestamp before the session's last event";
-          return;
-        }
-        sync_state(s, *m);
-        m->artifact.model->observe(*s.state, item, e.type, ts);
-        s.last_ts_ms = ts;
-        if (!e.event_id.empty()) s.remember_event(e.event_id);
-      });
+      LiveSessions::Outcome outcome;
+      try {
+        outcome = sessions.add(e.key(), e.event_id, item, e.type, e.ts_ms.value_or(now_ms()), *m);
+      } catch (const StoreUnavailable& ex) {
+        // Events before this one are in the store; the client retries the batch (event ids make
+        // the retry idempotent).
+        spdlog::warn("events: {}", ex.what());
+        events_accepted.Increment(static_cast<double>(accepted));
+        events_duplicate.Increment(static_cast<double>(duplicates));
+        reply(res, 503,
+              {{"error", std::string("session store unavailable: ") + ex.what()},
+               {"accepted", accepted},
+               {"duplicates", duplicates},
+               {"not_applied_from_index", index}});
+        return;
+      }
+      const bool duplicate = outcome == LiveSessions::Outcome::kDuplicate;
+      const std::string reason = outcome == LiveSessions::Outcome::kOutOfOrder
+                                     ? "timestamp before the session's last event"
+                                     : "";
       if (duplicate) {
         ++duplicates;
       } else if (!reason.empty()) {
@@ -273,13 +279,8 @@ struct Server::Impl {
         }
         model_ref.observe(*state, item, 0, t += 1000);
       }
-    } else {
-      // Reading never creates a session; scoring runs on a private copy, outside the shard lock.
-      store.read(r.key(), [&](const LiveSession& s) {
-        if (!s.state) return;
-        state = s.model_version == m->version ? model_ref.clone_state(*s.state)
-                                              : replayed(s.state.get(), *m);
-      });
+    } else if (auto live = sessions.snapshot(r.key(), *m)) {
+      state = std::move(live);  // reading never creates a session
     }
     const bool fallback = state->items.empty();
     std::unordered_set<uint32_t> allowed;
@@ -412,6 +413,7 @@ struct Server::Impl {
             {{"error", std::string("reload failed, the current model stays: ") + e.what()}});
       return;
     }
+    sessions.register_model(*fresh);
     std::atomic_store(&model, fresh);
     g_version.Set(static_cast<double>(fresh->version));
     g_reloads.Increment();

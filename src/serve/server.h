@@ -1,6 +1,7 @@
 // kairos serve: the HTTP API of docs/API.md over cpp-httplib (bounded thread pool, read/write
-// timeouts, payload limit), with live sessions in a MemorySessionStore, a model artifact that can
-// be reloaded and swapped atomically, popularity fallbacks, explanations and Prometheus metrics.
+// timeouts, payload limit), with live sessions in memory or in Redis (serve/live_sessions.h), a
+// model artifact that can be reloaded and swapped atomically, popularity fallbacks, explanations
+// and Prometheus metrics.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,8 @@ struct ServeOptions {
   int port = 8080;      // 0 = any free port (tests)
   int threads = 64;     // HTTP workers; an open keep-alive connection holds one (size >= clients)
   std::string api_key;  // required on write and admin routes when set
+  std::string redis;    // "host:port": sessions shared through Redis (empty: in memory)
+  std::string redis_prefix = "kairos";
   int session_ttl_s = 1800;
   size_t max_sessions = 1'000'000;
   size_t payload_limit = 1 << 20;  // bytes

@@ -4,7 +4,8 @@
 //
 // A session holds the model's incremental state (GRU4Rec: the hidden state; kNN and attention
 // models: the event list), the version of the model that built it (a reloaded model replays the
-// events into a fresh state), and the ids of its recent events (duplicates are ignored).
+// events into a fresh state), and the ids of its recent events (duplicates are ignored). In Redis
+// mode (serve/live_sessions.h) this store is each replica's cache of states derived from the log.
 #pragma once
 
 #include <chrono>
@@ -25,6 +26,7 @@ namespace kairos {
 struct LiveSession {
   std::unique_ptr<SessionState> state;
   uint64_t model_version = 0;
+  uint64_t seq = 0;  // Redis mode: the log sequence number `state` reflects (0: none)
   std::deque<std::string> recent_event_ids;  // bounded (kRecentEventIds)
   int64_t last_ts_ms = INT64_MIN;
   static constexpr size_t kRecentEventIds = 256;

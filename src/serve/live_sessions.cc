@@ -1,0 +1,123 @@
+#include "serve/live_sessions.h"
+
+namespace kairos {
+
+LiveSessions::LiveSessions(SessionStoreOptions o, std::unique_ptr<RedisEventLog> redis)
+    : local_(o), redis_(std::move(redis)), ttl_(o.ttl) {}
+
+void LiveSessions::register_model(const ServedModel& m) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(names_mu_);
+  for (auto it = names_.begin(); it != names_.end();) {
+    if (it->second.superseded == std::chrono::steady_clock::time_point::max()) {
+      it->second.superseded = now;
+    }
+    it = now - it->second.superseded > ttl_ ? names_.erase(it) : std::next(it);
+  }
+  names_[m.version].items =
+      std::make_shared<const std::vector<std::string>>(m.artifact.items.names());
+}
+
+std::unique_ptr<SessionState> LiveSessions::replay_local(const LiveSession& s,
+                                                         const ServedModel& m) {
+  const SessionModel& model = *m.artifact.model;
+  auto fresh = model.start();
+  std::shared_ptr<const std::vector<std::string>> old;
+  {
+    std::lock_guard lock(names_mu_);
+    if (auto it = names_.find(s.model_version); it != names_.end()) old = it->second.items;
+  }
+  if (!old || !s.state) return fresh;  // names forgotten: the session expired long ago
+  const SessionState& st = *s.state;
+  for (size_t i = 0; i < st.items.size(); ++i) {
+    const uint32_t item = st.items[i] < old->size() ? m.find((*old)[st.items[i]]) : 0;
+    if (item != 0) model.observe(*fresh, item, st.types[i], st.ts_ms[i]);
+  }
+  return fresh;
+}
+
+std::unique_ptr<SessionState> LiveSessions::replay_log(const RedisEventLog::Log& log,
+                                                       const ServedModel& m) {
+  const SessionModel& model = *m.artifact.model;
+  auto fresh = model.start();
+  for (const auto& e : log.events) {
+    if (const uint32_t item = m.find(e.item_id); item != 0)
+      model.observe(*fresh, item, e.type, e.ts_ms);
+  }
+  return fresh;
+}
+
+LiveSessions::Outcome LiveSessions::add(const std::string& key, const std::string& event_id,
+                                        uint32_t item, uint8_t type, int64_t ts_ms,
+                                        const ServedModel& m) {
+  const SessionModel& model = *m.artifact.model;
+  if (!redis_) {
+    Outcome out = Outcome::kAccepted;
+    local_.update(key, [&](LiveSession& s) {
+      if (!event_id.empty() && s.seen_event(event_id)) {
+        out = Outcome::kDuplicate;
+        return;
+      }
+      if (ts_ms < s.last_ts_ms) {
+        out = Outcome::kOutOfOrder;
+        return;
+      }
+      if (!s.state || s.model_version != m.version) {
+        s.state = replay_local(s, m);
+        s.model_version = m.version;
+      }
+      model.observe(*s.state, item, type, ts_ms);
+      s.last_ts_ms = ts_ms;
+      if (!event_id.empty()) s.remember_event(event_id);
+    });
+    return out;
+  }
+  const auto r = redis_->append(key, event_id, {ts_ms, type, m.artifact.items.name(item)});
+  if (r.status == RedisEventLog::Status::kDuplicate) return Outcome::kDuplicate;
+  if (r.status == RedisEventLog::Status::kOutOfOrder) return Outcome::kOutOfOrder;
+  local_.update(key, [&](LiveSession& s) {
+    if (s.state && s.model_version == m.version && s.seq + 1 == r.seq) {
+      model.observe(*s.state, item, type, ts_ms);  // this replica has the log up to now
+      s.seq = r.seq;
+    } else {
+      s.state.reset();  // rebuilt from the log on the next read
+      s.seq = 0;
+    }
+  });
+  return Outcome::kAccepted;
+}
+
+std::unique_ptr<SessionState> LiveSessions::snapshot(const std::string& key, const ServedModel& m) {
+  const SessionModel& model = *m.artifact.model;
+  std::unique_ptr<SessionState> out;
+  if (!redis_) {
+    // Scoring runs on the copy, outside the shard lock.
+    local_.read(key, [&](const LiveSession& s) {
+      if (!s.state) return;
+      out = s.model_version == m.version ? model.clone_state(*s.state) : replay_local(s, m);
+    });
+    return out;
+  }
+  const uint64_t seq = redis_->seq(key);
+  if (seq == 0) return nullptr;
+  local_.read(key, [&](const LiveSession& s) {
+    if (s.state && s.seq == seq && s.model_version == m.version) out = model.clone_state(*s.state);
+  });
+  if (out) return out;
+  const RedisEventLog::Log log = redis_->fetch(key);
+  if (log.seq == 0) return nullptr;
+  std::unique_ptr<SessionState> state = replay_log(log, m);
+  out = model.clone_state(*state);
+  local_.update(key, [&](LiveSession& s) {
+    s.state = std::move(state);
+    s.seq = log.seq;
+    s.model_version = m.version;
+  });
+  return out;
+}
+
+std::string LiveSessions::unreachable_reason() {
+  return redis_ ? redis_->unreachable_reason() : "";
+}
+
+}  // namespace kairos

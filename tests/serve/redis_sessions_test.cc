@@ -1,0 +1,234 @@
+// Redis mode: a redis-server (Debian's) started by the test on a free loopback port, with
+// appendonly + appendfsync always. The event log's atomic checks; two servers (separate session
+// caches, one Redis) serving one session; Redis stopped (SIGKILL) and restarted mid-run: writes
+// answer 503 with a reason, /readyz says why, stateless calls keep working, and after the
+// restart every accepted event is still in the session. Skips when redis-server is not installed.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "data/test_util.h"
+#include "deep/deep_fixtures.h"
+#include "models/artifact.h"
+#include "serve/redis_event_log.h"
+#include "serve/server.h"
+
+namespace kairos {
+namespace {
+
+using nlohmann::json;
+
+std::string redis_server_binary() {
+  for (const char* p : {"/usr/bin/redis-server", "/usr/local/bin/redis-server"}) {
+    if (access(p, X_OK) == 0) return p;
+  }
+  return "";
+}
+
+int free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+                  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+  close(fd);
+  return ok ? ntohs(addr.sin_port) : 0;
+}
+
+// One redis-server child process; restartable on the same port and data directory.
+class RedisProcess {
+ public:
+  RedisProcess(std::string dir, int port) : dir_(std::move(dir)), port_(port) {}
+  ~RedisProcess() { kill_now(); }
+
+  bool start() {
+    pid_ = fork();
+    if (pid_ == 0) {
+      const std::string port = std::to_string(port_), log = dir_ + "/redis.log";
+      execl(redis_server_binary().c_str(), "redis-server", "--port", port.c_str(), "--bind",
+            "127.0.0.1", "--dir", dir_.c_str(), "--appendonly", "yes", "--appendfsync", "always",
+            "--save", "", "--daemonize", "no", "--logfile", log.c_str(), nullptr);
+      _exit(127);
+    }
+    RedisOptions o;
+    o.port = port_;
+    RedisEventLog probe(o);
+    for (int i = 0; i < 300; ++i) {
+      if (probe.unreachable_reason().empty()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+  void kill_now() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  int port() const { return port_; }
+
+ private:
+  std::string dir_;
+  int port_;
+  pid_t pid_ = -1;
+};
+
+class RedisSessionsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tmp_ = new test::TempDir();
+    data_ = new Dataset(testing::planted_dataset(600, 20, 20));
+    auto m = make_model("gru4rec", testing::tiny_gru4rec({{"n_epochs", 3}}));
+    m->fit(*data_, data_->train_full());
+    save_artifact(*m, *data_, tmp_->file("model"));
+  }
+  static void TearDownTestSuite() {
+    delete data_;
+    delete tmp_;
+  }
+
+  void SetUp() override {
+    if (redis_server_binary().empty()) GTEST_SKIP() << "redis-server not installed (scripts/setup)";
+    std::filesystem::create_directories(tmp_->file("redis"));
+    redis_ = std::make_unique<RedisProcess>(tmp_->file("redis"), free_port());
+    ASSERT_TRUE(redis_->start()) << "redis-server did not answer; see " << tmp_->file("redis");
+  }
+
+  struct Replica {
+    std::unique_ptr<Server> server;
+    std::thread thread;
+    std::unique_ptr<httplib::Client> client;
+    ~Replica() {
+      if (server) server->stop();
+      if (thread.joinable()) thread.join();
+    }
+  };
+
+  std::unique_ptr<Replica> replica(const std::string& prefix) {
+    ServeOptions o;
+    o.model_dir = tmp_->file("model");
+    o.port = 0;
+    o.threads = 4;
+    o.redis = "127.0.0.1:" + std::to_string(redis_->port());
+    o.redis_prefix = prefix;
+    auto r = std::make_unique<Replica>();
+    r->server = std::make_unique<Server>(o);
+    const int port = r->server->bind();
+    r->thread = std::thread([s = r->server.get()] { s->run(); });
+    r->client = std::make_unique<httplib::Client>("127.0.0.1", port);
+    for (int i = 0; i < 200 && !r->client->Get("/healthz"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return r;
+  }
+
+  static json post(httplib::Client& c, const std::string& path, const std::string& body,
+                   int expect = 200) {
+    auto res = c.Post(path.c_str(), body, "application/json");
+    EXPECT_TRUE(res) << path;
+    if (!res) return {};
+    EXPECT_EQ(res->status, expect) << path << " " << body << " -> " << res->body;
+    return json::parse(res->body);
+  }
+
+  static test::TempDir* tmp_;
+  static Dataset* data_;
+  std::unique_ptr<RedisProcess> redis_;
+};
+test::TempDir* RedisSessionsTest::tmp_ = nullptr;
+Dataset* RedisSessionsTest::data_ = nullptr;
+
+TEST_F(RedisSessionsTest, EventLogChecksDuplicatesAndOrderAtomically) {
+  RedisOptions o;
+  o.port = redis_->port();
+  o.prefix = "logtest";
+  o.max_events = 3;
+  RedisEventLog log(o);
+  EXPECT_EQ(log.seq("session:a"), 0u);
+  EXPECT_EQ(log.fetch("session:a").seq, 0u);
+  using S = RedisEventLog::Status;
+  EXPECT_EQ(log.append("session:a", "e1", {1000, 0, "i1"}).seq, 1u);
+  EXPECT_EQ(log.append("session:a", "e1", {2000, 0, "i2"}).status, S::kDuplicate);
+  EXPECT_EQ(log.append("session:a", "", {500, 0, "i2"}).status, S::kOutOfOrder);
+  EXPECT_EQ(log.append("session:a", "", {2000, 1, "i\t{odd}\"id"}).seq, 2u);
+  for (int i = 0; i < 3; ++i) log.append("session:a", "", {3000 + i, 0, "x"});
+  const auto got = log.fetch("session:a");
+  EXPECT_EQ(got.seq, 5u);
+  ASSERT_EQ(got.events.size(), 3u);  // trimmed to max_events, newest kept
+  EXPECT_EQ(got.events[2].ts_ms, 3002);
+  // Another session key, even one that differs only in bytes a key could mangle, is separate.
+  EXPECT_EQ(log.seq("session:a}"), 0u);
+}
+
+TEST_F(RedisSessionsTest, TwoReplicasServeOneSession) {
+  auto a = replica("two"), b = replica("two");
+  EXPECT_EQ(json::parse(a->client->Get("/readyz")->body)["store"], "redis");
+  post(*a->client, "/v1/events", R"({"session_id":"s","item_id":"i3","ts":1000,"event_id":"1"})");
+  post(*b->client, "/v1/events", R"({"session_id":"s","item_id":"i14","ts":2000,"event_id":"2"})");
+  // The same event through the other replica is a duplicate; an older timestamp is rejected.
+  EXPECT_EQ(post(*a->client, "/v1/events",
+                 R"({"session_id":"s","item_id":"i14","ts":2000,"event_id":"2"})")["duplicates"],
+            1);
+  post(*a->client, "/v1/events", R"({"session_id":"s","item_id":"i5","ts":1500})", 422);
+
+  const std::string ask = R"({"session_id":"s","k":5})";
+  const json from_a = post(*a->client, "/v1/recommend", ask);
+  const json from_b = post(*b->client, "/v1/recommend", ask);
+  const json stateless = post(*a->client, "/v1/recommend", R"({"items":["i3","i14"],"k":5})");
+  EXPECT_FALSE(from_a["fallback"].get<bool>());
+  EXPECT_EQ(from_a["items"], from_b["items"]);
+  EXPECT_EQ(from_a["items"], stateless["items"]);
+  EXPECT_EQ(from_a["items"][0]["item_id"], "i37");  // planted: i3, i14 -> i37
+
+  // A moves the session on; B's cached state is stale and is rebuilt from the log.
+  post(*a->client, "/v1/events", R"({"session_id":"s","item_id":"i37","ts":3000})");
+  const json b_after = post(*b->client, "/v1/recommend", ask);
+  EXPECT_EQ(b_after["items"],
+            post(*a->client, "/v1/recommend", R"({"items":["i3","i14","i37"],"k":5})")["items"]);
+  // Unknown sessions stay unknown (fallback) on both.
+  EXPECT_TRUE(post(*b->client, "/v1/recommend", R"({"session_id":"nobody"})")["fallback"]);
+}
+
+TEST_F(RedisSessionsTest, RedisDownAnswers503AndRestartLosesNoAcceptedEvent) {
+  auto a = replica("outage");
+  post(*a->client, "/v1/events", R"({"session_id":"s","item_id":"i3","ts":1000,"event_id":"1"})");
+
+  redis_->kill_now();
+  const json down = post(*a->client, "/v1/events",
+                         R"([{"session_id":"s","item_id":"i14","ts":2000,"event_id":"2"}])", 503);
+  EXPECT_NE(down["error"].get<std::string>().find("session store unavailable"), std::string::npos);
+  EXPECT_EQ(down["accepted"], 0);
+  auto ready = a->client->Get("/readyz");
+  EXPECT_EQ(ready->status, 503);
+  EXPECT_NE(json::parse(ready->body)["reason"].get<std::string>().find("session store"),
+            std::string::npos);
+  post(*a->client, "/v1/recommend", R"({"session_id":"s","k":5})", 503);
+  EXPECT_FALSE(post(*a->client, "/v1/recommend", R"({"items":["i3"],"k":5})")["fallback"]);
+
+  ASSERT_TRUE(redis_->start());
+  EXPECT_EQ(a->client->Get("/readyz")->status, 200);
+  // The client retries what was refused; the event accepted before the outage is still there.
+  EXPECT_EQ(post(*a->client, "/v1/events",
+                 R"([{"session_id":"s","item_id":"i14","ts":2000,"event_id":"2"}])")["accepted"],
+            1);
+  EXPECT_EQ(post(*a->client, "/v1/recommend", R"({"session_id":"s","k":5})")["items"],
+            post(*a->client, "/v1/recommend", R"({"items":["i3","i14"],"k":5})")["items"]);
+  // A second replica started after the outage sees the whole session too.
+  auto b = replica("outage");
+  EXPECT_EQ(post(*b->client, "/v1/recommend", R"({"session_id":"s","k":5})")["items"][0]["item_id"],
+            "i37");
+}
+
+}  // namespace
+}  // namespace kairos
