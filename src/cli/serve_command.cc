@@ -37,6 +37,17 @@ void add_serve_command(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--payload-limit", o->payload_limit, "Largest request body in bytes")
       ->capture_default_str();
+  sub->add_option("--retrieval", o->retrieval.mode,
+                  "Top-K retrieval: exact (BLAS), ann (Faiss HNSW) or auto (ann from "
+                  "--ann-min-items items)")
+      ->check(CLI::IsMember({"auto", "exact", "ann"}))
+      ->capture_default_str();
+  sub->add_option("--ann-min-items", o->retrieval.ann_min_items,
+                  "Catalogue size from which auto retrieval uses the HNSW index")
+      ->capture_default_str();
+  sub->add_option("--ann-ef-search", o->retrieval.hnsw.ef_search,
+                  "HNSW search beam (recall vs latency)")
+      ->capture_default_str();
   sub->add_option("--max-k", o->max_k, "Largest k a request may ask for")->capture_default_str();
   sub->callback([sub, o] {
     print_effective_config(*sub);

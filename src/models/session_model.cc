@@ -31,6 +31,10 @@ void reset_scores(std::span<float> scores) {
   if (!scores.empty()) scores[0] = -std::numeric_limits<float>::infinity();
 }
 
+std::vector<float> SessionModel::query_vector(const SessionState&) const {
+  KAIROS_THROW(ErrorKind::kUsage, "{} has no retrieval form (item_vectors)", name());
+}
+
 std::string SessionModel::save_state(const SessionState& state) const {
   std::string out;
   const uint32_t header[2] = {kStateMagic, static_cast<uint32_t>(state.items.size())};

@@ -88,6 +88,16 @@ class SessionModel {
   virtual std::vector<EventAttribution> explain(const SessionState& state, uint32_t item,
                                                 uint32_t num_items, size_t max_events = 20) const;
 
+  // Retrieval form. Models whose score(state) is an inner product <query_vector(state), row i of
+  // item_vectors()> expose both, so the server can retrieve top-K through an index (index/) instead
+  // of scoring every item. item_vectors() is row-major [num_items x dim] (row 0 = padding), or
+  // empty (dim 0) when the model's scores are not of that form (the kNN and rule baselines).
+  virtual std::vector<float> item_vectors(uint32_t& dim) const {
+    dim = 0;
+    return {};
+  }
+  virtual std::vector<float> query_vector(const SessionState& state) const;
+
   // Artifacts (models/artifact.h). hparams(): the effective hyperparameters, enough to rebuild
   // the model with make_model(). training_report(): what fit() measured (epochs, speed), or null.
   virtual nlohmann::json hparams() const { return nlohmann::json::object(); }

@@ -1,13 +1,22 @@
 #include "serve/served_model.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <numeric>
 #include <unordered_set>
 
+#include "core/error.h"
+
 namespace kairos {
 
-std::shared_ptr<const ServedModel> load_served_model(const std::string& dir, uint64_t version) {
+std::shared_ptr<const ServedModel> load_served_model(const std::string& dir, uint64_t version,
+                                                     const RetrievalOptions& retrieval) {
+  KAIROS_CHECK_USAGE(
+      retrieval.mode == "auto" || retrieval.mode == "exact" || retrieval.mode == "ann",
+      "retrieval must be auto, exact or ann (got '{}')", retrieval.mode);
   auto m = std::make_shared<ServedModel>();
   m->artifact = load_artifact(dir);
   m->dir = dir;
@@ -20,8 +29,25 @@ std::shared_ptr<const ServedModel> load_served_model(const std::string& dir, uin
   }
   m->categories = Vocab(std::move(names));
   m->item_category.assign(n, 0);
-  for (uint32_t i = 1; i < n; ++i)
+  m->items_of_category.resize(m->categories.size());
+  for (uint32_t i = 1; i < n; ++i) {
     m->item_category[i] = m->categories.find(m->artifact.item_categories[i]);
+    m->items_of_category[m->item_category[i]].push_back(i);
+  }
+  uint32_t dim = 0;
+  std::vector<float> vectors = m->artifact.model->item_vectors(dim);
+  if (dim > 0) {
+    const bool ann =
+        retrieval.mode == "ann" || (retrieval.mode == "auto" && n >= retrieval.ann_min_items);
+    const auto start = std::chrono::steady_clock::now();
+    m->index = ann ? make_hnsw_index(std::move(vectors), dim, retrieval.hnsw)
+                   : make_exact_index(std::move(vectors), dim);
+    spdlog::info("retrieval: {} index over {} items x {} dims ({:.1f} s)", m->index->kind(), n, dim,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  } else {
+    spdlog::info("retrieval: {} scores every item (no inner-product form)",
+                 m->artifact.model->name());
+  }
   m->by_popularity.resize(n - 1);
   std::iota(m->by_popularity.begin(), m->by_popularity.end(), 1u);
   const auto& counts = m->artifact.item_counts;
@@ -33,6 +59,7 @@ std::shared_ptr<const ServedModel> load_served_model(const std::string& dir, uin
   m->artifact.model->score(*state, scores);
   m->artifact.model->observe(*state, m->by_popularity.front(), 0, 0);
   m->artifact.model->score(*state, scores);
+  if (m->index) m->index->search(m->artifact.model->query_vector(*state), 20);
   return m;
 }
 

@@ -6,23 +6,37 @@
 #include <string>
 #include <vector>
 
+#include "index/item_index.h"
 #include "models/artifact.h"
 
 namespace kairos {
+
+// How recommend finds the top K. exact: one BLAS matrix-vector product over the item vectors and
+// a partial sort; ann: a Faiss HNSW index (built at load); auto: ann from `ann_min_items` items
+// up, exact below. Models without an inner-product form (the kNN and rule baselines) always use
+// their own score() and the partial sort.
+struct RetrievalOptions {
+  std::string mode = "auto";  // auto | exact | ann
+  uint32_t ann_min_items = 200'000;
+  HnswOptions hnsw;
+};
 
 struct ServedModel {
   Artifact artifact;
   std::string dir;
   uint64_t version = 0;
-  Vocab categories;                     // external category <-> id (0 = none)
-  std::vector<uint32_t> item_category;  // item index -> category id
-  std::vector<uint32_t> by_popularity;  // item indices, most frequent first
+  Vocab categories;                                      // external category <-> id (0 = none)
+  std::vector<uint32_t> item_category;                   // item index -> category id
+  std::vector<uint32_t> by_popularity;                   // item indices, most frequent first
+  std::vector<std::vector<uint32_t>> items_of_category;  // category id -> item indices
+  std::unique_ptr<ItemIndex> index;  // null: score every item with the model's score()
 
   uint32_t num_items() const { return artifact.num_items(); }
   uint32_t find(const std::string& id) const { return artifact.items.find(id); }
 };
 
 // Loads, indexes and warms up (scores an empty and a one-item session) an artifact.
-std::shared_ptr<const ServedModel> load_served_model(const std::string& dir, uint64_t version);
+std::shared_ptr<const ServedModel> load_served_model(const std::string& dir, uint64_t version,
+                                                     const RetrievalOptions& retrieval = {});
 
 }  // namespace kairos

@@ -15,7 +15,6 @@
 #include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <unordered_set>
 
 #include "core/error.h"
 #include "core/event_type.h"
@@ -105,7 +104,7 @@ struct Server::Impl {
         sessions(SessionStoreOptions{std::chrono::seconds(o.session_ttl_s), o.max_sessions, 16},
                  redis_log(o)) {
     set_inference_threads(1);  // parallelism comes from the HTTP workers
-    std::atomic_store(&model, load_served_model(o.model_dir, next_version++));
+    std::atomic_store(&model, load_served_model(o.model_dir, next_version++, o.retrieval));
     sessions.register_model(*std::atomic_load(&model));
     g_version.Set(static_cast<double>(std::atomic_load(&model)->version));
     ready = true;
@@ -283,32 +282,27 @@ struct Server::Impl {
       state = std::move(live);  // reading never creates a session
     }
     const bool fallback = state->items.empty();
-    std::unordered_set<uint32_t> allowed;
-    for (const auto& c : r.categories) {
-      if (const uint32_t id = m->categories.find(c); id != 0) allowed.insert(id);
-    }
     const bool filtered = !r.categories.empty();
+    std::vector<uint8_t> allowed;  // item -> passes the category filter (filtered calls only)
+    if (filtered) {
+      allowed.assign(m->num_items(), 0);
+      for (const auto& c : r.categories) {
+        if (const uint32_t id = m->categories.find(c); id != 0) {
+          for (uint32_t item : m->items_of_category[id]) allowed[item] = 1;
+        }
+      }
+    }
     std::vector<ScoredItem> top;
     if (fallback) {
       for (uint32_t item : m->by_popularity) {
         if (top.size() >= r.k) break;
-        if (filtered && allowed.count(m->item_category[item]) == 0) continue;
+        if (filtered && allowed[item] == 0) continue;
         top.push_back({item, static_cast<float>(m->artifact.item_counts[item])});
       }
     } else {
-      thread_local std::vector<float> scores;
-      scores.resize(m->num_items());
-      model_ref.score(*state, scores);
-      const float ninf = -std::numeric_limits<float>::infinity();
-      if (filtered) {
-        for (uint32_t i = 1; i < m->num_items(); ++i) {
-          if (allowed.count(m->item_category[i]) == 0) scores[i] = ninf;
-        }
-      }
-      if (r.exclude_seen) {
-        for (uint32_t item : state->items) scores[item] = ninf;
-      }
-      top = top_k(scores, r.k);
+      const RetrievalFilter filter{allowed, r.exclude_seen ? std::span<const uint32_t>(state->items)
+                                                           : std::span<const uint32_t>()};
+      top = retrieve(*m, *state, r.k, filter);
     }
     json items = json::array();
     std::map<uint32_t, double> category_mass;
@@ -355,6 +349,24 @@ struct Server::Impl {
     reply(res, 200, out);
   }
 
+  // The k best items for a session state: through the model's index when it has one, else by
+  // scoring every item. Filters apply before top-K either way.
+  static std::vector<ScoredItem> retrieve(const ServedModel& m, const SessionState& state, size_t k,
+                                          const RetrievalFilter& filter) {
+    const SessionModel& model = *m.artifact.model;
+    if (m.index) return m.index->search(model.query_vector(state), k, filter);
+    thread_local std::vector<float> scores;
+    scores.resize(m.num_items());
+    model.score(state, scores);
+    if (!filter.allowed.empty()) {
+      const float ninf = -std::numeric_limits<float>::infinity();
+      for (uint32_t i = 1; i < m.num_items(); ++i) {
+        if (filter.allowed[i] == 0) scores[i] = ninf;
+      }
+    }
+    return top_k(scores, k, filter.exclude);
+  }
+
   // Items most likely to follow this one (the model's scores for a one-item session).
   void similar(const httplib::Request& req, httplib::Response& res) {
     const auto m = std::atomic_load(&model);
@@ -372,11 +384,9 @@ struct Server::Impl {
     }
     auto state = m->artifact.model->start();
     m->artifact.model->observe(*state, item, 0, 0);
-    std::vector<float> scores(m->num_items());
-    m->artifact.model->score(*state, scores);
     const uint32_t self[] = {item};
     json items = json::array();
-    for (const auto& s : top_k(scores, k, self)) {
+    for (const auto& s : retrieve(*m, *state, k, {{}, self})) {
       items.push_back({{"item_id", m->artifact.items.name(s.item)},
                        {"score", s.score},
                        {"category", m->artifact.item_categories[s.item]}});
@@ -407,7 +417,7 @@ struct Server::Impl {
     std::lock_guard lock(reload_mu);
     std::shared_ptr<const ServedModel> fresh;
     try {
-      fresh = load_served_model(dir, next_version++);
+      fresh = load_served_model(dir, next_version++, o.retrieval);
     } catch (const Error& e) {
       reply(res, 422,
             {{"error", std::string("reload failed, the current model stays: ") + e.what()}});

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "serve/served_model.h"
+
 namespace kairos {
 
 struct ServeOptions {
@@ -23,6 +25,7 @@ struct ServeOptions {
   size_t payload_limit = 1 << 20;  // bytes
   int read_timeout_s = 5, write_timeout_s = 5;
   size_t max_k = 1000;
+  RetrievalOptions retrieval;
 };
 
 class Server {

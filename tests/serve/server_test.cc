@@ -38,8 +38,9 @@ class ServerTest : public ::testing::Test {
   void SetUp() override { start({}); }
   void TearDown() override { stop(); }
 
-  void start(const std::string& key) {
+  void start(const std::string& key, const std::string& retrieval = "auto") {
     ServeOptions o;
+    o.retrieval.mode = retrieval;
     o.model_dir = tmp_->file("v1");
     o.port = 0;
     o.threads = 4;
@@ -216,6 +217,31 @@ TEST_F(ServerTest, ApiKeyGuardsWritesAndAdmin) {
   post("/v1/events", R"({"session_id":"s","item_id":"i4"})", 200,
        {{"Authorization", "Bearer sesame"}});
   post("/v1/recommend", R"({"session_id":"s"})");  // reads need no key
+}
+
+TEST_F(ServerTest, AnnRetrievalServesWhatExactRetrievalServes) {
+  const std::string events = R"([{"session_id":"s","item_id":"i3","ts":1000},
+                                  {"session_id":"s","item_id":"i14","ts":2000}])";
+  const std::string ask =
+      R"({"session_id":"s","k":8,"exclude_seen":true,"filter":{"categories":["c2"]}})";
+  post("/v1/events", events);
+  const json exact = post("/v1/recommend", ask);
+  stop();
+  start("", "ann");
+  post("/v1/events", events);
+  const json ann = post("/v1/recommend", ask);
+  ASSERT_EQ(ann["items"].size(), 8u);
+  for (size_t i = 0; i < 8; ++i) {
+    EXPECT_EQ(ann["items"][i]["item_id"], exact["items"][i]["item_id"]);
+    EXPECT_NEAR(ann["items"][i]["score"].get<double>(), exact["items"][i]["score"].get<double>(),
+                1e-4);
+    EXPECT_NE(ann["items"][i]["item_id"], "i3");  // exclude_seen
+    EXPECT_NE(ann["items"][i]["item_id"], "i14");
+    EXPECT_EQ(ann["items"][i]["category"], "c2");  // the filter
+  }
+  auto similar = client_->Get("/v1/items/i3/similar?k=5");
+  ASSERT_EQ(similar->status, 200);
+  EXPECT_EQ(json::parse(similar->body)["items"].size(), 5u);
 }
 
 }  // namespace

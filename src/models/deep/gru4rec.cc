@@ -147,6 +147,21 @@ class Gru4Rec final : public SessionModel, public Trainable {
     return c;
   }
 
+  // ---- retrieval: scores are <[h, 1], [Wy row, By row]> ----
+  std::vector<float> item_vectors(uint32_t& dim) const override {
+    dim = static_cast<uint32_t>(wy_.size(1) + 1);
+    const torch::Tensor rows = torch::cat({wy_, by_}, 1).contiguous();
+    return {rows.data_ptr<float>(), rows.data_ptr<float>() + rows.numel()};
+  }
+  std::vector<float> query_vector(const SessionState& state) const override {
+    torch::NoGradGuard no_grad;
+    const auto& hidden = static_cast<const Gru4RecState&>(state).hidden;
+    const torch::Tensor h = layers_.back().output(hidden.back()).reshape({-1}).contiguous();
+    std::vector<float> q(h.data_ptr<float>(), h.data_ptr<float>() + h.numel());
+    q.push_back(1.0f);
+    return q;
+  }
+
   // ---- artifacts ----
   nlohmann::json hparams() const override { return cfg_.to_json(); }
   nlohmann::json training_report() const override { return to_json(summary_); }

@@ -92,10 +92,7 @@ class SasRec final : public SessionModel, public Trainable {
   // ---- scoring ----
   void score(const SessionQuery& q, std::span<float> scores) const override {
     KAIROS_ASSERT(scores.size() == num_items_);
-    std::vector<int64_t> seq;
-    for (uint32_t item : q.items) {
-      if (item != 0 && item < num_items_) seq.push_back(item);
-    }
+    const std::vector<int64_t> seq = known(q.items);
     torch::Tensor out = torch::from_blob(scores.data(), {static_cast<int64_t>(num_items_)});
     if (seq.empty()) {
       out.zero_();
@@ -105,6 +102,60 @@ class SasRec final : public SessionModel, public Trainable {
       torch::mv_out(out, net_->item_emb, h);
     }
     scores[0] = -std::numeric_limits<float>::infinity();
+  }
+
+  // ---- retrieval: scores are <encode_last(session), item_emb row> ----
+  std::vector<float> item_vectors(uint32_t& dim) const override {
+    dim = static_cast<uint32_t>(cfg_.hidden);
+    const torch::Tensor e = net_->item_emb.detach().contiguous();
+    return {e.data_ptr<float>(), e.data_ptr<float>() + e.numel()};
+  }
+  std::vector<float> query_vector(const SessionState& state) const override {
+    const std::vector<int64_t> seq = known(state.items);
+    if (seq.empty()) return std::vector<float>(cfg_.hidden, 0.0f);
+    torch::NoGradGuard no_grad;
+    const torch::Tensor h = encode_last(seq).contiguous();
+    return {h.data_ptr<float>(), h.data_ptr<float>() + h.numel()};
+  }
+
+  // Attention rollout (Abnar & Zuidema 2020): the last position's attention over the session,
+  // averaged over heads and composed through the blocks with the residual path (0.5 W + 0.5 I).
+  // It says which past events the session representation draws on, so it is the same for every
+  // recommended item; the reason names the share.
+  std::vector<EventAttribution> explain(const SessionState& state, uint32_t, uint32_t,
+                                        size_t max_events) const override {
+    std::vector<size_t> positions;  // index in the session of each encoded item
+    std::vector<int64_t> seq;
+    for (size_t i = 0; i < state.items.size(); ++i) {
+      if (state.items[i] != 0 && state.items[i] < num_items_) {
+        positions.push_back(i);
+        seq.push_back(state.items[i]);
+      }
+    }
+    const size_t n = std::min<size_t>({seq.size(), static_cast<size_t>(cfg_.max_len), max_events});
+    if (n == 0) return {};
+    torch::NoGradGuard no_grad;
+    const torch::Tensor input =
+        torch::from_blob(seq.data() + seq.size() - n, {1, static_cast<int64_t>(n)}, torch::kLong)
+            .clone();
+    std::vector<torch::Tensor> attention;
+    net_.ptr()->forward(input, &attention);
+    torch::Tensor rollout = torch::eye(static_cast<int64_t>(n));
+    for (const auto& w : attention) {
+      const torch::Tensor a = 0.5 * w[0].mean(0) + 0.5 * torch::eye(static_cast<int64_t>(n));
+      rollout = torch::mm(a / a.sum(1, true), rollout);
+    }
+    const torch::Tensor last = rollout[static_cast<int64_t>(n) - 1].contiguous();
+    std::vector<EventAttribution> out;
+    for (size_t j = 0; j < n; ++j) {
+      const size_t at = positions[positions.size() - n + j];
+      const float w = last[static_cast<int64_t>(j)].item<float>();
+      out.push_back({static_cast<uint32_t>(at), state.items[at], w,
+                     fmt::format("{:.0f}% of the session's attention", 100.0 * w)});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.weight > b.weight; });
+    return out;
   }
 
   // ---- artifacts ----
@@ -128,6 +179,15 @@ class SasRec final : public SessionModel, public Trainable {
     NamedTensors out;
     for (const auto& p : net_->named_parameters()) out.emplace_back(p.key(), p.value());
     return out;
+  }
+
+  // The session's items the model knows (unknown and padding indices dropped).
+  std::vector<int64_t> known(std::span<const uint32_t> items) const {
+    std::vector<int64_t> seq;
+    for (uint32_t item : items) {
+      if (item != 0 && item < num_items_) seq.push_back(item);
+    }
+    return seq;
   }
 
   // Hidden state after the last item of `seq` (the most recent max_len items).
