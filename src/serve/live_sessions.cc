@@ -1,5 +1,7 @@
 #include "serve/live_sessions.h"
 
+#include <algorithm>
+
 namespace kairos {
 
 LiveSessions::LiveSessions(SessionStoreOptions o, std::unique_ptr<RedisEventLog> redis)
@@ -48,7 +50,8 @@ std::unique_ptr<SessionState> LiveSessions::replay_log(const RedisEventLog::Log&
 }
 
 LiveSessions::Outcome LiveSessions::add(const std::string& key, const std::string& event_id,
-                                        uint32_t item, uint8_t type, int64_t ts_ms,
+                                        uint32_t item, uint8_t type,
+                                        std::optional<int64_t> client_ts, int64_t now_ms,
                                         const ServedModel& m) {
   const SessionModel& model = *m.artifact.model;
   if (!redis_) {
@@ -58,6 +61,7 @@ LiveSessions::Outcome LiveSessions::add(const std::string& key, const std::strin
         out = Outcome::kDuplicate;
         return;
       }
+      const int64_t ts_ms = client_ts ? *client_ts : std::max(now_ms, s.last_ts_ms);
       if (ts_ms < s.last_ts_ms) {
         out = Outcome::kOutOfOrder;
         return;
@@ -72,12 +76,14 @@ LiveSessions::Outcome LiveSessions::add(const std::string& key, const std::strin
     });
     return out;
   }
-  const auto r = redis_->append(key, event_id, {ts_ms, type, m.artifact.items.name(item)});
+  const auto r =
+      redis_->append(key, event_id, {client_ts.value_or(now_ms), type, m.artifact.items.name(item)},
+                     !client_ts.has_value());
   if (r.status == RedisEventLog::Status::kDuplicate) return Outcome::kDuplicate;
   if (r.status == RedisEventLog::Status::kOutOfOrder) return Outcome::kOutOfOrder;
   local_.update(key, [&](LiveSession& s) {
     if (s.state && s.model_version == m.version && s.seq + 1 == r.seq) {
-      model.observe(*s.state, item, type, ts_ms);  // this replica has the log up to now
+      model.observe(*s.state, item, type, r.ts_ms);  // this replica has the log up to now
       s.seq = r.seq;
     } else {
       s.state.reset();  // rebuilt from the log on the next read

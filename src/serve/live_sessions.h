@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,9 +35,11 @@ class LiveSessions {
   void register_model(const ServedModel& m);
 
   enum class Outcome { kAccepted, kDuplicate, kOutOfOrder };
-  // Applies one event (item already resolved against `m`). Throws StoreUnavailable (Redis mode).
+  // Applies one event (item already resolved against `m`). Without a client time (`ts_ms` empty)
+  // the event gets `now_ms`, moved up to the session's last time if a concurrent request got
+  // there first. Throws StoreUnavailable (Redis mode).
   Outcome add(const std::string& key, const std::string& event_id, uint32_t item, uint8_t type,
-              int64_t ts_ms, const ServedModel& m);
+              std::optional<int64_t> ts_ms, int64_t now_ms, const ServedModel& m);
 
   // A private copy of the session's state under model `m`, or null when there is no such session.
   // Never creates a session. Throws StoreUnavailable (Redis mode).

@@ -11,23 +11,29 @@ namespace kairos {
 
 namespace {
 
-// KEYS: log, meta, ids. ARGV: event id ("" none), ts_ms, entry, ttl seconds, max events.
-// Returns {1, seq} appended, {0, 0} duplicate, {-1, 0} out of order.
+// KEYS: log, meta, ids. ARGV: event id ("" none), ts_ms, entry body, ttl seconds, max events,
+// server time ("1": ts_ms is the server's clock and moves up to the last event's time instead of
+// being refused). An entry is "<ts_ms> <body>". Returns {1, seq, ts} appended, {0} duplicate,
+// {-1} out of order. Timestamps stay strings (Lua numbers would print 1.7e+12).
 constexpr const char* kAppendScript = R"lua(
-if ARGV[1] ~= '' and redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then return {0, 0} end
+if ARGV[1] ~= '' and redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then return {0} end
+local ts = ARGV[2]
 local last = redis.call('HGET', KEYS[2], 'last_ts')
-if last and tonumber(ARGV[2]) < tonumber(last) then return {-1, 0} end
-redis.call('RPUSH', KEYS[1], ARGV[3])
+if last and tonumber(ts) < tonumber(last) then
+  if ARGV[6] ~= '1' then return {-1} end
+  ts = last
+end
+redis.call('RPUSH', KEYS[1], ts .. ' ' .. ARGV[3])
 redis.call('LTRIM', KEYS[1], -tonumber(ARGV[5]), -1)
 local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
-redis.call('HSET', KEYS[2], 'last_ts', ARGV[2])
+redis.call('HSET', KEYS[2], 'last_ts', ts)
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
 if ARGV[1] ~= '' then
   redis.call('SADD', KEYS[3], ARGV[1])
   redis.call('EXPIRE', KEYS[3], ARGV[4])
 end
-return {1, seq}
+return {1, seq, ts}
 )lua";
 
 // KEYS: log, meta. Returns {} (no session) or {seq, {entries...}}.
@@ -162,19 +168,23 @@ std::string RedisEventLog::key(const std::string& session_key, const char* part)
 }
 
 RedisEventLog::Appended RedisEventLog::append(const std::string& session_key,
-                                              const std::string& event_id, const LoggedEvent& e) {
-  const std::string entry = nlohmann::json::array({e.ts_ms, e.type, e.item_id}).dump();
+                                              const std::string& event_id, const LoggedEvent& e,
+                                              bool server_time) {
+  const std::string body = nlohmann::json::array({e.type, e.item_id}).dump();
   Lease lease(*this);
-  const Reply r =
-      lease.command({"EVAL", kAppendScript, "3", key(session_key, "log"), key(session_key, "meta"),
-                     key(session_key, "ids"), event_id, std::to_string(e.ts_ms), entry,
-                     std::to_string(o_.ttl.count()), std::to_string(o_.max_events)});
-  if (r->type != REDIS_REPLY_ARRAY || r->elements != 2)
+  const Reply r = lease.command({"EVAL", kAppendScript, "3", key(session_key, "log"),
+                                 key(session_key, "meta"), key(session_key, "ids"), event_id,
+                                 std::to_string(e.ts_ms), body, std::to_string(o_.ttl.count()),
+                                 std::to_string(o_.max_events), server_time ? "1" : "0"});
+  if (r->type != REDIS_REPLY_ARRAY || r->elements == 0)
     throw StoreUnavailable("redis: unexpected reply to append");
   const long long status = r->element[0]->integer;
-  if (status == 0) return {Status::kDuplicate, 0};
-  if (status < 0) return {Status::kOutOfOrder, 0};
-  return {Status::kAppended, to_u64(r->element[1])};
+  if (status == 0) return {Status::kDuplicate, 0, 0};
+  if (status < 0) return {Status::kOutOfOrder, 0, 0};
+  if (r->elements != 3) throw StoreUnavailable("redis: unexpected reply to append");
+  const redisReply* ts = r->element[2];
+  return {Status::kAppended, to_u64(r->element[1]),
+          ts->type == REDIS_REPLY_STRING ? std::stoll(std::string(ts->str, ts->len)) : e.ts_ms};
 }
 
 uint64_t RedisEventLog::seq(const std::string& session_key) {
@@ -196,11 +206,14 @@ RedisEventLog::Log RedisEventLog::fetch(const std::string& session_key) {
   const redisReply* entries = r->element[1];
   for (size_t i = 0; i < entries->elements; ++i) {
     const redisReply* x = entries->element[i];
+    const std::string entry(x->str, x->len);
+    const size_t space = entry.find(' ');
     try {
-      const auto j = nlohmann::json::parse(std::string_view(x->str, x->len));
+      if (space == std::string::npos) throw std::invalid_argument("no timestamp");
+      const auto j = nlohmann::json::parse(entry.substr(space + 1));
       log.events.push_back(
-          {j.at(0).get<int64_t>(), j.at(1).get<uint8_t>(), j.at(2).get<std::string>()});
-    } catch (const nlohmann::json::exception& ex) {
+          {std::stoll(entry.substr(0, space)), j.at(0).get<uint8_t>(), j.at(1).get<std::string>()});
+    } catch (const std::exception& ex) {
       throw StoreUnavailable(
           fmt::format("redis: malformed event in {}: {}", key(session_key, "log"), ex.what()));
     }

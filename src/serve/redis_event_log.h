@@ -1,7 +1,7 @@
 // The shared session store of `kairos serve --redis HOST:PORT`: each session's event log lives in
 // Redis, so several replicas serve the same shoppers. Per session (keys share one hash tag, so a
 // Redis Cluster keeps them in one slot):
-//   kairos:{<hex session key>}:log   list of events (JSON [ts_ms, type, item_id]), last max_events
+//   kairos:{<hex session key>}:log   list of events ("<ts_ms> [type, item_id]"), last max_events
 //   kairos:{<hex session key>}:meta  hash: seq (events appended so far), last_ts
 //   kairos:{<hex session key>}:ids   set of event ids seen (duplicates are ignored)
 // All three expire after `ttl` idle seconds. Appends run as one Lua script, so the duplicate check,
@@ -62,11 +62,14 @@ class RedisEventLog {
   enum class Status { kAppended, kDuplicate, kOutOfOrder };
   struct Appended {
     Status status = Status::kAppended;
-    uint64_t seq = 0;  // the log's sequence number after the append (kAppended only)
+    uint64_t seq = 0;   // the log's sequence number after the append (kAppended only)
+    int64_t ts_ms = 0;  // the time stored (kAppended only)
   };
-  // Appends unless `event_id` (may be empty) was seen or ts_ms precedes the last event.
-  Appended append(const std::string& session_key, const std::string& event_id,
-                  const LoggedEvent& e);
+  // Appends unless `event_id` (may be empty) was seen or e.ts_ms precedes the last event. With
+  // `server_time` (the client sent no time), an e.ts_ms behind the last event becomes the last
+  // event's time instead: concurrent requests must not reject each other's clock readings.
+  Appended append(const std::string& session_key, const std::string& event_id, const LoggedEvent& e,
+                  bool server_time = false);
 
   // The log's sequence number (0: no such session).
   uint64_t seq(const std::string& session_key);

@@ -226,7 +226,7 @@ struct Server::Impl {
       }
       LiveSessions::Outcome outcome;
       try {
-        outcome = sessions.add(e.key(), e.event_id, item, e.type, e.ts_ms.value_or(now_ms()), *m);
+        outcome = sessions.add(e.key(), e.event_id, item, e.type, e.ts_ms, now_ms(), *m);
       } catch (const StoreUnavailable& ex) {
         // Events before this one are in the store; the client retries the batch (event ids make
         // the retry idempotent).

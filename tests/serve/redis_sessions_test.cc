@@ -161,7 +161,15 @@ TEST_F(RedisSessionsTest, EventLogChecksDuplicatesAndOrderAtomically) {
   EXPECT_EQ(log.append("session:a", "e1", {1000, 0, "i1"}).seq, 1u);
   EXPECT_EQ(log.append("session:a", "e1", {2000, 0, "i2"}).status, S::kDuplicate);
   EXPECT_EQ(log.append("session:a", "", {500, 0, "i2"}).status, S::kOutOfOrder);
-  EXPECT_EQ(log.append("session:a", "", {2000, 1, "i\t{odd}\"id"}).seq, 2u);
+  EXPECT_EQ(log.append("session:a", "", {2000, 1, "i\t{odd} \"id"}).seq, 2u);
+  // A server-clock time behind the last event moves up to it instead of being refused.
+  const auto late = log.append("session:b", "", {5000, 0, "i1"});
+  const auto clamped = log.append("session:b", "", {4000, 0, "i2"}, /*server_time=*/true);
+  EXPECT_EQ(late.ts_ms, 5000);
+  EXPECT_EQ(clamped.status, S::kAppended);
+  EXPECT_EQ(clamped.ts_ms, 5000);
+  EXPECT_EQ(log.fetch("session:b").events[1].item_id, "i2");
+  EXPECT_EQ(log.fetch("session:a").events[1].item_id, "i\t{odd} \"id");
   for (int i = 0; i < 3; ++i) log.append("session:a", "", {3000 + i, 0, "x"});
   const auto got = log.fetch("session:a");
   EXPECT_EQ(got.seq, 5u);

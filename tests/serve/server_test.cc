@@ -219,6 +219,13 @@ TEST_F(ServerTest, ApiKeyGuardsWritesAndAdmin) {
   post("/v1/recommend", R"({"session_id":"s"})");  // reads need no key
 }
 
+TEST_F(ServerTest, EventsWithoutATimeAreNeverOutOfOrder) {
+  // The server's clock reading may trail a concurrent request's; it moves up, it is not refused.
+  post("/v1/events", R"({"session_id":"t","item_id":"i3","ts":9000000000000})");
+  EXPECT_EQ(post("/v1/events", R"({"session_id":"t","item_id":"i14"})")["accepted"], 1);
+  post("/v1/events", R"({"session_id":"t","item_id":"i15","ts":1000})", 422);
+}
+
 TEST_F(ServerTest, AnnRetrievalServesWhatExactRetrievalServes) {
   const std::string events = R"([{"session_id":"s","item_id":"i3","ts":1000},
                                   {"session_id":"s","item_id":"i14","ts":2000}])";
