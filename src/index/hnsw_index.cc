@@ -31,14 +31,15 @@ struct FilterSelector final : faiss::IDSelector {
 class HnswIndex final : public ItemIndex {
  public:
   HnswIndex(std::vector<float> vectors, uint32_t dim, HnswOptions o)
-      : dim_(dim), index_(static_cast<int>(dim), o.m, faiss::METRIC_INNER_PRODUCT) {
+      : dim_(dim), ef_search_(o.ef_search), index_(static_cast<int>(dim), o.m, faiss::METRIC_INNER_PRODUCT) {
     KAIROS_CHECK_USAGE(dim > 0 && vectors.size() % dim == 0 && vectors.size() / dim >= 2,
                        "hnsw index: {} values are not rows of {}", vectors.size(), dim);
     n_ = static_cast<uint32_t>(vectors.size() / dim);
     index_.hnsw.efConstruction = o.ef_construction;
     // Faiss 1.7.3 reads the beam both from the index and from SearchParametersHNSW (measured:
-    // recall follows the smaller of the two), so both are set.
-    index_.hnsw.efSearch = o.ef_search;
+    // recall follows the smaller of the two), so the index's is set high and each query's beam
+    // goes in its parameters.
+    index_.hnsw.efSearch = kMaxBeam;
     index_.add(static_cast<faiss::Index::idx_t>(n_), vectors.data());  // built with OpenMP
     exact_ = make_exact_index(std::move(vectors), dim);
   }
@@ -62,7 +63,10 @@ class HnswIndex final : public ItemIndex {
     std::sort(sel.excluded.begin(), sel.excluded.end());
     faiss::SearchParametersHNSW params;
     params.sel = &sel;
-    params.efSearch = std::max(index_.hnsw.efSearch, static_cast<int>(k));
+    // A filter that passes a fraction f of the items leaves f of the beam useful: widen it by 1/f.
+    const double widen = static_cast<double>(n_ - 1) / static_cast<double>(eligible);
+    params.efSearch = static_cast<int>(std::min<double>(
+        kMaxBeam, std::max<double>(static_cast<double>(k), ef_search_ * widen)));
     std::vector<float> distances(k);
     std::vector<faiss::Index::idx_t> labels(k);
     index_.search(1, query.data(), static_cast<faiss::Index::idx_t>(k), distances.data(),
@@ -76,7 +80,9 @@ class HnswIndex final : public ItemIndex {
   }
 
  private:
+  static constexpr int kMaxBeam = 4096;
   uint32_t dim_;
+  int ef_search_;
   faiss::IndexHNSWFlat index_;
   std::unique_ptr<ItemIndex> exact_;
   uint32_t n_ = 0;
