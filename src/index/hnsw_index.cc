@@ -31,7 +31,9 @@ struct FilterSelector final : faiss::IDSelector {
 class HnswIndex final : public ItemIndex {
  public:
   HnswIndex(std::vector<float> vectors, uint32_t dim, HnswOptions o)
-      : dim_(dim), ef_search_(o.ef_search), index_(static_cast<int>(dim), o.m, faiss::METRIC_INNER_PRODUCT) {
+      : dim_(dim),
+        ef_search_(o.ef_search),
+        index_(static_cast<int>(dim), o.m, faiss::METRIC_INNER_PRODUCT) {
     KAIROS_CHECK_USAGE(dim > 0 && vectors.size() % dim == 0 && vectors.size() / dim >= 2,
                        "hnsw index: {} values are not rows of {}", vectors.size(), dim);
     n_ = static_cast<uint32_t>(vectors.size() / dim);
@@ -65,8 +67,8 @@ class HnswIndex final : public ItemIndex {
     params.sel = &sel;
     // A filter that passes a fraction f of the items leaves f of the beam useful: widen it by 1/f.
     const double widen = static_cast<double>(n_ - 1) / static_cast<double>(eligible);
-    params.efSearch = static_cast<int>(std::min<double>(
-        kMaxBeam, std::max<double>(static_cast<double>(k), ef_search_ * widen)));
+    params.efSearch = static_cast<int>(
+        std::min<double>(kMaxBeam, std::max<double>(static_cast<double>(k), ef_search_ * widen)));
     std::vector<float> distances(k);
     std::vector<faiss::Index::idx_t> labels(k);
     index_.search(1, query.data(), static_cast<faiss::Index::idx_t>(k), distances.data(),
