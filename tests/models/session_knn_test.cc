@@ -32,6 +32,25 @@ TEST(Sknn, SumsTheCosineOfNeighboursContainingAnItem) {
   EXPECT_NEAR(jac[3], 1.0 / 4.0, 1e-6);
 }
 
+TEST(Sknn, ExplainsAnItemByTheNeighbourSessionsHoldingIt) {
+  // Query {1, 5}: neighbours {1,2} and {1,3,4} hold item 1, {5,6} holds 5; item 2 is only in
+  // {1,2}, so event 0 (item 1) gets that neighbour's similarity and event 1 (item 5) nothing.
+  const Dataset d = make_dataset({{1, 2}, {1, 3, 4}, {5, 6}}, 7);
+  const auto m = fitted("sknn", d, {{"backfill", false}});
+  auto state = m->start();
+  m->observe(*state, 1, 0, 0);
+  m->observe(*state, 5, 0, 1000);
+  const auto why = m->explain(*state, 2, d.num_items(), 10);
+  ASSERT_EQ(why.size(), 2u);
+  EXPECT_EQ(why[0].position, 0u);
+  EXPECT_EQ(why[0].item, 1u);
+  EXPECT_NEAR(why[0].weight, 1 / std::sqrt(2.0) / std::sqrt(2.0), 1e-6);  // cos({1,5},{1,2})
+  EXPECT_NE(why[0].reason.find("1 of the 1 neighbour sessions"), std::string::npos)
+      << why[0].reason;
+  EXPECT_EQ(why[1].item, 5u);
+  EXPECT_FLOAT_EQ(why[1].weight, 0.0f);
+}
+
 TEST(Sknn, BackfillRanksTheRestByPopularityBelowEveryCandidate) {
   const Dataset d = make_dataset({{1, 2}, {1, 3, 4}, {5, 6}, {6}}, 7);
   const auto with = scores_of(*fitted("sknn", d), d, {1});

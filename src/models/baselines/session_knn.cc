@@ -1,5 +1,7 @@
 #include "models/baselines/session_knn.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -89,6 +91,47 @@ class SessionKnn final : public SessionModel {
     select_neighbours(q, t);
     score_neighbours(q, t);
     write_scores(t, scores);
+  }
+
+  // The neighbour sessions behind an item: each past event is credited with the similarity of
+  // the neighbours that hold both the event's item and the recommended one (the support that
+  // event brings), and the reason counts them.
+  std::vector<EventAttribution> explain(const SessionState& state, uint32_t item, uint32_t,
+                                        size_t max_events) const override {
+    const SessionQuery q = state.query();
+    if (q.items.empty() || index_.num_sessions() == 0) return {};
+    thread_local Scratch t;
+    t.prepare(index_.num_sessions(), index_.num_items());
+    mark_query(q, t);
+    collect_candidates(t);
+    select_neighbours(q, t);
+    auto holds = [&](uint32_t session, uint32_t x) {
+      const auto u = index_.unique(session);
+      return std::find(u.begin(), u.end(), x) != u.end();
+    };
+    std::vector<uint32_t> with_item;  // neighbours holding the recommended item
+    for (const Neighbour& nb : t.neighbours) {
+      if (holds(nb.session, item)) with_item.push_back(nb.session);
+    }
+    std::vector<EventAttribution> out;
+    const size_t first = q.items.size() > max_events ? q.items.size() - max_events : 0;
+    for (size_t p = first; p < q.items.size(); ++p) {
+      double weight = 0;
+      size_t count = 0;
+      for (const Neighbour& nb : t.neighbours) {
+        if (holds(nb.session, item) && holds(nb.session, q.items[p])) {
+          weight += nb.similarity;
+          ++count;
+        }
+      }
+      out.push_back({static_cast<uint32_t>(p), q.items[p], static_cast<float>(weight),
+                     fmt::format("together with it in {} of the {} neighbour sessions that hold "
+                                 "the recommended item ({} neighbours in all)",
+                                 count, with_item.size(), t.neighbours.size())});
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const auto& a, const auto& b) { return a.weight > b.weight; });
+    return out;
   }
 
  private:
