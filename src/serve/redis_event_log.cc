@@ -215,7 +215,8 @@ RedisEventLog::Log RedisEventLog::fetch(const std::string& session_key) {
           {std::stoll(entry.substr(0, space)), j.at(0).get<uint8_t>(), j.at(1).get<std::string>()});
     } catch (const std::exception& ex) {
       throw StoreUnavailable(
-          fmt::format("redis: malformed event in {}: {}", key(session_key, "log"), ex.what()));
+          // No key in the message: it holds the session id, which never reaches the logs.
+          fmt::format("redis: malformed event in a session log: {}", ex.what()));
     }
   }
   return log;
