@@ -35,6 +35,10 @@ void add_serve_command(CLI::App& root) {
   sub->add_option("--redis-prefix", o->redis_prefix, "Key prefix in Redis")->capture_default_str();
   sub->add_option("--max-sessions", o->max_sessions, "Live sessions kept (LRU beyond)")
       ->capture_default_str();
+  sub->add_option("--max-session-events", o->max_session_events,
+                  "Most recent events a session keeps (older ones are dropped)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1'000'000}));
   sub->add_option("--payload-limit", o->payload_limit, "Largest request body in bytes")
       ->capture_default_str();
   sub->add_option("--retrieval", o->retrieval.mode,

@@ -5,7 +5,20 @@
 namespace kairos {
 
 LiveSessions::LiveSessions(SessionStoreOptions o, std::unique_ptr<RedisEventLog> redis)
-    : local_(o), redis_(std::move(redis)), ttl_(o.ttl) {}
+    : local_(o), redis_(std::move(redis)), ttl_(o.ttl), max_events_(o.max_events) {}
+
+namespace {
+
+// Keeps the most recent `max_events` events of a state's list.
+void trim(SessionState& s, size_t max_events) {
+  if (s.items.size() <= max_events) return;
+  const auto drop = static_cast<std::ptrdiff_t>(s.items.size() - max_events);
+  s.items.erase(s.items.begin(), s.items.begin() + drop);
+  if (!s.types.empty()) s.types.erase(s.types.begin(), s.types.begin() + drop);
+  if (!s.ts_ms.empty()) s.ts_ms.erase(s.ts_ms.begin(), s.ts_ms.begin() + drop);
+}
+
+}  // namespace
 
 void LiveSessions::register_model(const ServedModel& m) {
   const auto now = std::chrono::steady_clock::now();
@@ -71,6 +84,7 @@ LiveSessions::Outcome LiveSessions::add(const std::string& key, const std::strin
         s.model_version = m.version;
       }
       model.observe(*s.state, item, type, ts_ms);
+      trim(*s.state, max_events_);
       s.last_ts_ms = ts_ms;
       if (!event_id.empty()) s.remember_event(event_id);
     });
@@ -84,6 +98,7 @@ LiveSessions::Outcome LiveSessions::add(const std::string& key, const std::strin
   local_.update(key, [&](LiveSession& s) {
     if (s.state && s.model_version == m.version && s.seq + 1 == r.seq) {
       model.observe(*s.state, item, type, r.ts_ms);  // this replica has the log up to now
+      trim(*s.state, max_events_);
       s.seq = r.seq;
     } else {
       s.state.reset();  // rebuilt from the log on the next read

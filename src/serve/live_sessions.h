@@ -59,6 +59,7 @@ class LiveSessions {
   MemorySessionStore local_;
   std::unique_ptr<RedisEventLog> redis_;
   std::chrono::seconds ttl_;
+  size_t max_events_;
 
   // Item names of every model version a local session may still refer to (memory mode). A
   // version is forgotten once its successor has been installed for longer than the TTL: by then

@@ -51,6 +51,7 @@ std::unique_ptr<RedisEventLog> redis_log(const ServeOptions& o) {
   RedisOptions r = parse_redis_address(o.redis);
   r.prefix = o.redis_prefix;
   r.ttl = std::chrono::seconds(o.session_ttl_s);
+  r.max_events = o.max_session_events;
   auto log = std::make_unique<RedisEventLog>(r);
   // Not fatal: the server starts, /readyz says why, and writes answer 503 until Redis answers.
   if (const std::string why = log->unreachable_reason(); !why.empty()) spdlog::warn("{}", why);
@@ -101,7 +102,8 @@ struct Server::Impl {
 
   explicit Impl(ServeOptions opts)
       : o(std::move(opts)),
-        sessions(SessionStoreOptions{std::chrono::seconds(o.session_ttl_s), o.max_sessions, 16},
+        sessions(SessionStoreOptions{std::chrono::seconds(o.session_ttl_s), o.max_sessions, 16,
+                                     o.max_session_events},
                  redis_log(o)) {
     set_inference_threads(1);  // parallelism comes from the HTTP workers
     std::atomic_store(&model, load_served_model(o.model_dir, next_version++, o.retrieval));

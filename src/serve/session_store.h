@@ -38,6 +38,9 @@ struct SessionStoreOptions {
   std::chrono::seconds ttl{1800};  // idle time after which a session is dropped
   size_t max_sessions = 1'000'000;
   int shards = 16;
+  // Events a session keeps (the most recent; the same bound as the Redis log). RNN states have
+  // consumed every event; the list serves exclude_seen, explanations and list-based models.
+  size_t max_events = 1000;
 };
 
 class MemorySessionStore {

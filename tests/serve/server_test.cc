@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -38,8 +39,10 @@ class ServerTest : public ::testing::Test {
   void SetUp() override { start({}); }
   void TearDown() override { stop(); }
 
-  void start(const std::string& key, const std::string& retrieval = "auto") {
+  void start(const std::string& key, const std::string& retrieval = "auto",
+             size_t max_session_events = 1000) {
     ServeOptions o;
+    o.max_session_events = max_session_events;
     o.retrieval.mode = retrieval;
     o.model_dir = tmp_->file("v1");
     o.port = 0;
@@ -156,6 +159,26 @@ TEST_F(ServerTest, FiltersExcludeSeenAndExplanations) {
   EXPECT_EQ(json::parse(similar->body)["items"].size(), 4u);
   EXPECT_EQ(client_->Get("/v1/items/ghost/similar")->status, 404);
   EXPECT_EQ(client_->Get("/v1/items/i3/similar?k=abc")->status, 400);
+}
+
+TEST_F(ServerTest, ASessionKeepsItsMostRecentEvents) {
+  stop();
+  start({}, "auto", 2);
+  post("/v1/events", R"([{"session_id":"s","item_id":"i3","ts":1000},
+                         {"session_id":"s","item_id":"i14","ts":2000},
+                         {"session_id":"s","item_id":"i37","ts":3000}])");
+  const json r =
+      post("/v1/recommend", R"({"session_id":"s","k":1000,"exclude_seen":true,"explain":true})");
+  const auto got = ids(r);
+  // i3 fell out of the kept events: no longer excluded, no longer explained.
+  EXPECT_NE(std::find(got.begin(), got.end(), "i3"), got.end());
+  EXPECT_EQ(std::find(got.begin(), got.end(), "i14"), got.end());
+  EXPECT_EQ(std::find(got.begin(), got.end(), "i37"), got.end());
+  for (const auto& why : r["items"][0]["explanation"]) {
+    EXPECT_NE(why["item_id"], "i3");
+    EXPECT_LT(why["position"].get<int>(), 2);
+  }
+  EXPECT_EQ(r["items"][0]["explanation"].size(), 2u);
 }
 
 TEST_F(ServerTest, BadRequestsGetJsonErrors) {
