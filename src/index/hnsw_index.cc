@@ -70,9 +70,7 @@ class FlatIpStorage final : public faiss::IndexFlatIP {
 class HnswIndex final : public ItemIndex {
  public:
   HnswIndex(std::vector<float> vectors, uint32_t dim, HnswOptions o)
-      : dim_(dim),
-        ef_search_(o.ef_search),
-        index_(new FlatIpStorage(static_cast<int>(dim)), o.m) {
+      : dim_(dim), ef_search_(o.ef_search), index_(new FlatIpStorage(static_cast<int>(dim)), o.m) {
     KAIROS_CHECK_USAGE(dim > 0 && vectors.size() % dim == 0 && vectors.size() / dim >= 2,
                        "hnsw index: {} values are not rows of {}", vectors.size(), dim);
     n_ = static_cast<uint32_t>(vectors.size() / dim);

@@ -23,7 +23,7 @@ struct ServeOptions {
   int session_ttl_s = 1800;
   size_t max_sessions = 1'000'000;
   size_t max_session_events = 1000;  // most recent events a session keeps (memory and Redis)
-  size_t payload_limit = 1 << 20;  // bytes
+  size_t payload_limit = 1 << 20;    // bytes
   int read_timeout_s = 5, write_timeout_s = 5;
   size_t max_k = 1000;
   RetrievalOptions retrieval;
