@@ -100,10 +100,10 @@ LiveSessions::Outcome LiveSessions::add(const std::string& key, const std::strin
       model.observe(*s.state, item, type, r.ts_ms);  // this replica has the log up to now
       trim(*s.state, max_events_);
       s.seq = r.seq;
-    } else {
-      s.state.reset();  // rebuilt from the log on the next read
-      s.seq = 0;
     }
+    // Otherwise the cached state is behind (another replica's events, or a concurrent append of
+    // this one that has not reached the cache yet) and stays as it is: the next read fetches
+    // the events it lacks.
   });
   return Outcome::kAccepted;
 }
@@ -119,18 +119,32 @@ std::unique_ptr<SessionState> LiveSessions::snapshot(const std::string& key, con
     });
     return out;
   }
-  const uint64_t seq = redis_->seq(key);
-  if (seq == 0) return nullptr;
+  // The cached state (a copy) and the log position it reflects; then one round trip for the
+  // events after it. A cache that is current or a few events behind costs no replay.
+  uint64_t cached_seq = 0;
   local_.read(key, [&](const LiveSession& s) {
-    if (s.state && s.seq == seq && s.model_version == m.version) out = model.clone_state(*s.state);
+    if (s.state && s.seq > 0 && s.model_version == m.version) {
+      out = model.clone_state(*s.state);
+      cached_seq = s.seq;
+    }
   });
-  if (out) return out;
-  const RedisEventLog::Log log = redis_->fetch(key);
-  if (log.seq == 0) return nullptr;
-  std::unique_ptr<SessionState> state = replay_log(log, m);
-  out = model.clone_state(*state);
+  const RedisEventLog::Log log = redis_->fetch(key, cached_seq);
+  if (log.seq == 0) return nullptr;  // no such session (or it expired in Redis)
+  if (out && log.seq == cached_seq) return out;
+  const bool catch_up = out && log.seq > cached_seq && log.first_seq() == cached_seq + 1;
+  if (catch_up) {
+    for (const auto& e : log.events) {
+      if (const uint32_t item = m.find(e.item_id); item != 0)
+        model.observe(*out, item, e.type, e.ts_ms);
+    }
+    trim(*out, max_events_);
+  } else {
+    out = replay_log(log, m);
+  }
+  std::unique_ptr<SessionState> keep = model.clone_state(*out);
   local_.update(key, [&](LiveSession& s) {
-    s.state = std::move(state);
+    if (s.state && s.model_version == m.version && s.seq >= log.seq) return;  // moved on
+    s.state = std::move(keep);
     s.seq = log.seq;
     s.model_version = m.version;
   });

@@ -37,9 +37,17 @@ return {1, seq, ts}
 )lua";
 
 // KEYS: log, meta. Returns {} (no session) or {seq, {entries...}}.
+// ARGV[1]: the caller's sequence number. Returns the events after it when the log still holds
+// them all, else every retained event.
 constexpr const char* kFetchScript = R"lua(
 local seq = redis.call('HGET', KEYS[2], 'seq')
 if not seq then return {} end
+local after = tonumber(ARGV[1])
+local missing = tonumber(seq) - after
+if after > 0 and missing >= 0 and missing <= redis.call('LLEN', KEYS[1]) then
+  if missing == 0 then return {seq, {}} end
+  return {seq, redis.call('LRANGE', KEYS[1], -missing, -1)}
+end
 return {seq, redis.call('LRANGE', KEYS[1], 0, -1)}
 )lua";
 
@@ -193,10 +201,10 @@ uint64_t RedisEventLog::seq(const std::string& session_key) {
   return r->type == REDIS_REPLY_NIL ? 0 : to_u64(r.get());
 }
 
-RedisEventLog::Log RedisEventLog::fetch(const std::string& session_key) {
+RedisEventLog::Log RedisEventLog::fetch(const std::string& session_key, uint64_t after_seq) {
   Lease lease(*this);
-  const Reply r =
-      lease.command({"EVAL", kFetchScript, "2", key(session_key, "log"), key(session_key, "meta")});
+  const Reply r = lease.command({"EVAL", kFetchScript, "2", key(session_key, "log"),
+                                 key(session_key, "meta"), std::to_string(after_seq)});
   Log log;
   if (r->type != REDIS_REPLY_ARRAY) throw StoreUnavailable("redis: unexpected reply to fetch");
   if (r->elements == 0) return log;

@@ -73,12 +73,14 @@ class RedisEventLog {
 
   // The log's sequence number (0: no such session).
   uint64_t seq(const std::string& session_key);
-  // The sequence number and the retained events, read atomically.
+  // The sequence number and events, read atomically: the events after `after_seq` when the log
+  // still holds them all (a replica catching up), else every retained event.
   struct Log {
-    uint64_t seq = 0;
+    uint64_t seq = 0;  // of the last event (0: no such session)
     std::vector<LoggedEvent> events;
+    uint64_t first_seq() const { return seq + 1 - events.size(); }
   };
-  Log fetch(const std::string& session_key);
+  Log fetch(const std::string& session_key, uint64_t after_seq = 0);
 
   // "" when Redis answers PING, else the reason.
   std::string unreachable_reason();

@@ -1,8 +1,11 @@
 // Redis mode: a redis-server (Debian's) started by the test on a free loopback port, with
 // appendonly + appendfsync always. The event log's atomic checks; two servers (separate session
-// caches, one Redis) serving one session; Redis stopped (SIGKILL) and restarted mid-run: writes
-// answer 503 with a reason, /readyz says why, stateless calls keep working, and after the
-// restart every accepted event is still in the session. Skips when redis-server is not installed.
+// caches, one Redis) serving one session, in this process and as two `kairos serve` processes;
+// Redis stopped (SIGKILL) and restarted mid-run: writes answer 503 with a reason, /readyz says
+// why, stateless calls keep working, and after the restart every accepted event is still in the
+// session. Skips when redis-server is not installed.
+// With KAIROS_TEST_REDIS=127.0.0.1:PORT (.ci/run starts one) the tests that do not stop Redis
+// use that server, under a key prefix of their own.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -12,8 +15,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <thread>
 
 #include "data/test_util.h"
@@ -46,6 +51,48 @@ int free_port() {
   close(fd);
   return ok ? ntohs(addr.sin_port) : 0;
 }
+
+// The loopback port of the Redis named by KAIROS_TEST_REDIS (0: none).
+int external_redis_port() {
+  const char* v = std::getenv("KAIROS_TEST_REDIS");
+  if (v == nullptr || *v == 0) return 0;
+  const RedisOptions o = parse_redis_address(v);
+  return o.host == "127.0.0.1" || o.host == "localhost" ? o.port : 0;
+}
+
+// A prefix no earlier run used (an external Redis keeps its keys between runs).
+std::string fresh_prefix(const std::string& base) {
+  return base + "-" + std::to_string(getpid()) + "-" + std::to_string(std::random_device{}());
+}
+
+// One `kairos serve` child process (stdout and stderr to `log`).
+class ServeProcess {
+ public:
+  ServeProcess(const std::vector<std::string>& args, const std::string& log) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      freopen(log.c_str(), "w", stdout);
+      dup2(fileno(stdout), 2);
+      std::vector<char*> argv;
+      static std::string bin = KAIROS_BINARY;
+      argv.push_back(bin.data());
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      execv(bin.c_str(), argv.data());
+      _exit(127);
+    }
+  }
+  ~ServeProcess() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+  ServeProcess(const ServeProcess&) = delete;
+  ServeProcess& operator=(const ServeProcess&) = delete;
+
+ private:
+  pid_t pid_ = -1;
+};
 
 // One redis-server child process; restartable on the same port and data directory.
 class RedisProcess {
@@ -101,9 +148,18 @@ class RedisSessionsTest : public ::testing::Test {
 
   void SetUp() override {
     if (redis_server_binary().empty()) GTEST_SKIP() << "redis-server not installed (scripts/setup)";
+  }
+  // This test's own redis-server (tests that stop it).
+  void start_own_redis() {
     std::filesystem::create_directories(tmp_->file("redis"));
     redis_ = std::make_unique<RedisProcess>(tmp_->file("redis"), free_port());
     ASSERT_TRUE(redis_->start()) << "redis-server did not answer; see " << tmp_->file("redis");
+    port_ = redis_->port();
+  }
+  // KAIROS_TEST_REDIS when set, else an own one.
+  void use_any_redis() {
+    port_ = external_redis_port();
+    if (port_ == 0) start_own_redis();
   }
 
   struct Replica {
@@ -121,7 +177,7 @@ class RedisSessionsTest : public ::testing::Test {
     o.model_dir = tmp_->file("model");
     o.port = 0;
     o.threads = 4;
-    o.redis = "127.0.0.1:" + std::to_string(redis_->port());
+    o.redis = "127.0.0.1:" + std::to_string(port_);
     o.redis_prefix = prefix;
     auto r = std::make_unique<Replica>();
     r->server = std::make_unique<Server>(o);
@@ -145,14 +201,16 @@ class RedisSessionsTest : public ::testing::Test {
   static test::TempDir* tmp_;
   static Dataset* data_;
   std::unique_ptr<RedisProcess> redis_;
+  int port_ = 0;
 };
 test::TempDir* RedisSessionsTest::tmp_ = nullptr;
 Dataset* RedisSessionsTest::data_ = nullptr;
 
 TEST_F(RedisSessionsTest, EventLogChecksDuplicatesAndOrderAtomically) {
+  use_any_redis();
   RedisOptions o;
-  o.port = redis_->port();
-  o.prefix = "logtest";
+  o.port = port_;
+  o.prefix = fresh_prefix("logtest");
   o.max_events = 3;
   RedisEventLog log(o);
   EXPECT_EQ(log.seq("session:a"), 0u);
@@ -175,12 +233,25 @@ TEST_F(RedisSessionsTest, EventLogChecksDuplicatesAndOrderAtomically) {
   EXPECT_EQ(got.seq, 5u);
   ASSERT_EQ(got.events.size(), 3u);  // trimmed to max_events, newest kept
   EXPECT_EQ(got.events[2].ts_ms, 3002);
+  // A replica at sequence 4 gets only what follows; one at 5 gets nothing; one whose events were
+  // trimmed away (1) or that is ahead of the log (9: the session was recreated) gets everything.
+  const auto after4 = log.fetch("session:a", 4);
+  ASSERT_EQ(after4.events.size(), 1u);
+  EXPECT_EQ(after4.first_seq(), 5u);
+  EXPECT_EQ(after4.events[0].ts_ms, 3002);
+  EXPECT_TRUE(log.fetch("session:a", 5).events.empty());
+  EXPECT_EQ(log.fetch("session:a", 5).seq, 5u);
+  EXPECT_EQ(log.fetch("session:a", 1).events.size(), 3u);
+  EXPECT_EQ(log.fetch("session:a", 1).first_seq(), 3u);
+  EXPECT_EQ(log.fetch("session:a", 9).events.size(), 3u);
   // Another session key, even one that differs only in bytes a key could mangle, is separate.
   EXPECT_EQ(log.seq("session:a}"), 0u);
 }
 
 TEST_F(RedisSessionsTest, TwoReplicasServeOneSession) {
-  auto a = replica("two"), b = replica("two");
+  use_any_redis();
+  const std::string prefix = fresh_prefix("two");
+  auto a = replica(prefix), b = replica(prefix);
   EXPECT_EQ(json::parse(a->client->Get("/readyz")->body)["store"], "redis");
   post(*a->client, "/v1/events", R"({"session_id":"s","item_id":"i3","ts":1000,"event_id":"1"})");
   post(*b->client, "/v1/events", R"({"session_id":"s","item_id":"i14","ts":2000,"event_id":"2"})");
@@ -209,6 +280,7 @@ TEST_F(RedisSessionsTest, TwoReplicasServeOneSession) {
 }
 
 TEST_F(RedisSessionsTest, RedisDownAnswers503AndRestartLosesNoAcceptedEvent) {
+  start_own_redis();
   auto a = replica("outage");
   post(*a->client, "/v1/events", R"({"session_id":"s","item_id":"i3","ts":1000,"event_id":"1"})");
 
@@ -236,6 +308,53 @@ TEST_F(RedisSessionsTest, RedisDownAnswers503AndRestartLosesNoAcceptedEvent) {
   auto b = replica("outage");
   EXPECT_EQ(post(*b->client, "/v1/recommend", R"({"session_id":"s","k":5})")["items"][0]["item_id"],
             "i37");
+}
+
+// What the issue asks literally: two `kairos serve` processes share one session through Redis,
+// and survive Redis being stopped and restarted mid-run.
+TEST_F(RedisSessionsTest, TwoServeProcessesShareASessionAcrossARedisRestart) {
+  start_own_redis();
+  const std::string redis = "127.0.0.1:" + std::to_string(port_);
+  const int port_a = free_port(), port_b = free_port();
+  auto serve = [&](int port, const std::string& name) {
+    return std::make_unique<ServeProcess>(
+        std::vector<std::string>{"--quiet", "serve", "--model", tmp_->file("model"), "--port",
+                                 std::to_string(port), "--threads", "4", "--redis", redis,
+                                 "--redis-prefix", "procs"},
+        tmp_->file(name + ".log"));
+  };
+  auto proc_a = serve(port_a, "a");
+  auto proc_b = serve(port_b, "b");
+  httplib::Client a("127.0.0.1", port_a), b("127.0.0.1", port_b);
+  auto ready = [](httplib::Client& c) {
+    for (int i = 0; i < 500; ++i) {
+      if (auto r = c.Get("/readyz"); r && r->status == 200) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  };
+  ASSERT_TRUE(ready(a) && ready(b)) << "kairos serve did not become ready; see "
+                                    << tmp_->file("a.log") << " and " << tmp_->file("b.log");
+
+  post(a, "/v1/events", R"({"session_id":"p","item_id":"i3","ts":1000,"event_id":"1"})");
+  post(b, "/v1/events", R"({"session_id":"p","item_id":"i14","ts":2000,"event_id":"2"})");
+  const std::string ask = R"({"session_id":"p","k":5})";
+  const json from_a = post(a, "/v1/recommend", ask);
+  EXPECT_EQ(from_a["items"], post(b, "/v1/recommend", ask)["items"]);
+  EXPECT_EQ(from_a["items"], post(a, "/v1/recommend", R"({"items":["i3","i14"],"k":5})")["items"]);
+
+  redis_->kill_now();
+  post(b, "/v1/events", R"({"session_id":"p","item_id":"i37","ts":3000,"event_id":"3"})", 503);
+  EXPECT_EQ(a.Get("/readyz")->status, 503);
+  ASSERT_TRUE(redis_->start());
+  ASSERT_TRUE(ready(a) && ready(b));
+  // The refused event is retried through the other process; nothing accepted was lost.
+  EXPECT_EQ(post(a, "/v1/events",
+                 R"({"session_id":"p","item_id":"i37","ts":3000,"event_id":"3"})")["accepted"],
+            1);
+  const json want = post(a, "/v1/recommend", R"({"items":["i3","i14","i37"],"k":5})");
+  EXPECT_EQ(post(b, "/v1/recommend", ask)["items"], want["items"]);
+  EXPECT_EQ(post(a, "/v1/recommend", ask)["items"], want["items"]);
 }
 
 }  // namespace
