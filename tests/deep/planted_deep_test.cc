@@ -66,5 +66,12 @@ TEST_F(PlantedDeep, SasRecSampledSoftmaxLearnsIt) {
   EXPECT_GT(mrr_at_20("sasrec", hp, *data_), markov + 0.3);
 }
 
+TEST_F(PlantedDeep, SasRecCosineScoresLearnIt) {
+  const double markov = mrr_at_20("markov", {}, *data_);
+  const auto hp =
+      testing::tiny_sasrec({{"loss", "sampled"}, {"n_sample", 16}, {"temperature", 0.1}});
+  EXPECT_GT(mrr_at_20("sasrec", hp, *data_), markov + 0.3);
+}
+
 }  // namespace
 }  // namespace kairos

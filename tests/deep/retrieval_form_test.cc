@@ -51,7 +51,9 @@ INSTANTIATE_TEST_SUITE_P(
                                               {"cell", "lstm"},
                                               {"constrained_embedding", false},
                                               {"embedding", 0}})),
-        std::make_pair(std::string("sasrec"), testing::tiny_sasrec({{"n_epochs", 1}}))));
+        std::make_pair(std::string("sasrec"), testing::tiny_sasrec({{"n_epochs", 1}})),
+        std::make_pair(std::string("sasrec"),
+                       testing::tiny_sasrec({{"n_epochs", 1}, {"temperature", 0.1}}))));
 
 TEST(SasRecExplain, AttentionIsADistributionOverTheSession) {
   const Dataset d = testing::planted_dataset(200, 10, 10);

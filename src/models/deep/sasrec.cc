@@ -99,22 +99,23 @@ class SasRec final : public SessionModel, public Trainable {
     } else {
       torch::NoGradGuard no_grad;
       const torch::Tensor h = encode_last(seq);
-      torch::mv_out(out, net_->item_emb, h);
+      torch::mv_out(out, output_emb(), as_query(h));
     }
     scores[0] = -std::numeric_limits<float>::infinity();
   }
 
-  // ---- retrieval: scores are <encode_last(session), item_emb row> ----
+  // ---- retrieval: scores are <as_query(encode_last(session)), output_emb() row> ----
   std::vector<float> item_vectors(uint32_t& dim) const override {
     dim = static_cast<uint32_t>(cfg_.hidden);
-    const torch::Tensor e = net_->item_emb.detach().contiguous();
+    torch::NoGradGuard no_grad;
+    const torch::Tensor e = output_emb().contiguous();
     return {e.data_ptr<float>(), e.data_ptr<float>() + e.numel()};
   }
   std::vector<float> query_vector(const SessionState& state) const override {
     const std::vector<int64_t> seq = known(state.items);
     if (seq.empty()) return std::vector<float>(cfg_.hidden, 0.0f);
     torch::NoGradGuard no_grad;
-    const torch::Tensor h = encode_last(seq).contiguous();
+    const torch::Tensor h = as_query(encode_last(seq)).contiguous();
     return {h.data_ptr<float>(), h.data_ptr<float>() + h.numel()};
   }
 
@@ -190,6 +191,23 @@ class SasRec final : public SessionModel, public Trainable {
     return seq;
   }
 
+  // The output side of the scores. With a temperature, items and sessions are compared by
+  // cosine / temperature: unit item rows, and the session vector scaled to 1 / temperature.
+  torch::Tensor output_emb() const {
+    return cfg_.temperature > 0 ? unit_rows(net_->item_emb) : net_->item_emb;
+  }
+  torch::Tensor output_rows(const torch::Tensor& items) const {
+    const torch::Tensor rows = net_->item_emb.index_select(0, items);
+    return cfg_.temperature > 0 ? unit_rows(rows) : rows;
+  }
+  torch::Tensor as_query(const torch::Tensor& h) const {
+    return cfg_.temperature > 0 ? unit_rows(h) / cfg_.temperature : h;
+  }
+  // Rows scaled to length 1 (zero rows, the padding item's, stay zero).
+  static torch::Tensor unit_rows(const torch::Tensor& t) {
+    return t / t.norm(2, -1, true).clamp_min(1e-12);
+  }
+
   // Hidden state after the last item of `seq` (the most recent max_len items).
   torch::Tensor encode_last(const std::vector<int64_t>& seq) const {
     const size_t n = std::min<size_t>(seq.size(), cfg_.max_len);
@@ -225,7 +243,7 @@ class SasRec final : public SessionModel, public Trainable {
     *events = static_cast<uint64_t>(tv.size(0));
     torch::Tensor loss;
     if (cfg_.loss == "full") {
-      loss = softmax_cross_entropy(torch::mm(hv, net_->item_emb.t()), tv);
+      loss = softmax_cross_entropy(torch::mm(as_query(hv), output_emb().t()), tv);
     } else {
       // Columns: n_sample shared negatives ~ popularity^alpha and, optionally, the batch's own
       // targets (popularity-distributed, so harder negatives); each column's logit is corrected by
@@ -240,10 +258,9 @@ class SasRec final : public SessionModel, public Trainable {
       }
       const torch::Tensor pos_logq =
           cfg_.in_batch_negatives ? log_pop_.index_select(0, tv) : log_q_.index_select(0, tv);
-      const torch::Tensor pos =
-          (hv * net_->item_emb.index_select(0, tv)).sum(1, true) - pos_logq.unsqueeze(1);
-      torch::Tensor negs =
-          torch::mm(hv, net_->item_emb.index_select(0, negt).t()) - neg_logq.unsqueeze(0);
+      const torch::Tensor q = as_query(hv);
+      const torch::Tensor pos = (q * output_rows(tv)).sum(1, true) - pos_logq.unsqueeze(1);
+      torch::Tensor negs = torch::mm(q, output_rows(negt).t()) - neg_logq.unsqueeze(0);
       negs = negs.masked_fill(tv.unsqueeze(1) == negt.unsqueeze(0), -1e9);  // accidental hits
       const torch::Tensor logits = torch::cat({pos, negs}, 1);
       loss = softmax_cross_entropy(logits, torch::zeros({logits.size(0)}, torch::kLong));

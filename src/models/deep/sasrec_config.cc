@@ -21,6 +21,7 @@ SasRecConfig SasRecConfig::from_json(const nlohmann::json& j) {
   c.learning_rate = h.get<double>("learning_rate", c.learning_rate);
   c.weight_decay = h.get<double>("weight_decay", c.weight_decay);
   c.clip_norm = h.get<double>("clip_norm", c.clip_norm);
+  c.temperature = h.get<double>("temperature", c.temperature);
   c.train = TrainConfig::read(h, 20);
   h.finish();
   KAIROS_CHECK_USAGE(c.hidden > 0 && c.blocks > 0 && c.heads > 0 && c.max_len > 0,
@@ -33,6 +34,7 @@ SasRecConfig SasRecConfig::from_json(const nlohmann::json& j) {
   KAIROS_CHECK_USAGE(c.dropout >= 0 && c.dropout < 1, "sasrec: dropout must be in [0, 1)");
   KAIROS_CHECK_USAGE(c.batch_size > 0, "sasrec: batch_size must be positive");
   KAIROS_CHECK_USAGE(c.learning_rate > 0, "sasrec: learning_rate must be positive");
+  KAIROS_CHECK_USAGE(c.temperature >= 0, "sasrec: temperature must be >= 0 (0 = inner product)");
   return c;
 }
 
@@ -49,7 +51,8 @@ nlohmann::json SasRecConfig::to_json() const {
                       {"batch_size", batch_size},
                       {"learning_rate", learning_rate},
                       {"weight_decay", weight_decay},
-                      {"clip_norm", clip_norm}};
+                      {"clip_norm", clip_norm},
+                      {"temperature", temperature}};
   j.update(train.to_json());
   return j;
 }

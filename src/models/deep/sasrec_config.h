@@ -24,6 +24,9 @@ struct SasRecConfig {
   double learning_rate = 1e-3;
   double weight_decay = 0.0;
   double clip_norm = 5.0;  // gradient clipping (0 = off)
+  // > 0: scores are cosine(session, item) / temperature (normalised embeddings, as in CORE, Hou et
+  // al. SIGIR 2022); 0: the paper's inner product.
+  double temperature = 0.0;
   TrainConfig train{};
 
   static SasRecConfig from_json(const nlohmann::json& j);  // throws kUsage
