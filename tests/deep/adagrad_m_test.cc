@@ -8,28 +8,35 @@
 namespace kairos {
 namespace {
 
+// With and without momentum; widths below and above one vector register (the kernel is cloned
+// per instruction set, tails included).
 TEST(AdagradM, SparseRowsMatchTheFormulaAndSumDuplicates) {
-  torch::manual_seed(1);
-  torch::Tensor table = torch::randn({6, 3});
-  const torch::Tensor before = table.clone();
-  AdagradM opt(0.1, 0.5);
-  const int h = opt.add_sparse(table);
-  const torch::Tensor rows = torch::tensor({4, 1, 4}, torch::kLong);
-  const torch::Tensor grad = torch::randn({3, 3});
-  for (int step = 0; step < 2; ++step) opt.step_rows(h, rows, grad, 1.0);
-  // Reference: row 4 gets g0 + g2, row 1 gets g1; two identical steps.
-  auto expect_row = [&](int64_t row, const torch::Tensor& g) {
-    torch::Tensor acc = torch::zeros({3}), v = torch::zeros({3}), p = before[row].clone();
-    for (int step = 0; step < 2; ++step) {
-      acc += g * g;
-      v = 0.5 * v + 0.1 * g / (acc.sqrt() + 1e-6);
-      p -= v;
+  for (const double momentum : {0.5, 0.0}) {
+    for (const int64_t dim : {3, 37}) {
+      torch::manual_seed(1);
+      torch::Tensor table = torch::randn({6, dim});
+      const torch::Tensor before = table.clone();
+      AdagradM opt(0.1, momentum);
+      const int h = opt.add_sparse(table);
+      const torch::Tensor rows = torch::tensor({4, 1, 4}, torch::kLong);
+      const torch::Tensor grad = torch::randn({3, dim});
+      for (int step = 0; step < 2; ++step) opt.step_rows(h, rows, grad, 1.0);
+      // Reference: row 4 gets g0 + g2, row 1 gets g1; two identical steps.
+      auto expect_row = [&](int64_t row, const torch::Tensor& g) {
+        torch::Tensor acc = torch::zeros({dim}), v = torch::zeros({dim}), p = before[row].clone();
+        for (int step = 0; step < 2; ++step) {
+          acc += g * g;
+          v = momentum * v + 0.1 * g / (acc.sqrt() + 1e-6);
+          p -= v;
+        }
+        EXPECT_TRUE(torch::allclose(table[row], p, 1e-5, 1e-6))
+            << "row " << row << " momentum " << momentum << " dim " << dim;
+      };
+      expect_row(4, grad[0] + grad[2]);
+      expect_row(1, grad[1]);
+      for (int64_t r : {0, 2, 3, 5}) EXPECT_TRUE(torch::equal(table[r], before[r])) << r;
     }
-    EXPECT_TRUE(torch::allclose(table[row], p, 1e-5, 1e-6)) << row;
-  };
-  expect_row(4, grad[0] + grad[2]);
-  expect_row(1, grad[1]);
-  for (int64_t r : {0, 2, 3, 5}) EXPECT_TRUE(torch::equal(table[r], before[r])) << r;
+  }
 }
 
 TEST(AdagradM, DenseStepUsesAndClearsTheGradient) {

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/parallel.h"
+#include "models/deep/adagrad_rows.h"
+
 namespace kairos {
 
 AdagradM::Slot AdagradM::make_slot(torch::Tensor p) {
@@ -83,28 +86,15 @@ void AdagradM::step_rows(int handle, const torch::Tensor& rows, const torch::Ten
       for (int64_t k = 0; k < dim; ++k) dst[k] += g[i * dim + k];
     }
   }
-  float* p = s.param.data_ptr<float>();
-  float* acc = s.acc.data_ptr<float>();
-  float* vel = s.velocity.data_ptr<float>();
-  const float mom = static_cast<float>(momentum_), eps = static_cast<float>(eps_);
-  for (size_t u = 0; u < s.uniq.size(); ++u) {
-    const int64_t row = s.uniq[u];
-    s.slot_of_row[row] = -1;
-    const float* gs = s.sum.data() + u * dim;
-    float* pr = p + row * dim;
-    float* ar = acc + row * dim;
-    float* vr = vel + row * dim;
-    for (int64_t k = 0; k < dim; ++k) {
-      ar[k] += gs[k] * gs[k];
-      const float upd = lr * gs[k] / (std::sqrt(ar[k]) + eps);
-      if (mom > 0) {
-        vr[k] = mom * vr[k] + upd;
-        pr[k] -= vr[k];
-      } else {
-        pr[k] -= upd;
-      }
-    }
-  }
+  for (const int64_t row : s.uniq) s.slot_of_row[row] = -1;
+  // The rows are distinct now, so large updates split across threads without conflicts.
+  const size_t rows_n = s.uniq.size();
+  const int parts = rows_n * dim >= (1 << 16) ? threads_ : 1;
+  parallel_for(rows_n, parts, (rows_n + parts - 1) / parts, [&](size_t b, size_t e, int) {
+    adagrad_rows(s.param.data_ptr<float>(), s.acc.data_ptr<float>(), s.velocity.data_ptr<float>(),
+                 s.sum.data() + b * dim, s.uniq.data() + b, e - b, dim, lr,
+                 static_cast<float>(momentum_), static_cast<float>(eps_));
+  });
 }
 
 }  // namespace kairos

@@ -16,6 +16,9 @@ class AdagradM {
   AdagradM(double lr, double momentum, double eps = 1e-6)
       : lr_(lr), momentum_(momentum), eps_(eps) {}
 
+  // Threads for large sparse steps on the CPU (rows are split; default 1).
+  void set_threads(int threads) { threads_ = threads < 1 ? 1 : threads; }
+
   // Registers a parameter updated from its .grad() by step_dense().
   void add_dense(torch::Tensor param);
   // Registers a table updated by step_rows(); returns its handle.
@@ -38,6 +41,7 @@ class AdagradM {
   static Slot make_slot(torch::Tensor p);
 
   double lr_, momentum_, eps_;
+  int threads_ = 1;
   std::vector<Slot> dense_, sparse_;
 };
 

@@ -13,6 +13,7 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/rng.h"
 #include "features/negative_sampler.h"
 #include "features/session_parallel.h"
@@ -38,6 +39,19 @@ torch::Tensor index_tensor(const std::vector<int64_t>& v) {
       .clone();
 }
 
+// Runs f(part, begin, end) over [0, n) cut into `parts` contiguous ranges, one thread each
+// (LibTorch and BLAS calls inside run single-threaded: no pool oversubscribes the cores).
+template <typename F>
+void split_range(int64_t n, int parts, const F& f) {
+  parts = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(parts, n)));
+  parallel_for(static_cast<size_t>(parts), parts, 1, [&](size_t b, size_t e, int) {
+    for (size_t i = b; i < e; ++i) {
+      const int64_t k = static_cast<int64_t>(i);
+      f(static_cast<int>(i), n * k / parts, n * (k + 1) / parts);
+    }
+  });
+}
+
 class Gru4Rec final : public SessionModel, public Trainable {
  public:
   explicit Gru4Rec(Gru4RecConfig c) : cfg_(std::move(c)) {}
@@ -45,7 +59,7 @@ class Gru4Rec final : public SessionModel, public Trainable {
   std::string name() const override { return cfg_.cell == "lstm" ? "gru4rec-lstm" : "gru4rec"; }
 
   void fit(const Dataset& data, const SessionSet& train) override {
-    set_compute_threads(cfg_.train.threads);
+    set_compute_threads(1);  // validation: the evaluator's threads, one each
     configure_allocator();
     seed_torch(cfg_.train.seed);
     rng_ = Rng(cfg_.train.seed);
@@ -62,7 +76,7 @@ class Gru4Rec final : public SessionModel, public Trainable {
     TrainOptions o = cfg_.train.options(name());
     o.validate = validate;
     spdlog::info("{}: {} training events, {} items; {}", name(), events_per_epoch_, num_items_,
-                 compute_description());
+                 compute_description(cfg_.train.threads));
     summary_ = run_training(*this, data, o);
     train_ = SessionSet();
     best_.clear();
@@ -74,6 +88,9 @@ class Gru4Rec final : public SessionModel, public Trainable {
 
   void train_epoch(int epoch, double lr_factor,
                    const std::function<void(const EpochProgress&)>& report) override {
+    // The fused cross-entropy step splits its large products over the threads itself; the
+    // autograd path (BPR-max) lets OpenBLAS use them.
+    const TrainingThreads threads(fused_loss() ? 1 : cfg_.train.threads);
     std::vector<uint32_t> order(train_.size());
     std::iota(order.begin(), order.end(), 0u);
     if (cfg_.shuffle) {
@@ -172,6 +189,7 @@ class Gru4Rec final : public SessionModel, public Trainable {
   }
 
  private:
+  bool fused_loss() const { return cfg_.loss == "cross-entropy" && cfg_.fused_loss; }
   bool one_hot() const { return !cfg_.constrained_embedding && cfg_.embedding == 0; }
 
   void build(uint32_t num_items) {
@@ -181,6 +199,7 @@ class Gru4Rec final : public SessionModel, public Trainable {
     const int64_t n = num_items, out = cfg_.layers.back();
     layers_.clear();
     opt_ = AdagradM(cfg_.learning_rate, cfg_.momentum);
+    opt_.set_threads(cfg_.train.threads);
     int64_t input = 0;
     if (cfg_.constrained_embedding) {
       input = out;
@@ -303,7 +322,7 @@ class Gru4Rec final : public SessionModel, public Trainable {
       if (cfg_.n_sample > 0) lp.narrow(0, lanes, cfg_.n_sample).mul_(cfg_.sample_alpha);
       offset = offset - cfg_.logq * lp.unsqueeze(0);
     }
-    if (cfg_.loss == "cross-entropy" && cfg_.fused_loss) {
+    if (fused_loss()) {
       return fused_cross_entropy_step(h, offset, out_rows, rows_leaf, emb_leaf, input, y, out_index,
                                       hidden, lr_factor);
     }
@@ -339,16 +358,32 @@ class Gru4Rec final : public SessionModel, public Trainable {
     double loss = 0;
     {
       torch::NoGradGuard no_grad;
-      const torch::Tensor o = out_rows.detach(), hd = h.detach();
-      torch::Tensor p = torch::addmm(offset.detach(), hd, o.t());
-      p.sub_(std::get<0>(p.max(1, true))).exp_();
-      const torch::Tensor z = p.sum(1, true);
-      loss = (z.log().squeeze(1) - p.diagonal().clamp_min(1e-24).log()).sum().item<double>();
-      p.div_(z);
-      p.diagonal().sub_(1.0);
-      grad_h = p.mm(o);
-      grad_out = p.t().mm(hd);
+      const torch::Tensor o = out_rows.detach(), hd = h.detach(), off = offset.detach();
+      torch::Tensor p = torch::empty({lanes, cols});
+      grad_h = torch::empty_like(hd);
+      grad_out = torch::empty({cols, hd.size(1)});
+      // Rows of P (lanes) in parallel: scores, softmax, dL/dh; then its columns (the sampled
+      // items) in parallel: dL/dO. Each part is one single-threaded BLAS call.
+      const int parts = std::max(1, cfg_.train.threads);
+      std::vector<double> part_loss(parts, 0.0);
+      split_range(lanes, parts, [&](int part, int64_t r0, int64_t r1) {
+        torch::Tensor pr = p.narrow(0, r0, r1 - r0);
+        torch::addmm_out(pr, off, hd.narrow(0, r0, r1 - r0), o.t());
+        pr.sub_(std::get<0>(pr.max(1, true))).exp_();
+        const torch::Tensor z = pr.sum(1, true);
+        part_loss[part] =
+            (z.log().squeeze(1) - pr.diagonal(r0).clamp_min(1e-24).log()).sum().item<double>();
+        pr.div_(z);
+        pr.diagonal(r0).sub_(1.0);
+        torch::Tensor gh = grad_h.narrow(0, r0, r1 - r0);
+        torch::mm_out(gh, pr, o);
+      });
+      split_range(cols, parts, [&](int, int64_t c0, int64_t c1) {
+        torch::Tensor go = grad_out.narrow(0, c0, c1 - c0);
+        torch::mm_out(go, p.narrow(1, c0, c1 - c0).t(), hd);
+      });
       grad_bias = p.sum(0).unsqueeze(1);
+      for (double l : part_loss) loss += l;
     }
     h.backward(grad_h);
     torch::Tensor grad_rows = grad_out;

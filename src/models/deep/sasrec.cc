@@ -30,7 +30,7 @@ class SasRec final : public SessionModel, public Trainable {
   std::string name() const override { return "sasrec"; }
 
   void fit(const Dataset& data, const SessionSet& train) override {
-    set_compute_threads(cfg_.train.threads);
+    set_compute_threads(1);  // validation: the evaluator's threads, one each
     configure_allocator();
     seed_torch(cfg_.train.seed);
     rng_ = Rng(cfg_.train.seed);
@@ -57,7 +57,7 @@ class SasRec final : public SessionModel, public Trainable {
     TrainOptions o = cfg_.train.options(name());
     o.validate = validate;
     spdlog::info("{}: {} training sequences, {} targets, {} items; {}", name(), sequences_.size(),
-                 events_per_epoch_, num_items_, compute_description());
+                 events_per_epoch_, num_items_, compute_description(cfg_.train.threads));
     summary_ = run_training(*this, data, o);
     net_->eval();
     train_ = SessionSet();
@@ -71,6 +71,7 @@ class SasRec final : public SessionModel, public Trainable {
 
   void train_epoch(int epoch, double lr_factor,
                    const std::function<void(const EpochProgress&)>& report) override {
+    const TrainingThreads threads(cfg_.train.threads);
     net_->train();
     for (auto& group : optimizer_->param_groups()) {
       static_cast<torch::optim::AdamOptions&>(group.options()).lr(cfg_.learning_rate * lr_factor);

@@ -5,6 +5,8 @@
 #include <malloc.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+
 namespace kairos {
 namespace {
 
@@ -14,6 +16,10 @@ using GetThreads = int (*)();
 template <typename F>
 F lookup(const char* name) {
   return reinterpret_cast<F>(dlsym(RTLD_DEFAULT, name));
+}
+
+void set_blas_threads(int threads) {
+  if (auto f = lookup<SetThreads>("openblas_set_num_threads")) f(threads);
 }
 
 }  // namespace
@@ -29,16 +35,20 @@ void configure_allocator() {
 void set_compute_threads(int threads) {
   if (threads < 1) threads = 1;
   at::set_num_threads(threads);
-  if (auto f = lookup<SetThreads>("openblas_set_num_threads")) f(threads);
+  set_blas_threads(threads);
 }
 
-std::string compute_description() {
-  std::string blas = "BLAS unknown";
-  if (auto f = lookup<GetThreads>("openblas_get_num_threads")) {
-    blas = fmt::format("OpenBLAS ({} threads)", f());
-  }
-  return fmt::format("torch {}, intra-op threads {}, {}", TORCH_VERSION, at::get_num_threads(),
-                     blas);
+TrainingThreads::TrainingThreads(int blas_threads) {
+  at::set_num_threads(1);
+  set_blas_threads(std::max(1, blas_threads));
+}
+
+TrainingThreads::~TrainingThreads() { set_compute_threads(1); }
+
+std::string compute_description(int training_threads) {
+  const char* blas = lookup<GetThreads>("openblas_get_num_threads") ? "OpenBLAS" : "BLAS unknown";
+  return fmt::format("torch {}; training threads: {} {}, LibTorch intra-op 1", TORCH_VERSION, blas,
+                     std::max(1, training_threads));
 }
 
 void seed_torch(uint64_t seed) { torch::manual_seed(seed); }

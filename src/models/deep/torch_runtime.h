@@ -1,8 +1,12 @@
 // Process-wide LibTorch settings. Kept free of LibTorch headers so the CLI can call it.
 //
 // Threads: LibTorch's intra-op pool and the pthread OpenBLAS pool are separate; on two cores,
-// running both with two threads oversubscribes them. set_compute_threads(n) sets both to n
-// (openblas_set_num_threads is looked up at run time, so a non-OpenBLAS BLAS is not an error).
+// running both with two threads oversubscribes them (GRU4Rec trained 2.4x slower with 2 + 2 than
+// with 1 + 1). set_compute_threads(n) sets both to n (openblas_set_num_threads is looked up at
+// run time, so a non-OpenBLAS BLAS is not an error). Training steps are dominated by a few
+// large matrix products and many small element-wise ops, so TrainingThreads gives the products
+// all the cores through OpenBLAS and keeps LibTorch at one thread (measured in
+// docs/BENCHMARKS.md); validation then scores with the evaluator's threads, each single-threaded.
 #pragma once
 
 #include <cstdint>
@@ -11,10 +15,20 @@
 namespace kairos {
 
 void set_compute_threads(int threads);
+
+// For the duration of a training epoch: OpenBLAS `blas_threads`, LibTorch intra-op 1; restores
+// one thread for both on exit.
+class TrainingThreads {
+ public:
+  explicit TrainingThreads(int blas_threads);
+  ~TrainingThreads();
+  TrainingThreads(const TrainingThreads&) = delete;
+  TrainingThreads& operator=(const TrainingThreads&) = delete;
+};
 // Keeps large freed blocks in the heap instead of returning them to the kernel (see .cc).
 void configure_allocator();
-// "torch 1.13.x, intra-op threads N, BLAS OpenBLAS (N threads)" for logs and benchmark tables.
-std::string compute_description();
+// "torch 1.13.x; training threads: OpenBLAS N, LibTorch intra-op 1" for logs.
+std::string compute_description(int training_threads);
 // Seeds LibTorch's generator (dropout, initialisation).
 void seed_torch(uint64_t seed);
 
