@@ -359,9 +359,9 @@ class Gru4Rec final : public SessionModel, public Trainable {
     {
       torch::NoGradGuard no_grad;
       const torch::Tensor o = out_rows.detach(), hd = h.detach(), off = offset.detach();
-      torch::Tensor p = torch::empty({lanes, cols});
+      torch::Tensor p = torch::empty({lanes, cols}, hd.options());
       grad_h = torch::empty_like(hd);
-      grad_out = torch::empty({cols, hd.size(1)});
+      grad_out = torch::empty({cols, hd.size(1)}, hd.options());
       // Rows of P (lanes) in parallel: scores, softmax, dL/dh; then its columns (the sampled
       // items) in parallel: dL/dO. Each part is one single-threaded BLAS call.
       const int parts = std::max(1, cfg_.train.threads);

@@ -47,7 +47,7 @@ TrainingThreads::~TrainingThreads() { set_compute_threads(1); }
 
 std::string compute_description(int training_threads) {
   const char* blas = lookup<GetThreads>("openblas_get_num_threads") ? "OpenBLAS" : "BLAS unknown";
-  return fmt::format("torch {}; training threads: {} {}, LibTorch intra-op 1", TORCH_VERSION, blas,
+  return fmt::format("torch {}, {}; training threads {} (LibTorch intra-op 1)", TORCH_VERSION, blas,
                      std::max(1, training_threads));
 }
 

@@ -27,7 +27,7 @@ class TrainingThreads {
 };
 // Keeps large freed blocks in the heap instead of returning them to the kernel (see .cc).
 void configure_allocator();
-// "torch 1.13.x; training threads: OpenBLAS N, LibTorch intra-op 1" for logs.
+// "torch 1.13.x, OpenBLAS; training threads N (LibTorch intra-op 1)" for logs.
 std::string compute_description(int training_threads);
 // Seeds LibTorch's generator (dropout, initialisation).
 void seed_torch(uint64_t seed);
