@@ -125,7 +125,8 @@ void add_train_command(CLI::App& root) {
                   "JSON object of hyperparameters (wins over the file)");
   sub->add_option("--out", f->out, "Artifact directory (default models/LABEL/UTC-TIME)");
   sub->add_option("--epochs", f->epochs, "Override the number of epochs");
-  sub->add_option("--threads", f->threads, "OpenBLAS threads while training (LibTorch stays at 1)");
+  sub->add_option("--threads", f->threads,
+                  "Threads for the large products while training (LibTorch stays at 1)");
   sub->add_option("--seed", f->seed, "Override the seed");
   sub->add_option("--log", f->log_path, "JSON-lines training log (default OUT.train_log.jsonl)");
   sub->add_option("--json", f->json_path, "Write the training summary and test metrics here");

@@ -39,19 +39,6 @@ torch::Tensor index_tensor(const std::vector<int64_t>& v) {
       .clone();
 }
 
-// Runs f(part, begin, end) over [0, n) cut into `parts` contiguous ranges, one thread each
-// (LibTorch and BLAS calls inside run single-threaded: no pool oversubscribes the cores).
-template <typename F>
-void split_range(int64_t n, int parts, const F& f) {
-  parts = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(parts, n)));
-  parallel_for(static_cast<size_t>(parts), parts, 1, [&](size_t b, size_t e, int) {
-    for (size_t i = b; i < e; ++i) {
-      const int64_t k = static_cast<int64_t>(i);
-      f(static_cast<int>(i), n * k / parts, n * (k + 1) / parts);
-    }
-  });
-}
-
 class Gru4Rec final : public SessionModel, public Trainable {
  public:
   explicit Gru4Rec(Gru4RecConfig c) : cfg_(std::move(c)) {}
@@ -366,21 +353,26 @@ class Gru4Rec final : public SessionModel, public Trainable {
       // items) in parallel: dL/dO. Each part is one single-threaded BLAS call.
       const int parts = std::max(1, cfg_.train.threads);
       std::vector<double> part_loss(parts, 0.0);
-      split_range(lanes, parts, [&](int part, int64_t r0, int64_t r1) {
-        torch::Tensor pr = p.narrow(0, r0, r1 - r0);
-        torch::addmm_out(pr, off, hd.narrow(0, r0, r1 - r0), o.t());
+      const auto part_size = [parts](int64_t n) {
+        return static_cast<size_t>((n + parts - 1) / parts);
+      };
+      parallel_for(lanes, parts, part_size(lanes), [&](size_t r0, size_t r1, int t) {
+        const auto rows = static_cast<int64_t>(r1 - r0), first = static_cast<int64_t>(r0);
+        torch::Tensor pr = p.narrow(0, first, rows);
+        torch::addmm_out(pr, off, hd.narrow(0, first, rows), o.t());
         pr.sub_(std::get<0>(pr.max(1, true))).exp_();
         const torch::Tensor z = pr.sum(1, true);
-        part_loss[part] =
-            (z.log().squeeze(1) - pr.diagonal(r0).clamp_min(1e-24).log()).sum().item<double>();
+        part_loss[t] +=
+            (z.log().squeeze(1) - pr.diagonal(first).clamp_min(1e-24).log()).sum().item<double>();
         pr.div_(z);
-        pr.diagonal(r0).sub_(1.0);
-        torch::Tensor gh = grad_h.narrow(0, r0, r1 - r0);
+        pr.diagonal(first).sub_(1.0);
+        torch::Tensor gh = grad_h.narrow(0, first, rows);
         torch::mm_out(gh, pr, o);
       });
-      split_range(cols, parts, [&](int, int64_t c0, int64_t c1) {
-        torch::Tensor go = grad_out.narrow(0, c0, c1 - c0);
-        torch::mm_out(go, p.narrow(1, c0, c1 - c0).t(), hd);
+      parallel_for(cols, parts, part_size(cols), [&](size_t c0, size_t c1, int) {
+        const auto n = static_cast<int64_t>(c1 - c0), first = static_cast<int64_t>(c0);
+        torch::Tensor go = grad_out.narrow(0, first, n);
+        torch::mm_out(go, p.narrow(1, first, n).t(), hd);
       });
       grad_bias = p.sum(0).unsqueeze(1);
       for (double l : part_loss) loss += l;

@@ -3,10 +3,11 @@
 // Threads: LibTorch's intra-op pool and the pthread OpenBLAS pool are separate; on two cores,
 // running both with two threads oversubscribes them (GRU4Rec trained 2.4x slower with 2 + 2 than
 // with 1 + 1). set_compute_threads(n) sets both to n (openblas_set_num_threads is looked up at
-// run time, so a non-OpenBLAS BLAS is not an error). Training steps are dominated by a few
-// large matrix products and many small element-wise ops, so TrainingThreads gives the products
-// all the cores through OpenBLAS and keeps LibTorch at one thread (measured in
-// docs/BENCHMARKS.md); validation then scores with the evaluator's threads, each single-threaded.
+// run time, so a non-OpenBLAS BLAS is not an error). A training step is a few large matrix
+// products and many small element-wise ops, so TrainingThreads keeps LibTorch at one thread and
+// the threads go to the products: through OpenBLAS (SASRec, GRU4Rec's autograd path) or split by
+// the model itself (GRU4Rec's fused cross-entropy step, with OpenBLAS at 1); measured in
+// docs/BENCHMARKS.md. Validation then scores with the evaluator's threads, each single-threaded.
 #pragma once
 
 #include <cstdint>

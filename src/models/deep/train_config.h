@@ -19,7 +19,8 @@ struct TrainConfig {
   LrSchedule schedule;
   uint64_t valid_max_cases = 0;
   bool validate = true;
-  int threads = 2;  // OpenBLAS threads in a training epoch (LibTorch stays at 1; torch_runtime.h)
+  int threads =
+      2;  // threads for a training epoch's large products (LibTorch at 1; torch_runtime.h)
   uint64_t seed = 42;
   std::string log;  // JSON-lines training log path
 
