@@ -1,6 +1,8 @@
 // kairos bench: end-to-end figures of the real commands (docs/BENCHMARKS.md records them).
 //   kairos bench prepare  -- synth a Taobao-format log, then time `kairos prepare` on it in a
 //                            child process: events/s end to end and peak memory.
+//   kairos bench model    -- per-event latency of an artifact (bench_model_command.cc).
+//   kairos bench serve    -- open-loop HTTP load on a running server (bench_serve_command.cc).
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -79,6 +81,7 @@ void add_bench_command(CLI::App& root) {
   prep->add_flag("--keep", f->keep, "Keep the generated log and prepared dataset");
   prep->callback([prep, f] { run_bench_prepare(prep, *f); });
   add_bench_model_command(*bench);
+  add_bench_serve_command(*bench);
 }
 
 }  // namespace kairos::cli

@@ -18,6 +18,7 @@ void add_stats_command(CLI::App& root);
 void add_evaluate_command(CLI::App& root);
 void add_bench_command(CLI::App& root);
 void add_bench_model_command(CLI::App& bench);  // under `kairos bench`
+void add_bench_serve_command(CLI::App& bench);  // under `kairos bench`
 void add_train_command(CLI::App& root);
 void add_predict_command(CLI::App& root);
 void add_serve_command(CLI::App& root);

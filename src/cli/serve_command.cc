@@ -1,21 +1,11 @@
-// kairos serve: the HTTP API over a trained artifact (docs/API.md). Stops on SIGINT/SIGTERM.
-#include <csignal>
+// kairos serve: the HTTP API over a trained artifact (docs/API.md). SIGINT/SIGTERM drain
+// in-flight requests (up to --drain-timeout) and exit.
 #include <cstdlib>
-#include <thread>
 
 #include "cli/command.h"
 #include "serve/server.h"
 
 namespace kairos::cli {
-namespace {
-
-Server* g_server = nullptr;
-
-extern "C" void on_signal(int) {
-  if (g_server != nullptr) g_server->stop();
-}
-
-}  // namespace
 
 void add_serve_command(CLI::App& root) {
   auto o = std::make_shared<ServeOptions>();
@@ -24,10 +14,23 @@ void add_serve_command(CLI::App& root) {
       ->required();
   sub->add_option("--host", o->host, "Address to listen on")->capture_default_str();
   sub->add_option("--port", o->port, "Port (0 = any free port)")->capture_default_str();
-  sub->add_option("--threads", o->threads, "HTTP worker threads")->capture_default_str();
-  sub->add_option(
-      "--api-key", o->api_key,
-      "Key required on /v1/events and /admin/* (default: $KAIROS_API_KEY; none = open)");
+  sub->add_option("--threads", o->threads, "Worker threads running requests")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  sub->add_option("--io-threads", o->io_threads, "Threads owning the connections")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  sub->add_option("--queue", o->queue,
+                  "Requests waiting for a worker; beyond, 503 + Retry-After (load shedding)")
+      ->capture_default_str();
+  sub->add_option("--max-connections", o->max_connections, "Open connections (beyond: 503)")
+      ->capture_default_str();
+  sub->add_option("--api-key", o->api_key,
+                  "Key required on /v1/events and /admin/* (default: $KAIROS_API_KEY; without a "
+                  "key events are open and admin routes refused)");
+  sub->add_option("--models-root", o->models_root,
+                  "/admin/reload loads only directories under this one (default: the parent of "
+                  "--model)");
   sub->add_option("--session-ttl", o->session_ttl_s, "Idle seconds before a session is dropped")
       ->capture_default_str();
   sub->add_option("--redis", o->redis,
@@ -39,7 +42,39 @@ void add_serve_command(CLI::App& root) {
                   "Most recent events a session keeps (older ones are dropped)")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{1'000'000}));
-  sub->add_option("--payload-limit", o->payload_limit, "Largest request body in bytes")
+  sub->add_option("--payload-limit", o->payload_limit,
+                  "Largest request body in bytes, however framed (413 beyond)")
+      ->capture_default_str();
+  sub->add_option("--header-limit", o->header_limit, "Largest request line + headers in bytes")
+      ->capture_default_str();
+  sub->add_option("--max-headers", o->max_headers, "Most header fields in a request (431 beyond)")
+      ->capture_default_str();
+  sub->add_option("--request-timeout-ms", o->request_timeout_ms,
+                  "Time for a whole request (headers and body) from its first byte")
+      ->capture_default_str();
+  sub->add_option("--idle-timeout-ms", o->idle_timeout_ms,
+                  "Idle keep-alive connections close after this")
+      ->capture_default_str();
+  sub->add_option("--handler-timeout-ms", o->handler_timeout_ms,
+                  "Deadline of a request's work, queueing included (503 past it)")
+      ->capture_default_str();
+  sub->add_option("--drain-timeout-ms", o->drain_timeout_ms,
+                  "On SIGTERM, time in-flight requests get before the process exits")
+      ->capture_default_str();
+  sub->add_option("--max-explain-k", o->max_explain_k, "Largest k of a recommend with explain")
+      ->capture_default_str();
+  sub->add_option("--max-stateless-items", o->max_stateless_items,
+                  "Items of a stateless recommend (0 = --max-session-events)")
+      ->capture_default_str();
+  sub->add_option("--max-id-bytes", o->max_id_bytes, "Longest session, user, event or item id")
+      ->capture_default_str();
+  sub->add_option("--max-clock-skew", o->max_clock_skew_s,
+                  "Seconds an event's ts may lie ahead of the server clock")
+      ->capture_default_str();
+  sub->add_option("--session-memory-mb", o->session_memory_mb,
+                  "Memory bound of the in-memory sessions (LRU eviction beyond)")
+      ->capture_default_str();
+  sub->add_option("--redis-timeout-ms", o->redis_timeout_ms, "Redis connect and command timeout")
       ->capture_default_str();
   sub->add_option("--retrieval", o->retrieval.mode,
                   "Top-K retrieval: exact (BLAS), ann (Faiss HNSW) or auto (ann from "
@@ -60,11 +95,8 @@ void add_serve_command(CLI::App& root) {
     }
     Server server(*o);
     server.bind();
-    g_server = &server;
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    server.handle_signals();
     server.run();
-    g_server = nullptr;
   });
 }
 

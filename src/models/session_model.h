@@ -45,6 +45,12 @@ struct SessionState {
   std::vector<uint8_t> types;
   std::vector<int64_t> ts_ms;
   SessionQuery query() const { return {items, types, ts_ms, 0}; }
+  // Approximate memory of the state (the session store's byte bound); models with more state
+  // add theirs.
+  virtual size_t bytes() const {
+    return sizeof(*this) + items.capacity() * sizeof(uint32_t) + types.capacity() +
+           ts_ms.capacity() * sizeof(int64_t);
+  }
 };
 
 // One past event's contribution to a recommended item.

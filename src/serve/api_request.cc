@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -15,8 +16,13 @@ using nlohmann::json;
 json parse(std::string_view body) {
   try {
     return json::parse(body.begin(), body.end());
-  } catch (const json::exception& e) {
-    throw ApiError(400, fmt::format("malformed JSON: {}", e.what()));
+  } catch (const json::parse_error& e) {
+    // A clean reason without nlohmann's text, which quotes the (maybe invalid UTF-8) bytes read.
+    const bool utf8 = std::string_view(e.what()).find("UTF-8") != std::string_view::npos;
+    throw ApiError(400, fmt::format("malformed JSON{} at byte {}",
+                                    utf8 ? " (invalid UTF-8 in a string)" : "", e.byte));
+  } catch (const json::exception&) {
+    throw ApiError(400, "malformed JSON");
   }
 }
 
@@ -27,11 +33,21 @@ void check_fields(const json& j, const std::set<std::string>& allowed, const std
   }
 }
 
+thread_local size_t g_max_id_bytes = 256;  // set by the decode_* entry points
+
+const std::string& checked_id(const std::string& id, const std::string& what, const char* key) {
+  if (id.size() > g_max_id_bytes)
+    throw ApiError(400, fmt::format("{}: '{}' longer than {} bytes", what, key, g_max_id_bytes));
+  if (const std::string_view why = id_problem(id); !why.empty())
+    throw ApiError(400, fmt::format("{}: '{}' {}", what, key, why));
+  return id;
+}
+
 // An id may be given as a string or an integer.
 std::string id_field(const json& j, const char* key, const std::string& what) {
   if (!j.contains(key) || j[key].is_null()) return "";
   const json& v = j[key];
-  if (v.is_string()) return v.get<std::string>();
+  if (v.is_string()) return checked_id(v.get<std::string>(), what, key);
   if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
   if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
   throw ApiError(400, fmt::format("{}: '{}' must be a string or an integer", what, key));
@@ -42,7 +58,7 @@ std::vector<std::string> id_list(const json& a, const char* error) {
   std::vector<std::string> out;
   for (const json& v : a) {
     if (v.is_string()) {
-      out.push_back(v.get<std::string>());
+      out.push_back(checked_id(v.get<std::string>(), "id list", "item"));
     } else if (v.is_number_integer()) {
       out.push_back(std::to_string(v.get<int64_t>()));
     } else {
@@ -89,7 +105,30 @@ EventRequest decode_event(const json& j) {
 
 }  // namespace
 
-EventBatch decode_events(std::string_view body, size_t max_events) {
+std::string_view id_problem(std::string_view id) {
+  if (id.empty()) return "is empty";
+  for (size_t i = 0; i < id.size();) {
+    const auto c = static_cast<unsigned char>(id[i]);
+    if (c < 0x20 || c == 0x7f) return "holds a control character";
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (n == 0 || i + n > id.size()) return "is not valid UTF-8";
+    uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1f : n == 3 ? c & 0x0f : c & 0x07;
+    for (size_t k = 1; k < n; ++k) {
+      const auto d = static_cast<unsigned char>(id[i + k]);
+      if ((d >> 6) != 0x2) return "is not valid UTF-8";
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+      return "is not valid UTF-8";
+    i += n;
+  }
+  return "";
+}
+
+EventBatch decode_events(std::string_view body, size_t max_events, size_t max_id_bytes) {
+  g_max_id_bytes = max_id_bytes;
   json j = parse(body);
   if (j.is_object() && j.contains("events")) {
     check_fields(j, {"events"}, "request");
@@ -112,7 +151,8 @@ EventBatch decode_events(std::string_view body, size_t max_events) {
   return b;
 }
 
-RecommendRequest decode_recommend(std::string_view body, size_t max_k) {
+RecommendRequest decode_recommend(std::string_view body, size_t max_k, size_t max_id_bytes) {
+  g_max_id_bytes = max_id_bytes;
   const json j = parse(body);
   if (!j.is_object()) throw ApiError(400, "expected a JSON object");
   check_fields(j, {"session_id", "user_id", "items", "k", "exclude_seen", "explain", "filter"},

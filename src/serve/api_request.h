@@ -43,8 +43,14 @@ struct EventBatch {
   std::vector<Rejection> rejected;
 };
 
-// Body: one event object, an array of them, or {"events": [...]}. At most `max_events`.
-EventBatch decode_events(std::string_view body, size_t max_events = 10000);
+// "" when `id` may be used as an id, else why not: empty, invalid UTF-8, or a control character
+// (ids end up in JSON replies, logs and items.tsv).
+std::string_view id_problem(std::string_view id);
+
+// Body: one event object, an array of them, or {"events": [...]}. At most `max_events`; ids of
+// at most `max_id_bytes` bytes.
+EventBatch decode_events(std::string_view body, size_t max_events = 10000,
+                         size_t max_id_bytes = 256);
 
 struct RecommendRequest {
   std::string session_id, user_id;
@@ -59,6 +65,7 @@ struct RecommendRequest {
   }
 };
 
-RecommendRequest decode_recommend(std::string_view body, size_t max_k = 1000);
+RecommendRequest decode_recommend(std::string_view body, size_t max_k = 1000,
+                                  size_t max_id_bytes = 256);
 
 }  // namespace kairos

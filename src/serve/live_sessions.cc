@@ -112,10 +112,16 @@ std::unique_ptr<SessionState> LiveSessions::snapshot(const std::string& key, con
   const SessionModel& model = *m.artifact.model;
   std::unique_ptr<SessionState> out;
   if (!redis_) {
-    // Scoring runs on the copy, outside the shard lock.
-    local_.read(key, [&](const LiveSession& s) {
+    // Scoring runs on the copy, outside the shard lock. A session built under an older model is
+    // re-encoded once and kept (not replayed on every read, and not lost when the old model's
+    // names are forgotten after later reloads).
+    local_.update_existing(key, [&](LiveSession& s) {
       if (!s.state) return;
-      out = s.model_version == m.version ? model.clone_state(*s.state) : replay_local(s, m);
+      if (s.model_version != m.version) {
+        s.state = replay_local(s, m);
+        s.model_version = m.version;
+      }
+      out = model.clone_state(*s.state);
     });
     return out;
   }

@@ -117,6 +117,7 @@ class RedisEventLog::Lease {
       if (!log_.idle_.empty()) {
         conn_ = std::move(log_.idle_.back());
         log_.idle_.pop_back();
+        reused_ = true;
       }
     }
     if (!conn_) conn_ = log_.connect();
@@ -136,6 +137,16 @@ class RedisEventLog::Lease {
     }
     Reply r(static_cast<redisReply*>(
         redisCommandArgv(conn_->c, static_cast<int>(argv.size()), argv.data(), lens.data())));
+    if (!r && reused_ && stale(*conn_->c)) {
+      // A pooled connection that Redis closed while it sat idle (restart, CLIENT KILL, idle
+      // timeout): the command never reached a live server, so it is sent once more on a fresh
+      // connection. Timeouts are not retried here: the command may have run (see
+      // docs/API.md, "Redis": clients retry with their event_id).
+      reused_ = false;
+      conn_ = log_.connect();
+      r.reset(static_cast<redisReply*>(
+          redisCommandArgv(conn_->c, static_cast<int>(argv.size()), argv.data(), lens.data())));
+    }
     if (!r) {
       const std::string why = conn_->c->errstr;
       conn_.reset();
@@ -150,8 +161,17 @@ class RedisEventLog::Lease {
   }
 
  private:
+  // The peer closed the connection (EOF, reset, broken pipe), as opposed to a timeout.
+  static bool stale(const redisContext& c) {
+    if (c.err == REDIS_ERR_EOF) return true;
+    const std::string_view why(c.errstr);
+    return c.err == REDIS_ERR_IO && (why.find("reset") != std::string_view::npos ||
+                                     why.find("Broken pipe") != std::string_view::npos);
+  }
+
   RedisEventLog& log_;
   std::unique_ptr<Connection> conn_;
+  bool reused_ = false;
 };
 
 RedisEventLog::RedisEventLog(RedisOptions o) : o_(std::move(o)) {

@@ -1,6 +1,5 @@
 #include "serve/server.h"
 
-#include <httplib.h>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
@@ -12,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -21,6 +21,7 @@
 #include "index/top_k.h"
 #include "models/factory.h"
 #include "serve/api_request.h"
+#include "serve/http_server.h"
 #include "serve/live_sessions.h"
 #include "serve/redis_event_log.h"
 #include "serve/served_model.h"
@@ -39,9 +40,54 @@ int64_t now_ms() {
       .count();
 }
 
-void reply(httplib::Response& res, int status, const json& body) {
+// Replies never throw on bytes that are not UTF-8 (an id echoed back): they are replaced.
+void reply(HttpResponse& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  res.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  res.content_type = "application/json";
+}
+
+bool loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0;
+}
+
+HttpLimits http_limits(const ServeOptions& o) {
+  HttpLimits l;
+  l.body_bytes = o.payload_limit;
+  l.header_bytes = o.header_limit;
+  l.max_headers = o.max_headers;
+  l.request_timeout = std::chrono::milliseconds(o.request_timeout_ms);
+  l.idle_timeout = std::chrono::milliseconds(o.idle_timeout_ms);
+  l.write_timeout = std::chrono::milliseconds(o.write_timeout_ms);
+  l.handler_timeout = std::chrono::milliseconds(o.handler_timeout_ms);
+  l.drain_timeout = std::chrono::milliseconds(o.drain_timeout_ms);
+  l.max_connections = o.max_connections;
+  l.queue_capacity = o.queue;
+  l.workers = o.threads;
+  l.io_threads = o.io_threads;
+  return l;
+}
+
+// A model directory named in a reload request, resolved under the models root. Absolute paths,
+// `..` and symlinks leading out of the root are refused; the reason never names a path.
+std::filesystem::path model_under_root(const std::filesystem::path& root, const std::string& name) {
+  namespace fs = std::filesystem;
+  const fs::path rel(name);
+  if (name.empty() || rel.is_absolute()) {
+    throw ApiError(400, "reload: 'model' must be a directory name relative to the models root");
+  }
+  for (const auto& part : rel) {
+    if (part == "..") throw ApiError(400, "reload: 'model' must not contain '..'");
+  }
+  std::error_code ec;
+  const fs::path resolved = fs::canonical(root / rel, ec);
+  if (ec) throw ApiError(404, "reload: no such model under the models root");
+  const auto r = root.native(), p = resolved.native();
+  if (p.size() <= r.size() || p.compare(0, r.size(), r) != 0 || p[r.size()] != '/') {
+    throw ApiError(400, "reload: 'model' leads out of the models root");
+  }
+  if (!fs::is_directory(resolved, ec)) throw ApiError(404, "reload: no such model directory");
+  return resolved;
 }
 
 }  // namespace
@@ -52,6 +98,7 @@ std::unique_ptr<RedisEventLog> redis_log(const ServeOptions& o) {
   r.prefix = o.redis_prefix;
   r.ttl = std::chrono::seconds(o.session_ttl_s);
   r.max_events = o.max_session_events;
+  r.connect_timeout = r.command_timeout = std::chrono::milliseconds(o.redis_timeout_ms);
   auto log = std::make_unique<RedisEventLog>(r);
   // Not fatal: the server starts, /readyz says why, and writes answer 503 until Redis answers.
   if (const std::string why = log->unreachable_reason(); !why.empty()) spdlog::warn("{}", why);
@@ -60,10 +107,11 @@ std::unique_ptr<RedisEventLog> redis_log(const ServeOptions& o) {
 
 struct Server::Impl {
   ServeOptions o;
-  httplib::Server http;
+  HttpServer http;
+  std::filesystem::path models_root;  // canonical
   LiveSessions sessions;
   std::shared_ptr<const ServedModel> model;  // atomic_load / atomic_store
-  std::mutex reload_mu;
+  std::mutex reload_mu;  // one reload at a time; a second one meanwhile gets 409
   std::atomic<uint64_t> next_version{1};
   std::atomic<bool> ready{false};
 
@@ -99,12 +147,27 @@ struct Server::Impl {
   prometheus::Gauge& g_expirations = gauges.Add({{"what", "expirations"}});
   prometheus::Gauge& g_version = gauges.Add({{"what", "model_version"}});
   prometheus::Gauge& g_reloads = gauges.Add({{"what", "reloads"}});
+  prometheus::Gauge& g_session_bytes = gauges.Add({{"what", "session_bytes"}});
+  prometheus::Gauge& g_in_flight = gauges.Add({{"what", "in_flight"}});
+  prometheus::Family<prometheus::Counter>& http_rejected =
+      prometheus::BuildCounter()
+          .Name("kairos_http_rejected_total")
+          .Help("Requests refused by the HTTP layer before a handler ran, by status and reason")
+          .Register(*registry);
 
   explicit Impl(ServeOptions opts)
       : o(std::move(opts)),
+        http(http_limits(o)),
         sessions(SessionStoreOptions{std::chrono::seconds(o.session_ttl_s), o.max_sessions, 16,
-                                     o.max_session_events},
+                                     o.max_session_events, o.session_memory_mb << 20},
                  redis_log(o)) {
+    if (o.max_stateless_items == 0) o.max_stateless_items = o.max_session_events;
+    std::error_code ec;
+    const std::filesystem::path root = o.models_root.empty()
+                                           ? std::filesystem::path(o.model_dir).parent_path()
+                                           : std::filesystem::path(o.models_root);
+    models_root = std::filesystem::canonical(root.empty() ? "." : root, ec);
+    KAIROS_CHECK_IO(!ec, "models root {}: {}", root.string(), ec.message());
     set_inference_threads(1);  // parallelism comes from the HTTP workers
     std::atomic_store(&model, load_served_model(o.model_dir, next_version++, o.retrieval));
     sessions.register_model(*std::atomic_load(&model));
@@ -113,31 +176,44 @@ struct Server::Impl {
     routes();
   }
 
-  bool authorised(const httplib::Request& req) const {
-    if (o.api_key.empty()) return true;
-    if (req.get_header_value("X-API-Key") == o.api_key) return true;
-    return req.get_header_value("Authorization") == "Bearer " + o.api_key;
+  bool key_matches(const HttpRequest& req) const {
+    return req.header("x-api-key") == o.api_key ||
+           req.header("authorization") == "Bearer " + o.api_key;
+  }
+  // Writes: the key when one is set. Admin: refused outright without a key.
+  enum class Access { kOpen, kWrite, kAdmin };
+  HttpServer::Guard guard(Access a) const {
+    if (a == Access::kOpen) return nullptr;
+    return [this, a](const HttpRequest& req) {
+      if (o.api_key.empty()) {
+        if (a == Access::kAdmin)
+          throw ApiError(403, "admin routes are disabled: start kairos serve with --api-key");
+        return;
+      }
+      if (!key_matches(req)) throw ApiError(401, "missing or wrong API key");
+    };
   }
 
   // Wraps a handler: timing, metrics, API errors as JSON 4xx, anything else as JSON 500. The
   // route's latency histogram is created here, once, not looked up per request.
   template <typename F>
-  httplib::Server::Handler wrap(const std::string& route, bool needs_key, F fn) {
+  HttpServer::Handler wrap(const std::string& route, F fn) {
     prometheus::Histogram* latency_of_route =
         &latency.Add({{"route", route}},
                      prometheus::Histogram::BucketBoundaries{0.0001, 0.00025, 0.0005, 0.001, 0.002,
                                                              0.005, 0.01, 0.025, 0.1, 1.0});
-    return [this, route, needs_key, fn, latency_of_route](const httplib::Request& req,
-                                                          httplib::Response& res) {
+    return [this, route, fn, latency_of_route](const HttpRequest& req, HttpResponse& res) {
       const auto start = Clock::now();
       try {
-        if (needs_key && !authorised(req)) throw ApiError(401, "missing or wrong API key");
         fn(req, res);
       } catch (const ApiError& e) {
         reply(res, e.status(), {{"error", e.what()}});
+        if (e.status() == 503) res.headers.emplace_back("Retry-After", "1");
       } catch (const StoreUnavailable& e) {
         reply(res, 503, {{"error", std::string("session store unavailable: ") + e.what()}});
+        res.headers.emplace_back("Retry-After", "1");
       } catch (const Error& e) {
+        spdlog::warn("{}: {}", route, e.what());
         reply(res, e.kind() == ErrorKind::kInternal ? 500 : 422, {{"error", e.what()}});
       } catch (const std::exception& e) {
         spdlog::error("{}: {}", route, e.what());
@@ -149,78 +225,86 @@ struct Server::Impl {
   }
 
   void routes() {
-    http.new_task_queue = [n = o.threads] {
-      return new httplib::ThreadPool(static_cast<size_t>(n));
-    };
-    http.set_read_timeout(o.read_timeout_s, 0);
-    http.set_write_timeout(o.write_timeout_s, 0);
-    http.set_payload_max_length(o.payload_limit);
-    http.set_keep_alive_max_count(1000);
-    http.set_tcp_nodelay(true);  // small JSON replies: no 40 ms Nagle / delayed-ACK stalls
-    http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-      if (res.body.empty()) {
-        const std::string reason = res.status == 413   ? "payload too large"
-                                   : res.status == 404 ? "no such route"
-                                                       : "HTTP " + std::to_string(res.status);
-        reply(res, res.status, {{"error", reason}});
-      }
+    using Run = HttpServer::Run;
+    http.on_reject([this](int status, const char* reason) {
+      http_rejected.Add({{"status", std::to_string(status)}, {"reason", reason}}).Increment();
     });
-    http.Get("/healthz",
-             wrap("/healthz", false, [](const httplib::Request&, httplib::Response& res) {
-               reply(res, 200, {{"status", "ok"}});
-             }));
-    http.Get("/readyz",
-             wrap("/readyz", false, [this](const httplib::Request&, httplib::Response& res) {
-               const auto m = std::atomic_load(&model);
-               if (!ready || !m) {
-                 reply(res, 503, {{"status", "not ready"}, {"reason", "model not loaded"}});
-                 return;
-               }
-               if (const std::string why = sessions.unreachable_reason(); !why.empty()) {
-                 reply(res, 503, {{"status", "not ready"}, {"reason", "session store: " + why}});
-                 return;
-               }
-               reply(res, 200,
-                     {{"status", "ready"},
-                      {"model", m->artifact.model->name()},
-                      {"version", m->version},
-                      {"store", sessions.shared() ? "redis" : "memory"}});
-             }));
-    http.Get("/metrics",
-             wrap("/metrics", false, [this](const httplib::Request&, httplib::Response& res) {
-               const MemorySessionStore& local = sessions.local();
-               g_sessions.Set(static_cast<double>(local.size()));
-               g_evictions.Set(static_cast<double>(local.evictions()));
-               g_expirations.Set(static_cast<double>(local.expirations()));
-               res.set_content(prometheus::TextSerializer().Serialize(registry->Collect()),
-                               "text/plain; version=0.0.4");
-             }));
-    http.Post("/v1/events",
-              wrap("/v1/events", true, [this](const httplib::Request& req, httplib::Response& res) {
-                ingest(req.body, res);
-              }));
-    http.Post("/v1/recommend", wrap("/v1/recommend", false,
-                                    [this](const httplib::Request& req, httplib::Response& res) {
-                                      recommend(req.body, res);
-                                    }));
-    http.Get(
-        R"(/v1/items/([^/]+)/similar)",
-        wrap("/v1/items/similar", false,
-             [this](const httplib::Request& req, httplib::Response& res) { similar(req, res); }));
-    http.Post("/admin/reload", wrap("/admin/reload", true,
-                                    [this](const httplib::Request& req, httplib::Response& res) {
-                                      reload(req.body, res);
-                                    }));
+    // Answered on the I/O thread: liveness holds while every worker is busy.
+    http.route("GET", "/healthz",
+               wrap("/healthz",
+                    [](const HttpRequest&, HttpResponse& res) {
+                      reply(res, 200, {{"status", "ok"}});
+                    }),
+               Run::kInline);
+    http.route("GET", "/readyz", wrap("/readyz", [this](const HttpRequest&, HttpResponse& res) {
+                 const auto m = std::atomic_load(&model);
+                 if (!ready || !m) {
+                   reply(res, 503, {{"status", "not ready"}, {"reason", "model not loaded"}});
+                   return;
+                 }
+                 if (const std::string why = sessions.unreachable_reason(); !why.empty()) {
+                   reply(res, 503, {{"status", "not ready"}, {"reason", "session store: " + why}});
+                   return;
+                 }
+                 reply(res, 200,
+                       {{"status", "ready"},
+                        {"model", m->artifact.model->name()},
+                        {"version", m->version},
+                        {"store", sessions.shared() ? "redis" : "memory"}});
+               }));
+    http.route("GET", "/metrics",
+               wrap("/metrics",
+                    [this](const HttpRequest&, HttpResponse& res) {
+                      const MemorySessionStore& local = sessions.local();
+                      g_sessions.Set(static_cast<double>(local.size()));
+                      g_evictions.Set(static_cast<double>(local.evictions()));
+                      g_expirations.Set(static_cast<double>(local.expirations()));
+                      g_session_bytes.Set(static_cast<double>(local.bytes()));
+                      g_in_flight.Set(static_cast<double>(http.in_flight()));
+                      res.status = 200;
+                      res.body = prometheus::TextSerializer().Serialize(registry->Collect());
+                      res.content_type = "text/plain; version=0.0.4";
+                    }),
+               Run::kInline);
+    http.route(
+        "POST", "/v1/events",
+        wrap("/v1/events", [this](const HttpRequest& req, HttpResponse& res) { ingest(req, res); }),
+        Run::kWorker, guard(Access::kWrite));
+    http.route("POST", "/v1/recommend",
+               wrap("/v1/recommend",
+                    [this](const HttpRequest& req, HttpResponse& res) { recommend(req, res); }));
+    http.route("GET", "/v1/items/*/similar",
+               wrap("/v1/items/similar",
+                    [this](const HttpRequest& req, HttpResponse& res) { similar(req, res); }));
+    http.route("POST", "/admin/reload",
+               wrap("/admin/reload",
+                    [this](const HttpRequest& req, HttpResponse& res) { reload(req.body, res); }),
+               Run::kWorker, guard(Access::kAdmin));
   }
 
-  void ingest(const std::string& body, httplib::Response& res) {
-    const EventBatch batch = decode_events(body);
+  void check_id(const std::string& id, const char* what) const {
+    if (id.size() > o.max_id_bytes)
+      throw ApiError(400, fmt::format("{} longer than {} bytes", what, o.max_id_bytes));
+    if (const std::string_view why = id_problem(id); !why.empty())
+      throw ApiError(400, fmt::format("{}: {}", what, why));
+  }
+
+  void ingest(const HttpRequest& req, HttpResponse& res) {
+    const EventBatch batch = decode_events(req.body, 10000, o.max_id_bytes);
     const auto m = std::atomic_load(&model);
     json rejected = json::array();
     for (const auto& r : batch.rejected)
       rejected.push_back({{"index", r.index}, {"reason", r.reason}});
     size_t accepted = 0, duplicates = 0;
+    const int64_t now = now_ms();
+    const int64_t latest = now + o.max_clock_skew_s * 1000;
     for (const auto& [index, e] : batch.events) {
+      if (e.ts_ms && *e.ts_ms > latest) {
+        rejected.push_back(
+            {{"index", index},
+             {"reason", fmt::format("'ts' is more than {} s in the future", o.max_clock_skew_s)}});
+        continue;
+      }
       const uint32_t item = m->find(e.item_id);
       if (item == 0) {
         rejected.push_back({{"index", index}, {"reason", "unknown item '" + e.item_id + "'"}});
@@ -228,7 +312,7 @@ struct Server::Impl {
       }
       LiveSessions::Outcome outcome;
       try {
-        outcome = sessions.add(e.key(), e.event_id, item, e.type, e.ts_ms, now_ms(), *m);
+        outcome = sessions.add(e.key(), e.event_id, item, e.type, e.ts_ms, now, *m);
       } catch (const StoreUnavailable& ex) {
         // Events before this one are in the store; the client retries the batch (event ids make
         // the retry idempotent).
@@ -263,9 +347,16 @@ struct Server::Impl {
           {{"accepted", accepted}, {"duplicates", duplicates}, {"rejected", rejected}});
   }
 
-  void recommend(const std::string& body, httplib::Response& res) {
+  void recommend(const HttpRequest& req, HttpResponse& res) {
     const auto start = Clock::now();
-    const RecommendRequest r = decode_recommend(body, o.max_k);
+    const Deadline& deadline = req.deadline;
+    const RecommendRequest r = decode_recommend(req.body, o.max_k, o.max_id_bytes);
+    if (r.items.size() > o.max_stateless_items)
+      throw ApiError(400, fmt::format("recommend: at most {} items in a stateless call",
+                                      o.max_stateless_items));
+    if (r.explain && r.k > o.max_explain_k)
+      throw ApiError(
+          400, fmt::format("recommend: 'k' must be at most {} with explain", o.max_explain_k));
     const auto m = std::atomic_load(&model);
     const SessionModel& model_ref = *m->artifact.model;
     std::unique_ptr<SessionState> state = model_ref.start();
@@ -278,6 +369,7 @@ struct Server::Impl {
           unknown.push_back(id);
           continue;
         }
+        deadline.check();
         model_ref.observe(*state, item, 0, t += 1000);
       }
     } else if (auto live = sessions.snapshot(r.key(), *m)) {
@@ -314,6 +406,7 @@ struct Server::Impl {
                  {"score", s.score},
                  {"category", m->artifact.item_categories[s.item]}};
       if (r.explain && !fallback) {
+        deadline.check();
         json why = json::array();
         for (const auto& a : model_ref.explain(*state, s.item, m->num_items(), 10)) {
           why.push_back({{"position", a.position},
@@ -370,14 +463,15 @@ struct Server::Impl {
   }
 
   // Items most likely to follow this one (the model's scores for a one-item session).
-  void similar(const httplib::Request& req, httplib::Response& res) {
+  void similar(const HttpRequest& req, HttpResponse& res) {
     const auto m = std::atomic_load(&model);
-    const std::string id = req.matches[1];
+    const std::string& id = req.captures.at(0);
+    check_id(id, "item id");
     const uint32_t item = m->find(id);
     if (item == 0) throw ApiError(404, "unknown item '" + id + "'");
     size_t k = 20;
-    if (req.has_param("k")) {
-      const std::string v = req.get_param_value("k");
+    if (const std::string* p = req.param("k")) {
+      const std::string& v = *p;
       if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 6) {
         throw ApiError(400, "k must be a positive integer");
       }
@@ -397,67 +491,81 @@ struct Server::Impl {
           {{"item_id", id}, {"items", items}, {"basis", "next-item scores after this item"}});
   }
 
-  void reload(const std::string& body, httplib::Response& res) {
-    std::string dir = std::atomic_load(&model)->dir;
+  // Loads an artifact from under the models root and swaps it in. Replies name no paths; the
+  // log has the details.
+  void reload(const std::string& body, HttpResponse& res) {
+    std::filesystem::path dir = std::atomic_load(&model)->dir;
+    std::string name = "(current)";
     if (!body.empty()) {
       json j;
       try {
         j = json::parse(body);
-      } catch (const json::exception& e) {
-        throw ApiError(400, fmt::format("malformed JSON: {}", e.what()));
+      } catch (const json::exception&) {
+        throw ApiError(400, "reload: malformed JSON");
       }
-      if (!j.is_object()) throw ApiError(400, "expected a JSON object");
+      if (!j.is_object()) throw ApiError(400, "reload: expected a JSON object");
       for (const auto& [key, value] : j.items()) {
         if (key != "model") throw ApiError(400, "reload: unknown field '" + key + "'");
       }
       if (j.contains("model")) {
         if (!j["model"].is_string())
-          throw ApiError(400, "reload: 'model' must be a directory path");
-        dir = j["model"].get<std::string>();
+          throw ApiError(400, "reload: 'model' must be a directory name under the models root");
+        name = j["model"].get<std::string>();
+        check_id(name, "reload: 'model'");
+        dir = model_under_root(models_root, name);
       }
     }
-    std::lock_guard lock(reload_mu);
+    std::unique_lock lock(reload_mu, std::try_to_lock);
+    if (!lock.owns_lock()) throw ApiError(409, "reload: another reload is in progress");
     std::shared_ptr<const ServedModel> fresh;
     try {
-      fresh = load_served_model(dir, next_version++, o.retrieval);
-    } catch (const Error& e) {
+      fresh = load_served_model(dir.string(), next_version++, o.retrieval);
+    } catch (const std::exception& e) {
+      spdlog::error("reload of {} failed: {}", dir.string(), e.what());
       reply(res, 422,
-            {{"error", std::string("reload failed, the current model stays: ") + e.what()}});
+            {{"error",
+              "reload failed, the current model stays: the artifact could not be loaded "
+              "(the server log says why)"}});
       return;
     }
     sessions.register_model(*fresh);
     std::atomic_store(&model, fresh);
     g_version.Set(static_cast<double>(fresh->version));
     g_reloads.Increment();
-    spdlog::info("reloaded {} as version {}", dir, fresh->version);
+    spdlog::info("reloaded {} as version {}", dir.string(), fresh->version);
     reply(res, 200,
-          {{"model", fresh->artifact.model->name()}, {"version", fresh->version}, {"dir", dir}});
+          {{"model", fresh->artifact.model->name()}, {"version", fresh->version}, {"name", name}});
   }
 };
 
 Server::Server(ServeOptions o) : impl_(std::make_unique<Impl>(std::move(o))) {}
-Server::~Server() { stop(); }
+Server::~Server() = default;
 
 int Server::bind() {
   Impl& i = *impl_;
-  if (i.o.port == 0) {
-    i.o.port = i.http.bind_to_any_port(i.o.host);
-    KAIROS_CHECK_IO(i.o.port > 0, "cannot bind {}", i.o.host);
-  } else {
-    KAIROS_CHECK_IO(i.http.bind_to_port(i.o.host, i.o.port), "cannot bind {}:{}", i.o.host,
-                    i.o.port);
-  }
+  i.o.port = i.http.bind(i.o.host, i.o.port);
   return i.o.port;
 }
 
+void Server::handle_signals() { impl_->http.handle_signals(); }
+
 void Server::run() {
-  spdlog::info("serving {} on http://{}:{} ({} threads)", impl_->o.model_dir, impl_->o.host,
-               impl_->o.port, impl_->o.threads);
-  impl_->http.listen_after_bind();
+  const ServeOptions& o = impl_->o;
+  if (o.api_key.empty()) {
+    if (!loopback(o.host)) {
+      spdlog::warn(
+          "no API key and listening on {}: anyone who reaches this port can write "
+          "events; admin routes are refused (set --api-key or KAIROS_API_KEY)",
+          o.host);
+    } else {
+      spdlog::info("no API key: writes are open on loopback, admin routes are refused");
+    }
+  }
+  spdlog::info("serving {} on http://{}:{} ({} workers, {} I/O thread(s), queue {})", o.model_dir,
+               o.host, o.port, o.threads, o.io_threads, o.queue);
+  impl_->http.run();
 }
 
-void Server::stop() {
-  if (impl_ && impl_->http.is_running()) impl_->http.stop();
-}
+void Server::stop() { impl_->http.stop(); }
 
 }  // namespace kairos

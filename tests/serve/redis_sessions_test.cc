@@ -279,6 +279,33 @@ TEST_F(RedisSessionsTest, TwoReplicasServeOneSession) {
   EXPECT_TRUE(post(*b->client, "/v1/recommend", R"({"session_id":"nobody"})")["fallback"]);
 }
 
+// Redis closes idle pooled connections (CLIENT KILL, its `timeout`, a restart): the next command
+// on such a connection is sent again on a fresh one instead of failing once per stale connection.
+TEST_F(RedisSessionsTest, StalePooledConnectionsAreReplacedNotFailed) {
+  start_own_redis();
+  RedisOptions o;
+  o.port = port_;
+  o.prefix = fresh_prefix("stale");
+  RedisEventLog log(o);
+  // Pool a few connections (concurrent appends each lease one).
+  std::vector<std::thread> ts;
+  for (int i = 0; i < 4; ++i)
+    ts.emplace_back([&, i] { log.append("session:s" + std::to_string(i), "", {1000, 0, "i1"}); });
+  for (auto& t : ts) t.join();
+  const std::string kill =
+      "redis-cli -p " + std::to_string(port_) + " CLIENT KILL TYPE normal > /dev/null 2>&1";
+  ASSERT_EQ(std::system(kill.c_str()), 0);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_NO_THROW(log.append("session:s" + std::to_string(i), "e", {2000, 0, "i2"}));
+    EXPECT_EQ(log.seq("session:s" + std::to_string(i)), 2u);
+  }
+  EXPECT_EQ(log.unreachable_reason(), "");
+  // A client retrying an event with its id is told it is a duplicate, never counted twice.
+  EXPECT_EQ(log.append("session:s0", "e", {2000, 0, "i2"}).status,
+            RedisEventLog::Status::kDuplicate);
+  EXPECT_EQ(log.seq("session:s0"), 2u);
+}
+
 TEST_F(RedisSessionsTest, RedisDownAnswers503AndRestartLosesNoAcceptedEvent) {
   start_own_redis();
   auto a = replica("outage");

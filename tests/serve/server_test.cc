@@ -7,6 +7,8 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -40,8 +42,9 @@ class ServerTest : public ::testing::Test {
   void TearDown() override { stop(); }
 
   void start(const std::string& key, const std::string& retrieval = "auto",
-             size_t max_session_events = 1000) {
+             size_t max_session_events = 1000, int ttl_s = 1800) {
     ServeOptions o;
+    o.session_ttl_s = ttl_s;
     o.max_session_events = max_session_events;
     o.retrieval.mode = retrieval;
     o.model_dir = tmp_->file("v1");
@@ -168,7 +171,7 @@ TEST_F(ServerTest, ASessionKeepsItsMostRecentEvents) {
                          {"session_id":"s","item_id":"i14","ts":2000},
                          {"session_id":"s","item_id":"i37","ts":3000}])");
   const json r =
-      post("/v1/recommend", R"({"session_id":"s","k":1000,"exclude_seen":true,"explain":true})");
+      post("/v1/recommend", R"({"session_id":"s","k":100,"exclude_seen":true,"explain":true})");
   const auto got = ids(r);
   // i3 fell out of the kept events: no longer excluded, no longer explained.
   EXPECT_NE(std::find(got.begin(), got.end(), "i3"), got.end());
@@ -195,7 +198,10 @@ TEST_F(ServerTest, BadRequestsGetJsonErrors) {
 }
 
 TEST_F(ServerTest, ReloadSwapsWithoutFailingRequestsAndKeepsTheOldModelOnError) {
-  post("/v1/events", R"({"session_id":"s3","item_id":"i3","ts":1000})");
+  stop();
+  start("sesame");
+  const httplib::Headers key = {{"X-API-Key", "sesame"}};
+  post("/v1/events", R"({"session_id":"s3","item_id":"i3","ts":1000})", 200, key);
   std::atomic<bool> done{false};
   std::atomic<int> failures{0}, calls{0};
   std::thread load([&] {
@@ -206,10 +212,15 @@ TEST_F(ServerTest, ReloadSwapsWithoutFailingRequestsAndKeepsTheOldModelOnError) 
       ++calls;
     }
   });
-  const json bad = post("/admin/reload", R"({"model":"/nonexistent"})", 422);
+  // A directory under the models root that is not an artifact: refused, nothing of it echoed.
+  std::filesystem::create_directories(tmp_->file("junk"));
+  std::ofstream(tmp_->file("junk/meta.json")) << "{not json";
+  const json bad = post("/admin/reload", R"({"model":"junk"})", 422, key);
   EXPECT_NE(bad["error"].get<std::string>().find("current model stays"), std::string::npos);
-  const json ok = post("/admin/reload", "{\"model\":\"" + tmp_->file("v2") + "\"}");
+  EXPECT_EQ(bad.dump().find(tmp_->path().string()), std::string::npos);
+  const json ok = post("/admin/reload", R"({"model":"v2"})", 200, key);
   EXPECT_EQ(ok["version"], 3);  // 1 = first load, 2 = the failed attempt
+  EXPECT_EQ(ok.dump().find(tmp_->path().string()), std::string::npos);  // replies name no paths
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   done = true;
   load.join();
@@ -219,6 +230,103 @@ TEST_F(ServerTest, ReloadSwapsWithoutFailingRequestsAndKeepsTheOldModelOnError) 
   const json r = post("/v1/recommend", R"({"session_id":"s3","k":5})");
   EXPECT_EQ(r["model"]["version"], 3);
   EXPECT_FALSE(r["fallback"].get<bool>());
+}
+
+TEST_F(ServerTest, AdminIsRefusedWithoutAKeyAndReloadStaysUnderTheModelsRoot) {
+  // No key: admin routes are refused outright (events stay open).
+  EXPECT_EQ(post("/admin/reload", R"({"model":"v2"})", 403)["error"].get<std::string>().find(
+                "--api-key") != std::string::npos,
+            true);
+  stop();
+  start("sesame");
+  const httplib::Headers key = {{"X-API-Key", "sesame"}};
+  // Out of the root: absolute paths, '..', a symlink leading out. Nothing about them is echoed.
+  std::filesystem::create_directory_symlink("/etc", tmp_->file("escape"));
+  for (const char* body : {R"({"model":"/etc"})", R"({"model":"../../etc"})",
+                           R"({"model":"v1/../../etc"})", R"({"model":"escape"})"}) {
+    auto res = client_->Post("/admin/reload", key, body, "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_TRUE(res->status == 400 || res->status == 404) << body << " -> " << res->status;
+    EXPECT_EQ(res->body.find("passwd"), std::string::npos);
+    EXPECT_EQ(res->body.find("/etc"), std::string::npos) << res->body;
+  }
+  post("/admin/reload", R"({"model":"nothing-here"})", 404, key);
+  // Concurrent reloads: each one either reloads or is told another is in progress.
+  std::vector<std::thread> ts;
+  std::atomic<int> ok{0}, busy{0}, other{0};
+  for (int i = 0; i < 6; ++i) {
+    ts.emplace_back([&] {
+      httplib::Client c("127.0.0.1", port_);
+      auto r = c.Post("/admin/reload", key, R"({"model":"v1"})", "application/json");
+      (r && r->status == 200 ? ok : r && r->status == 409 ? busy : other)++;
+    });
+  }
+  for (auto& t : ts) t.join();
+  EXPECT_GE(ok.load(), 1);
+  EXPECT_EQ(other.load(), 0);
+}
+
+TEST_F(ServerTest, ASessionOnlyReadAfterReloadsKeepsItsHistory) {
+  // TTL 1 s: an old model's item names are forgotten 1 s after it was replaced. A session that
+  // is only read (kept alive by reads) must have been re-encoded under the new model by then.
+  stop();
+  start("sesame", "auto", 1000, 1);
+  const httplib::Headers key = {{"X-API-Key", "sesame"}};
+  post("/v1/events", R"([{"session_id":"r","item_id":"i3","ts":1000},
+                         {"session_id":"r","item_id":"i14","ts":2000}])",
+       200, key);
+  post("/admin/reload", R"({"model":"v2"})", 200, key);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_FALSE(post("/v1/recommend", R"({"session_id":"r","k":3})")["fallback"].get<bool>());
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  post("/admin/reload", R"({"model":"v1"})", 200, key);
+  const json r = post("/v1/recommend", R"({"session_id":"r","k":3,"explain":true})");
+  EXPECT_FALSE(r["fallback"].get<bool>());
+  EXPECT_EQ(r["items"][0]["explanation"].size(), 2u);  // both events are still there
+}
+
+TEST_F(ServerTest, InvalidUtf8AndOverlongIdsGet400WithACleanReason) {
+  // Raw invalid UTF-8 inside a JSON string, and an id that is valid JSON but holds a control
+  // character, and ids past the byte limit.
+  const std::string bad_utf8 = "{\"session_id\":\"s\xff\",\"k\":3}";
+  json r = post("/v1/recommend", bad_utf8, 400);
+  EXPECT_NE(r["error"].get<std::string>().find("UTF-8"), std::string::npos);
+  r = post("/v1/recommend", R"({"items":["a\u0001b"],"k":3})", 400);
+  EXPECT_NE(r["error"].get<std::string>().find("control"), std::string::npos);
+  const std::string long_id(300, 'x');
+  r = post("/v1/events", R"({"session_id":")" + long_id + R"(","item_id":"i3"})", 422);
+  EXPECT_NE(r["rejected"][0]["reason"].get<std::string>().find("longer than"), std::string::npos);
+  auto sim = client_->Get("/v1/items/%FF%FE/similar");
+  ASSERT_TRUE(sim);
+  EXPECT_EQ(sim->status, 400);
+  EXPECT_NO_THROW(json::parse(sim->body));
+}
+
+TEST_F(ServerTest, FarFutureTimestampsAreRefusedPerEventAndDoNotPoisonTheSession) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  const json r = post("/v1/events", R"([{"session_id":"f","item_id":"i3","ts":9223372036854775807},
+                                        {"session_id":"f","item_id":"i4","ts":)" +
+                                        std::to_string(now) + "}]");
+  EXPECT_EQ(r["accepted"], 1);
+  ASSERT_EQ(r["rejected"].size(), 1u);
+  EXPECT_EQ(r["rejected"][0]["index"], 0);
+  EXPECT_NE(r["rejected"][0]["reason"].get<std::string>().find("future"), std::string::npos);
+  // Later events of the session are still accepted.
+  EXPECT_EQ(post("/v1/events", R"({"session_id":"f","item_id":"i5"})")["accepted"], 1);
+}
+
+TEST_F(ServerTest, OneRequestsCostIsCapped) {
+  // Stateless items beyond --max-session-events (1000 here), and k beyond the explain cap.
+  json items = json::array();
+  for (int i = 0; i < 1001; ++i) items.push_back("i3");
+  json r = post("/v1/recommend", json{{"items", items}, {"k", 5}}.dump(), 400);
+  EXPECT_NE(r["error"].get<std::string>().find("at most 1000 items"), std::string::npos);
+  r = post("/v1/recommend", R"({"items":["i3"],"k":1000,"explain":true})", 400);
+  EXPECT_NE(r["error"].get<std::string>().find("explain"), std::string::npos);
+  post("/v1/recommend", R"({"items":["i3"],"k":100,"explain":true})", 200);
 }
 
 TEST_F(ServerTest, RecommendingForAnUnknownSessionCreatesNoSession) {
@@ -244,7 +352,11 @@ TEST_F(ServerTest, ApiKeyGuardsWritesAndAdmin) {
 
 TEST_F(ServerTest, EventsWithoutATimeAreNeverOutOfOrder) {
   // The server's clock reading may trail a concurrent request's; it moves up, it is not refused.
-  post("/v1/events", R"({"session_id":"t","item_id":"i3","ts":9000000000000})");
+  const int64_t ahead = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count() +
+                        60'000;  // a client clock a minute ahead: within the allowed skew
+  post("/v1/events", R"({"session_id":"t","item_id":"i3","ts":)" + std::to_string(ahead) + "}");
   EXPECT_EQ(post("/v1/events", R"({"session_id":"t","item_id":"i14"})")["accepted"], 1);
   post("/v1/events", R"({"session_id":"t","item_id":"i15","ts":1000})", 422);
 }

@@ -31,6 +31,11 @@ namespace {
 
 struct Gru4RecState : SessionState {
   std::vector<torch::Tensor> hidden;  // per layer [1, state_size]
+  size_t bytes() const override {
+    size_t n = SessionState::bytes() + sizeof(*this) - sizeof(SessionState);
+    for (const auto& h : hidden) n += h.defined() ? h.nbytes() + 512 /* tensor impl */ : 0;
+    return n;
+  }
 };
 
 torch::Tensor index_tensor(const std::vector<int64_t>& v) {
