@@ -20,6 +20,7 @@
 #include "models/deep/adagrad_m.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/gru4rec_config.h"
+#include "models/deep/gru_step.h"
 #include "models/deep/losses.h"
 #include "models/deep/recurrent_layer.h"
 #include "models/deep/tensor_io.h"
@@ -270,11 +271,56 @@ class Gru4Rec final : public SessionModel, public Trainable {
 
   const torch::Tensor& input_table() const { return cfg_.constrained_embedding ? wy_ : emb_; }
 
-  // One recurrent step for `item` (unknown items are skipped).
+  // One recurrent step for `item` (unknown items are skipped). GRU layers on the CPU take the
+  // plain-float path (models/deep/gru_step.h: one sgemv per matrix, no LibTorch dispatch); LSTM
+  // layers and other devices go through forward().
   void step(uint32_t item, std::vector<torch::Tensor>& hidden) const {
     if (item == 0 || item >= num_items_) return;
+    if (plain_float_step()) return step_plain(item, hidden);
     const torch::Tensor x = input_table().narrow(0, item, 1);
     forward(x, hidden, false);
+  }
+
+  bool plain_float_step() const {
+    if (cfg_.cell != "gru") return false;
+    const torch::Tensor& table = input_table();
+    if (!table.device().is_cpu() || table.scalar_type() != torch::kFloat || !table.is_contiguous())
+      return false;
+    for (const auto& L : layers_) {
+      for (const auto* t : {&L.w_ih, &L.w_hh, &L.b_ih, &L.b_hh}) {
+        if (t->defined() &&
+            (!t->device().is_cpu() || t->scalar_type() != torch::kFloat || !t->is_contiguous()))
+          return false;
+      }
+    }
+    return true;
+  }
+
+  // forward(x, hidden, false) for one item, on plain floats: same equations as RecurrentLayer.
+  void step_plain(uint32_t item, std::vector<torch::Tensor>& hidden) const {
+    thread_local std::vector<float> gi, scratch, x;
+    const torch::Tensor& table = input_table();
+    const int64_t width = table.size(1);
+    const float* row = table.data_ptr<float>() + static_cast<int64_t>(item) * width;
+    x.assign(row, row + width);
+    for (size_t l = 0; l < layers_.size(); ++l) {
+      const RecurrentLayer& L = layers_[l];
+      const int64_t H = L.hidden();
+      gi.resize(static_cast<size_t>(3 * H));
+      scratch.resize(static_cast<size_t>(3 * H));
+      if (l == 0 && one_hot()) {
+        const float* b = L.b_ih.data_ptr<float>();
+        for (int64_t j = 0; j < 3 * H; ++j) gi[j] = x[j] + b[j];
+      } else {
+        matvec_bias(L.w_ih.data_ptr<float>(), L.b_ih.data_ptr<float>(), x.data(), 3 * H,
+                    L.w_ih.size(1), gi.data());
+      }
+      if (!hidden[l].is_contiguous()) hidden[l] = hidden[l].contiguous();
+      float* h = hidden[l].data_ptr<float>();
+      gru_step_one(gi.data(), L.w_hh.data_ptr<float>(), L.b_hh.data_ptr<float>(), H, h,
+                   scratch.data());
+      x.assign(h, h + H);
+    }
   }
 
   void write_scores(const std::vector<torch::Tensor>& hidden, std::span<float> scores) const {
