@@ -6,6 +6,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -169,7 +170,10 @@ LineReader::LineReader(const std::string& path, size_t max_line_bytes, size_t bu
   KAIROS_CHECK_IO(!S_ISDIR(st.st_mode), "{} is a directory, expected a file", path);
   file_size_ = static_cast<uint64_t>(st.st_size);
   source_ = open_source(path);
-  buffer_.resize(buffer_bytes);
+  // A small file needs no more than its size (fuzzers and tests open thousands of them); the
+  // buffer still grows for longer lines, e.g. from compressed input.
+  constexpr uint64_t kMinBufferBytes = 4096;
+  buffer_.resize(std::min<uint64_t>(buffer_bytes, std::max(file_size_ + 1, kMinBufferBytes)));
 }
 
 LineReader::~LineReader() = default;

@@ -20,8 +20,8 @@ class LineReader {
   static constexpr size_t kUnlimited = SIZE_MAX;
   static constexpr size_t kDefaultBufferBytes = size_t{4} << 20;  // grows only for longer lines
 
-  // Throws kIo if `path` cannot be opened. `buffer_bytes` is the initial read buffer (tests and
-  // fuzzers make it tiny to exercise refills).
+  // Throws kIo if `path` cannot be opened. `buffer_bytes` caps the initial read buffer, which is
+  // no larger than the file (tests and fuzzers make it tiny to exercise refills).
   explicit LineReader(const std::string& path, size_t max_line_bytes = kDefaultMaxLineBytes,
                       size_t buffer_bytes = kDefaultBufferBytes);
   ~LineReader();
