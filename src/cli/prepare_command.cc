@@ -111,6 +111,10 @@ void add_prepare_command(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--output", f->output, "Output directory")->required();
   sub->add_flag("--strict", o.read.strict, "Make the first malformed row fatal");
+  sub->add_option("--max-line-bytes", o.read.max_line_bytes,
+                  "Longest input line; longer lines are skipped and counted")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   add_csv_flags(sub, f.get());
   add_pipeline_flags(sub, f.get());
   sub->callback([sub, f] { run_prepare(sub, *f); });

@@ -6,6 +6,9 @@
 //   [20,24) reserved (0)
 //   then a table of {u32 tag, u32 reserved, u64 offset, u64 size} per section, then the sections,
 //   each starting at a multiple of 8 so that arrays can be viewed in place after mmap.
+// The fingerprint (version 2) is a CRC-32 of the data sections alone, stored in its own section:
+// the prepare report (timings, file names) can change without changing the fingerprint that
+// artifacts record. Version 1 files have no such section; their fingerprint is the file CRC.
 // Per event: item u32 + type u8 + time i64 = 13 bytes, plus 12 bytes per session (offset, user).
 #include <nlohmann/json.hpp>
 
@@ -22,7 +25,8 @@ namespace kairos {
 namespace {
 
 constexpr char kMagic[8] = {'K', 'A', 'I', 'R', 'O', 'S', 'D', 'S'};
-constexpr uint32_t kDatasetVersion = 1;
+constexpr uint32_t kDatasetVersion = 2;
+constexpr uint32_t kFileCrcFingerprintVersion = 1;  // still loadable
 constexpr size_t kHeaderSize = 24;
 
 enum Tag : uint32_t {
@@ -36,6 +40,7 @@ enum Tag : uint32_t {
   kTypes = 8,
   kTimes = 9,
   kStats = 10,
+  kFingerprint = 11,  // u32 CRC-32 of the data sections (every tag but kStats and kFingerprint)
 };
 
 struct SectionEntry {
@@ -114,7 +119,7 @@ void Dataset::save(const std::string& path) const {
     const void* data;
     size_t size;
   };
-  const std::vector<Piece> pieces = {
+  std::vector<Piece> pieces = {
       {kMeta, meta_text.data(), meta_text.size()},
       {kItemNames, item_names.data(), item_names.size()},
       {kCategoryNames, category_names.data(), category_names.size()},
@@ -126,6 +131,15 @@ void Dataset::save(const std::string& path) const {
       {kTimes, st.ts.data(), st.ts.size_bytes()},
       {kStats, st.stats_json.data(), st.stats_json.size()},
   };
+  // Each data section's tag, size and bytes, so that moving bytes between sections changes it.
+  uint32_t fingerprint = 0;
+  for (const Piece& piece : pieces) {
+    if (piece.tag == kStats) continue;
+    const uint64_t tag_and_size[2] = {piece.tag, piece.size};
+    fingerprint = crc32_update(fingerprint, tag_and_size, sizeof(tag_and_size));
+    fingerprint = crc32_update(fingerprint, piece.data, piece.size);
+  }
+  pieces.push_back({kFingerprint, &fingerprint, sizeof(fingerprint)});
   std::vector<SectionEntry> table(pieces.size());
   uint64_t offset = kHeaderSize + table.size() * sizeof(SectionEntry);
   for (size_t i = 0; i < pieces.size(); ++i) {
@@ -167,9 +181,10 @@ Dataset Dataset::load(const std::string& path_or_dir) {
   std::memcpy(&version, base + 8, 4);
   std::memcpy(&count, base + 12, 4);
   std::memcpy(&crc, base + 16, 4);
-  KAIROS_CHECK(version == kDatasetVersion,
-               "{} has dataset format version {}, this kairos reads version {}; prepare it again",
-               path, version, kDatasetVersion);
+  KAIROS_CHECK(version == kDatasetVersion || version == kFileCrcFingerprintVersion,
+               "{} has dataset format version {}, this kairos reads versions {} and {}; prepare it "
+               "again",
+               path, version, kFileCrcFingerprintVersion, kDatasetVersion);
   const uint32_t actual = crc32_update(0, base + kHeaderSize, size - kHeaderSize);
   KAIROS_CHECK(actual == crc, "{} is corrupt: checksum {:08x} != recorded {:08x}", path, actual,
                crc);
@@ -207,7 +222,14 @@ Dataset Dataset::load(const std::string& path_or_dir) {
   const auto stats = section(kStats, "stats");
   st->stats_json.assign(stats.begin(), stats.end());
   st->validate();
-  st->fingerprint = fmt::format("{:08x}", crc);
+  uint32_t fingerprint = crc;
+  if (version != kFileCrcFingerprintVersion) {
+    const auto bytes = section(kFingerprint, "fingerprint");
+    KAIROS_CHECK(bytes.size() == sizeof(fingerprint), "{} is corrupt: bad fingerprint section",
+                 path);
+    std::memcpy(&fingerprint, bytes.data(), sizeof(fingerprint));
+  }
+  st->fingerprint = fmt::format("{:08x}", fingerprint);
   Dataset d;
   d.storage_ = std::move(st);
   return d;

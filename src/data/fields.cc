@@ -1,13 +1,20 @@
 #include "data/fields.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstring>
+
+#include "core/error.h"
 
 namespace kairos {
 
 bool FieldSplitter::split(std::string_view line, std::vector<std::string_view>* fields) {
   fields->clear();
-  size_t scratch_used = 0;
+  // Unescaped text is never longer than the line, so with this capacity appending to scratch_
+  // never reallocates and the views into it handed out so far stay valid.
+  scratch_.clear();
+  scratch_.reserve(line.size());
+  const char* const scratch_base = scratch_.data();
   size_t i = 0;
   const size_t n = line.size();
   while (true) {
@@ -28,14 +35,13 @@ bool FieldSplitter::split(std::string_view line, std::vector<std::string_view>* 
       }
       std::string_view raw = line.substr(i + 1, j - i - 1);
       if (escaped) {
-        if (scratch_used == scratch_.size()) scratch_.emplace_back();
-        std::string& s = scratch_[scratch_used++];
-        s.clear();
+        const size_t begin = scratch_.size();
         for (size_t k = 0; k < raw.size(); ++k) {
-          s.push_back(raw[k]);
+          scratch_.push_back(raw[k]);
           if (raw[k] == '"') ++k;  // skip the second quote of ""
         }
-        raw = s;
+        KAIROS_ASSERT(scratch_.data() == scratch_base);
+        raw = std::string_view(scratch_).substr(begin);
       }
       fields->push_back(raw);
       i = j + 1;
@@ -90,7 +96,7 @@ bool parse_i64(std::string_view s, int64_t* out) {
   if (s[0] == '-' || s[0] == '+') {
     neg = s[0] == '-';
     i = 1;
-    if (s.size() == 1) return false;
+    if (s.size() == 1 || s[1] == '-' || s[1] == '+') return false;
   }
   if (s.size() - i > 18) {  // leave the rare huge values to from_chars' overflow check
     int64_t v;
@@ -181,6 +187,30 @@ bool parse_iso8601_ms(std::string_view s, int64_t* out) {
   if (i < s.size() && s[i] == 'Z') ++i;
   if (i != s.size()) return false;
   *out = day_ms + ((h * 60LL + mi) * 60LL + se) * 1000LL + ms;
+  return true;
+}
+
+bool scale_to_ms(int64_t value, int64_t ms_per_unit, int64_t* out) {
+  int64_t ms;
+  if (__builtin_mul_overflow(value, ms_per_unit, &ms) || !time_in_range(ms)) return false;
+  *out = ms;
+  return true;
+}
+
+bool scale_to_ms(double value, double ms_per_unit, int64_t* out) {
+  const double ms = std::round(value * ms_per_unit);
+  // Compared as doubles first: converting an out-of-range double to int64_t is undefined.
+  if (!(ms >= static_cast<double>(kMinTimeMs) && ms <= static_cast<double>(kMaxTimeMs))) {
+    return false;  // also NaN
+  }
+  *out = static_cast<int64_t>(ms);
+  return true;
+}
+
+bool add_ms(int64_t a, int64_t b, int64_t* out) {
+  int64_t sum;
+  if (__builtin_add_overflow(a, b, &sum) || !time_in_range(sum)) return false;
+  *out = sum;
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -160,13 +161,19 @@ std::unique_ptr<LineReader::Source> open_source(const std::string& path) {
 
 }  // namespace
 
-LineReader::LineReader(const std::string& path) : path_(path) {
+LineReader::LineReader(const std::string& path, size_t max_line_bytes, size_t buffer_bytes)
+    : path_(path), max_line_bytes_(max_line_bytes) {
+  KAIROS_CHECK_USAGE(max_line_bytes > 0, "the line length limit must be positive");
+  KAIROS_CHECK_USAGE(buffer_bytes > 0, "the line buffer size must be positive");
   struct stat st;
   KAIROS_CHECK_IO(::stat(path.c_str(), &st) == 0, "cannot open {}: {}", path, std::strerror(errno));
   KAIROS_CHECK_IO(!S_ISDIR(st.st_mode), "{} is a directory, expected a file", path);
   file_size_ = static_cast<uint64_t>(st.st_size);
   source_ = open_source(path);
-  buffer_.resize(4 * kChunk);
+  // A small file needs no more than its size (fuzzers and tests open thousands of them); the
+  // buffer still grows for longer lines, e.g. from compressed input.
+  constexpr uint64_t kMinBufferBytes = 4096;
+  buffer_.resize(std::min<uint64_t>(buffer_bytes, std::max(file_size_ + 1, kMinBufferBytes)));
 }
 
 LineReader::~LineReader() = default;
@@ -180,7 +187,8 @@ bool LineReader::refill() {
     end_ -= begin_;
     begin_ = 0;
   }
-  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);  // a very long line
+  // Grows only while a line within the cap does not fit (the cap is above the initial size).
+  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
   const size_t got = source_->read(buffer_.data() + end_, buffer_.size() - end_);
   if (got == 0) {
     eof_ = true;
@@ -190,7 +198,31 @@ bool LineReader::refill() {
   return true;
 }
 
+// Skips the rest of an over-long line through its '\n'; false if the input ends first.
+bool LineReader::discard_rest_of_line() {
+  while (true) {
+    const void* nl = std::memchr(buffer_.data() + begin_, '\n', end_ - begin_);
+    if (nl != nullptr) {
+      begin_ = static_cast<size_t>(static_cast<const char*>(nl) - buffer_.data()) + 1;
+      discarding_ = false;
+      return true;
+    }
+    begin_ = end_;
+    if (!refill()) return false;
+  }
+}
+
+// Hands out the `len` bytes at begin_ (without their line ending) as the current line, cutting
+// an over-long one to the cap.
+std::string_view LineReader::take_line(size_t len) {
+  truncated_ = len > max_line_bytes_;
+  ++line_number_;
+  return std::string_view(buffer_.data() + begin_, truncated_ ? max_line_bytes_ : len);
+}
+
 bool LineReader::next(std::string_view* line) {
+  truncated_ = false;
+  if (discarding_ && !discard_rest_of_line()) return false;
   size_t scan = begin_;
   while (true) {
     const void* nl = std::memchr(buffer_.data() + scan, '\n', end_ - scan);
@@ -198,21 +230,26 @@ bool LineReader::next(std::string_view* line) {
       const size_t pos = static_cast<size_t>(static_cast<const char*>(nl) - buffer_.data());
       size_t len = pos - begin_;
       if (len > 0 && buffer_[pos - 1] == '\r') --len;
-      *line = std::string_view(buffer_.data() + begin_, len);
+      *line = take_line(len);
       begin_ = pos + 1;
-      ++line_number_;
       return true;
     }
     const size_t scanned = end_ - begin_;
+    // Longer than the cap even if a "\r\n" follows: hand out the cut line, drop the rest later.
+    if (max_line_bytes_ != kUnlimited && scanned > max_line_bytes_ + 1) {
+      *line = take_line(scanned);
+      begin_ += max_line_bytes_;  // keeps the returned bytes in place until the next call
+      discarding_ = true;
+      return true;
+    }
     if (!refill()) break;
     scan = begin_ + scanned;
   }
   if (begin_ == end_) return false;
   size_t len = end_ - begin_;  // last line without '\n'
   if (buffer_[begin_ + len - 1] == '\r') --len;
-  *line = std::string_view(buffer_.data() + begin_, len);
+  *line = take_line(len);
   begin_ = end_;
-  ++line_number_;
   return true;
 }
 

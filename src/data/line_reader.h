@@ -1,6 +1,10 @@
 // LineReader streams the lines of a plain, gzip (.gz) or zstd (.zst) file; the compression is
 // detected from the file's magic bytes, not its name. Lines are returned without '\n' / "\r\n".
 // Returned views stay valid until the next call to next().
+//
+// Memory is bounded by the line cap: a line longer than `max_line_bytes` (line ending not counted)
+// is never buffered whole. next() returns its first max_line_bytes bytes with truncated() true,
+// discards the rest up to the next '\n', and the following call resumes at the next line.
 #pragma once
 
 #include <cstdint>
@@ -12,12 +16,22 @@ namespace kairos {
 
 class LineReader {
  public:
-  explicit LineReader(const std::string& path);  // throws kIo if it cannot be opened
+  static constexpr size_t kDefaultMaxLineBytes = size_t{1} << 20;  // 1 MiB
+  static constexpr size_t kUnlimited = SIZE_MAX;
+  static constexpr size_t kDefaultBufferBytes = size_t{4} << 20;  // grows only for longer lines
+
+  // Throws kIo if `path` cannot be opened. `buffer_bytes` caps the initial read buffer, which is
+  // no larger than the file (tests and fuzzers make it tiny to exercise refills).
+  explicit LineReader(const std::string& path, size_t max_line_bytes = kDefaultMaxLineBytes,
+                      size_t buffer_bytes = kDefaultBufferBytes);
   ~LineReader();
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
 
   bool next(std::string_view* line);
+  // Whether the line last returned was longer than max_line_bytes (and so cut to that length).
+  bool truncated() const { return truncated_; }
+  size_t max_line_bytes() const { return max_line_bytes_; }
   uint64_t line_number() const { return line_number_; }  // 1-based number of the last line
   const std::string& path() const { return path_; }
   // Bytes of the (compressed) file consumed so far and its size: for progress bars.
@@ -28,12 +42,17 @@ class LineReader {
 
  private:
   bool refill();
+  bool discard_rest_of_line();
+  std::string_view take_line(size_t len);
 
   std::string path_;
   std::unique_ptr<Source> source_;
   std::string buffer_;
   size_t begin_ = 0, end_ = 0;
+  size_t max_line_bytes_;
   bool eof_ = false;
+  bool truncated_ = false;
+  bool discarding_ = false;  // inside an over-long line, skipping to its '\n'
   uint64_t line_number_ = 0;
   uint64_t file_size_ = 0;
 };

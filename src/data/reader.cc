@@ -40,10 +40,10 @@ const Format& find_format(const std::string& name) {
 
 // Item side tables are recognised by content: a JSON object (Amazon item2attributes), a
 // RetailRocket item_properties header, or a two-column item/category table.
-void read_item_table(const std::string& path, EventLog* log) {
+void read_item_table(const ReadOptions& o, const std::string& path, EventLog* log) {
   std::string_view first;
   {
-    LineReader lines(path);
+    LineReader lines(path, o.max_line_bytes);  // the start of the first line is enough
     if (!lines.next(&first)) return;
     const size_t b = first.find_first_not_of(" \t\xEF\xBB\xBF");
     if (b != std::string_view::npos && first[b] == '{') {
@@ -51,11 +51,11 @@ void read_item_table(const std::string& path, EventLog* log) {
       return;
     }
     if (first.find("property") != std::string_view::npos) {
-      readers::read_retailrocket_properties(path, log);
+      readers::read_retailrocket_properties(o, path, log);
       return;
     }
   }
-  readers::read_item_category_table(path, log);
+  readers::read_item_category_table(o, path, log);
 }
 
 }  // namespace
@@ -75,7 +75,7 @@ void read_events(const ReadOptions& options, const std::vector<std::string>& fil
                      "--buys-file is only for the diginetica and yoochoose formats, not '{}'",
                      options.format);
   log->report.strict = options.strict;
-  for (const auto& path : options.item_attribute_files) read_item_table(path, log);
+  for (const auto& path : options.item_attribute_files) read_item_table(options, path, log);
   for (const auto& path : files) format.events(options, path, log);
   for (const auto& path : options.buy_files) format.buys(options, path, log);
 }

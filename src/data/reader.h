@@ -29,6 +29,9 @@ struct CsvMapping {
 struct ReadOptions {
   std::string format;
   bool strict = false;  // first malformed row is fatal
+  // Longest line read (line ending not counted); longer lines are skipped and counted as
+  // "line longer than N bytes", and reading resumes at the next line. JSON side files are exempt.
+  size_t max_line_bytes = size_t{1} << 20;
   CsvMapping csv;
   // Side files: RetailRocket item_properties*.csv, Diginetica product-categories.csv,
   // Amazon item2attributes.json. Read before the event files.

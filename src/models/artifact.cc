@@ -96,52 +96,12 @@ Artifact load_artifact(const std::string& dir) {
                     f);
   }
   Artifact a;
-  try {
-    a.meta = nlohmann::json::parse(read_text(d / "meta.json"));
-  } catch (const nlohmann::json::exception& e) {
-    KAIROS_THROW(ErrorKind::kInput, "{}/meta.json is corrupt: {}", dir, e.what());
-  }
-  KAIROS_CHECK(a.meta.is_object() && a.meta.value("format", "") == "kairos-model",
-               "{}/meta.json is not a Kairos model description", dir);
-  const int version = a.meta.value("format_version", -1);
-  KAIROS_CHECK(version == kArtifactFormatVersion,
-               "{}: artifact format version {} is not supported (this build reads version {})", dir,
-               version, kArtifactFormatVersion);
-  KAIROS_CHECK(a.meta.contains("model") && a.meta["model"].is_string() &&
-                   a.meta.contains("dataset") && a.meta["dataset"].contains("num_items"),
-               "{}/meta.json lacks the model name or the catalogue size", dir);
-  const uint32_t num_items = a.meta["dataset"]["num_items"].get<uint32_t>();
-
-  // items.tsv: header, then one row per item index 1..num_items-1 in order.
-  std::vector<std::string> names(1, "");
-  a.item_categories.assign(1, "");
-  a.item_counts.assign(1, 0);
-  std::istringstream in(read_text(d / "items.tsv"));
-  std::string line;
-  size_t line_no = 0;
-  while (std::getline(in, line)) {
-    if (++line_no == 1) continue;
-    if (line.empty()) continue;
-    const size_t t1 = line.find('\t'), t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
-    KAIROS_CHECK(t2 != std::string::npos, "{}/items.tsv:{}: expected item_id, index, category", dir,
-                 line_no);
-    KAIROS_CHECK(line.substr(t1 + 1, t2 - t1 - 1) == std::to_string(names.size()),
-                 "{}/items.tsv:{}: index out of sequence", dir, line_no);
-    names.push_back(line.substr(0, t1));
-    const size_t t3 = line.find('\t', t2 + 1);
-    a.item_categories.push_back(line.substr(t2 + 1, t3 == std::string::npos ? t3 : t3 - t2 - 1));
-    uint64_t count = 0;
-    if (t3 != std::string::npos) {
-      const std::string c = line.substr(t3 + 1);
-      KAIROS_CHECK(!c.empty() && c.find_first_not_of("0123456789") == std::string::npos,
-                   "{}/items.tsv:{}: count '{}' is not a number", dir, line_no, c);
-      count = std::stoull(c);
-    }
-    a.item_counts.push_back(count);
-  }
-  KAIROS_CHECK(names.size() == num_items, "{}: items.tsv lists {} items but meta.json says {}", dir,
-               names.size(), num_items);
-  a.items = Vocab(std::move(names));  // refuses duplicate ids
+  a.meta = parse_artifact_meta(read_text(d / "meta.json"), dir);
+  const uint32_t num_items = artifact_num_items(a.meta);
+  ItemTable table = parse_items_tsv(read_text(d / "items.tsv"), num_items, dir);
+  a.item_categories = std::move(table.categories);
+  a.item_counts = std::move(table.counts);
+  a.items = Vocab(std::move(table.names));  // refuses duplicate ids
   std::string name = a.meta["model"].get<std::string>();
   if (name == "gru4rec-lstm") name = "gru4rec";  // the LSTM cell is a hyperparameter
   a.model = make_model(name, a.meta.value("hparams", nlohmann::json::object()));

@@ -17,11 +17,10 @@
 
 #include "data/dataset.h"
 #include "data/vocab.h"
+#include "models/artifact_text.h"
 #include "models/session_model.h"
 
 namespace kairos {
-
-constexpr int kArtifactFormatVersion = 1;
 
 struct Artifact {
   std::unique_ptr<SessionModel> model;

@@ -74,6 +74,38 @@ TEST(Dataset, SaveLoadRoundTrip) {
   EXPECT_EQ(Dataset::load(dir.file("again.kds")).fingerprint(), e.fingerprint());
 }
 
+// The fingerprint covers the data sections only: another prepare report, same fingerprint;
+// other data, another fingerprint.
+TEST(Dataset, FingerprintIgnoresThePrepareReport) {
+  test::TempDir dir;
+  DatasetParts p = tiny_parts();
+  Dataset::from_parts(p).save(dir.file("a.kds"));
+  p.stats_json = R"({"ok":true,"seconds":12.5})";
+  Dataset::from_parts(p).save(dir.file("b.kds"));
+  p.ts[6] = 71;
+  Dataset::from_parts(p).save(dir.file("c.kds"));
+  const std::string a = Dataset::load(dir.file("a.kds")).fingerprint();
+  EXPECT_EQ(a.size(), 8u);
+  EXPECT_EQ(Dataset::load(dir.file("b.kds")).fingerprint(), a);
+  EXPECT_NE(Dataset::load(dir.file("c.kds")).fingerprint(), a);
+}
+
+// Version 1 files (no fingerprint section) stay loadable, identified by their file CRC as before.
+TEST(Dataset, VersionOneFilesKeepTheirFileChecksumFingerprint) {
+  test::TempDir dir;
+  Dataset::from_parts(tiny_parts()).save(dir.file("dataset.kds"));
+  std::fstream f(dir.file("dataset.kds"), std::ios::in | std::ios::out | std::ios::binary);
+  f.seekp(8);
+  f.put('\x01');
+  f.seekg(16);
+  unsigned char crc[4];
+  f.read(reinterpret_cast<char*>(crc), 4);
+  f.close();
+  const std::string expected =
+      fmt::format("{:02x}{:02x}{:02x}{:02x}", crc[3], crc[2], crc[1], crc[0]);
+  EXPECT_EQ(Dataset::load(dir.file("dataset.kds")).fingerprint(), expected);
+}
+
 TEST(Dataset, DetectsCorruption) {
   test::TempDir dir;
   Dataset::from_parts(tiny_parts()).save(dir.file("dataset.kds"));

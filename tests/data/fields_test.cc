@@ -17,6 +17,18 @@ TEST(Fields, SplitterHandlesQuotesAndEscapes) {
   EXPECT_FALSE(s.split(R"(a,"open)", &f));
 }
 
+// Issue 11: every field unescaped from "" must stay valid after later fields are unescaped (the
+// scratch buffers of earlier fields used to be moved away, leaving dangling views).
+TEST(Fields, SplitterKeepsEveryEscapedFieldValid) {
+  FieldSplitter s(',');
+  std::vector<std::string_view> f;
+  ASSERT_TRUE(s.split(R"("a""1","b""2",plain,"c""3","d""4","e""5")", &f));
+  EXPECT_EQ(f, (std::vector<std::string_view>{R"(a"1)", R"(b"2)", "plain", R"(c"3)", R"(d"4)",
+                                              R"(e"5)"}));
+  ASSERT_TRUE(s.split(R"("""","x""y")", &f));
+  EXPECT_EQ(f, (std::vector<std::string_view>{R"(")", R"(x"y)"}));
+}
+
 TEST(Fields, PlainAndWhitespaceSplits) {
   std::vector<std::string_view> f;
   split_plain("1;;3", ';', &f);

@@ -80,6 +80,35 @@ TEST(Prepare, TemporalPipelineAccountsForEveryRowAndEvent) {
   EXPECT_FALSE(st.to_table().empty());
 }
 
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+// Issue 11: the fingerprint depends only on the data. Preparing the same file with the same flags
+// twice gives the same fingerprint and the same dataset.kds bytes (the timing of the prepare
+// report used to be checksummed with it).
+TEST(Prepare, SameInputAndFlagsGiveTheSameFingerprintAndBytes) {
+  test::TempDir dir;
+  write_rows(dir.file("ub.csv"), shop_rows());
+  PrepareOptions o;
+  o.read.format = "taobao";
+  o.inputs = {dir.file("ub.csv")};
+  o.min_item_support = 1;
+  const PrepareResult first = prepare(o);
+  first.dataset.save(dir.file("first.kds"));
+  const PrepareResult second = prepare(o);
+  second.dataset.save(dir.file("second.kds"));
+  const std::string a = file_bytes(dir.file("first.kds")), b = file_bytes(dir.file("second.kds"));
+  ASSERT_FALSE(a.empty());
+  EXPECT_TRUE(a == b) << "dataset.kds differs between two identical prepares";
+  EXPECT_EQ(Dataset::load(dir.file("first.kds")).fingerprint(),
+            Dataset::load(dir.file("second.kds")).fingerprint());
+  // The timing stays in the report that is written beside the dataset (stats.json).
+  EXPECT_TRUE(first.stats.to_json().contains("seconds"));
+  EXPECT_FALSE(nlohmann::json::parse(first.dataset.stats_json()).contains("seconds"));
+}
+
 TEST(Prepare, StrictModeFailsOnTheFirstMalformedRow) {
   test::TempDir dir;
   write_rows(dir.file("ub.csv"), shop_rows());

@@ -11,8 +11,8 @@
 
 namespace kairos::readers {
 
-void read_category_sessions(const ReadOptions&, const std::string& path, EventLog* log) {
-  InputFile in(path, log, "category sessions");
+void read_category_sessions(const ReadOptions& o, const std::string& path, EventLog* log) {
+  InputFile in(o, path, log, "category sessions");
   std::vector<std::string_view> f, cats, items;
   std::string_view line;
   KAIROS_CHECK(in.header(&line), "{}: empty file", path);
@@ -39,6 +39,11 @@ void read_category_sessions(const ReadOptions&, const std::string& path, EventLo
       in.skip("empty session or item id");
       continue;
     }
+    bool ok = in.ids_ok({{"session", trim(f[c_session])}});
+    for (size_t i = 0; i < items.size() && ok; ++i) {
+      ok = in.ids_ok({{"item", items[i]}, {"category", trim(cats[i])}});
+    }
+    if (!ok) continue;
     for (size_t i = 0; i < items.size(); ++i) {
       log->add({}, trim(f[c_session]), items[i], trim(cats[i]), EventType::kView,
                static_cast<int64_t>(log->size()) * 1000, /*timed=*/false);

@@ -37,8 +37,9 @@ Columns header_columns(InputFile& in, const std::string& path) {
   return c;
 }
 
-void read_rows(const std::string& path, EventLog* log, EventType type, const char* what) {
-  InputFile in(path, log, what);
+void read_rows(const ReadOptions& o, const std::string& path, EventLog* log, EventType type,
+               const char* what) {
+  InputFile in(o, path, log, what);
   const Columns c = header_columns(in, path);
   std::vector<std::string_view> f;
   std::string_view line;
@@ -48,16 +49,19 @@ void read_rows(const std::string& path, EventLog* log, EventType type, const cha
       in.skip(fmt::format("expected {} columns, found {}", c.width, f.size()));
       continue;
     }
-    int64_t day_ms, frame;
+    int64_t day_ms, frame, ts;
     if (!parse_date_ms(f[c.date], &day_ms)) {
       in.skip("eventdate is not YYYY-MM-DD");
     } else if (!parse_i64(f[c.timeframe], &frame)) {
       in.skip("timeframe is not an integer");
+    } else if (!add_ms(day_ms, frame, &ts)) {
+      in.skip("timestamp out of range");
     } else if (f[c.session].empty() || f[c.item].empty()) {
       in.skip("empty session or item id");
     } else {
       const std::string_view user = f[c.user] == "NA" ? std::string_view() : f[c.user];
-      log->add(user, f[c.session], f[c.item], {}, type, day_ms + frame);
+      if (!in.ids_ok({{"session", f[c.session]}, {"user", user}, {"item", f[c.item]}})) continue;
+      log->add(user, f[c.session], f[c.item], {}, type, ts);
       in.accept();
     }
   }
@@ -65,16 +69,16 @@ void read_rows(const std::string& path, EventLog* log, EventType type, const cha
 
 }  // namespace
 
-void read_diginetica_views(const ReadOptions&, const std::string& path, EventLog* log) {
-  read_rows(path, log, EventType::kView, "diginetica views");
+void read_diginetica_views(const ReadOptions& o, const std::string& path, EventLog* log) {
+  read_rows(o, path, log, EventType::kView, "diginetica views");
 }
 
-void read_diginetica_purchases(const ReadOptions&, const std::string& path, EventLog* log) {
-  read_rows(path, log, EventType::kBuy, "diginetica purchases");
+void read_diginetica_purchases(const ReadOptions& o, const std::string& path, EventLog* log) {
+  read_rows(o, path, log, EventType::kBuy, "diginetica purchases");
 }
 
-void read_item_category_table(const std::string& path, EventLog* log) {
-  InputFile in(path, log, "item categories", /*side_table=*/true);
+void read_item_category_table(const ReadOptions& o, const std::string& path, EventLog* log) {
+  InputFile in(o, path, log, "item categories", /*side_table=*/true);
   std::vector<std::string_view> f;
   std::string_view line;
   char sep = 0;
@@ -100,6 +104,7 @@ void read_item_category_table(const std::string& path, EventLog* log) {
       in.skip("empty item or category");
       continue;
     }
+    if (!in.ids_ok({{"item", item}, {"category", category}})) continue;
     log->set_category(item, category);
     ++log->report.side_rows_used;
   }

@@ -38,6 +38,24 @@ size_t resolve(const std::string& col, const char* flag,
   return i;
 }
 
+// Parses a time in `unit` (s, ms, us or iso) into unix ms; nullptr, or the reason to skip the row.
+const char* parse_time(std::string_view t, const std::string& unit, int64_t* ms) {
+  const int64_t ms_per_unit = unit == "s" ? 1000 : 1;
+  if (unit == "iso") {
+    if (!parse_iso8601_ms(t, ms)) return "bad time value";
+  } else if (int64_t v; parse_i64(t, &v)) {
+    if (unit == "us") v /= 1000;
+    if (!scale_to_ms(v, ms_per_unit, ms)) return "timestamp out of range";
+  } else if (double d; parse_double(t, &d)) {  // fractional seconds, e.g. 1441939815.25
+    if (!scale_to_ms(d, unit == "us" ? 1e-3 : static_cast<double>(ms_per_unit), ms)) {
+      return "timestamp out of range";
+    }
+  } else {
+    return "bad time value";
+  }
+  return time_in_range(*ms) ? nullptr : "timestamp out of range";
+}
+
 }  // namespace
 
 void read_generic_csv(const ReadOptions& o, const std::string& path, EventLog* log) {
@@ -46,7 +64,7 @@ void read_generic_csv(const ReadOptions& o, const std::string& path, EventLog* l
   KAIROS_CHECK_USAGE(
       m.time_unit == "s" || m.time_unit == "ms" || m.time_unit == "us" || m.time_unit == "iso",
       "--csv-time-unit must be s, ms, us or iso, not '{}'", m.time_unit);
-  InputFile in(path, log, "csv");
+  InputFile in(o, path, log, "csv");
   FieldSplitter splitter(m.separator);
   std::vector<std::string_view> f;
   std::vector<std::string> header_names;
@@ -78,7 +96,6 @@ void read_generic_csv(const ReadOptions& o, const std::string& path, EventLog* l
                        "--csv-type-map: '{}' is not a behaviour (view, cart, fav, buy)", name);
     values[value] = *t;
   }
-  const int64_t scale = m.time_unit == "s" ? 1000 : 1;
   int64_t row_clock = 0;
   while (in.next_row(&line)) {
     if (!splitter.split(line, &f)) {
@@ -91,19 +108,9 @@ void read_generic_csv(const ReadOptions& o, const std::string& path, EventLog* l
     }
     int64_t ts = row_clock += 1000;
     if (c_time != SIZE_MAX) {
-      const std::string_view t = trim(f[c_time]);
-      bool ok = true;
-      if (m.time_unit == "iso") {
-        ok = parse_iso8601_ms(t, &ts);
-      } else if (int64_t v; parse_i64(t, &v)) {
-        ts = m.time_unit == "us" ? v / 1000 : v * scale;
-      } else if (double d; parse_double(t, &d)) {  // fractional seconds, e.g. 1441939815.25
-        ts = std::llround(m.time_unit == "us" ? d / 1000 : d * static_cast<double>(scale));
-      } else {
-        ok = false;
-      }
-      if (!ok) {
-        in.skip("bad time value");
+      const char* problem = parse_time(trim(f[c_time]), m.time_unit, &ts);
+      if (problem != nullptr) {
+        in.skip(problem);
         continue;
       }
     }
@@ -131,8 +138,12 @@ void read_generic_csv(const ReadOptions& o, const std::string& path, EventLog* l
       in.skip("empty item, user or session id");
       continue;
     }
-    log->add(user, session, item, c_cat == SIZE_MAX ? std::string_view() : trim(f[c_cat]), type,
-             ts);
+    const std::string_view category = c_cat == SIZE_MAX ? std::string_view() : trim(f[c_cat]);
+    if (!in.ids_ok(
+            {{"user", user}, {"session", session}, {"item", item}, {"category", category}})) {
+      continue;
+    }
+    log->add(user, session, item, category, type, ts);
     in.accept();
   }
 }

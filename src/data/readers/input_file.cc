@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "core/error.h"
+#include "core/valid_id.h"
 
 namespace kairos::readers {
 namespace {
@@ -26,8 +27,9 @@ std::string_view strip_bom(std::string_view s) {
 
 }  // namespace
 
-InputFile::InputFile(const std::string& path, EventLog* log, std::string_view what, bool side_table)
-    : lines_(path),
+InputFile::InputFile(const ReadOptions& o, const std::string& path, EventLog* log,
+                     std::string_view what, bool side_table)
+    : lines_(path, o.max_line_bytes),
       log_(log),
       bar_(fmt::format("read {}", what), lines_.file_size(), "B"),
       side_table_(side_table) {}
@@ -39,6 +41,8 @@ InputFile::~InputFile() {
 
 bool InputFile::header(std::string_view* line) {
   if (!lines_.next(line)) return false;
+  KAIROS_CHECK(!lines_.truncated(), "{}:{}: header line longer than {} bytes", path(),
+               line_number(), lines_.max_line_bytes());
   *line = strip_bom(*line);
   return true;
 }
@@ -49,6 +53,11 @@ bool InputFile::next_row(std::string_view* line) {
       const uint64_t b = lines_.bytes_consumed();
       bar_.add(b - reported_bytes_);
       reported_bytes_ = b;
+    }
+    if (lines_.truncated()) {
+      ++(side_table_ ? log_->report.side_rows_read : log_->report.rows_read);
+      skip(fmt::format("line longer than {} bytes", lines_.max_line_bytes()));
+      continue;
     }
     if (lines_.line_number() == 1) *line = strip_bom(*line);
     if (line->empty() || (comment_ != 0 && (*line)[0] == comment_)) continue;
@@ -62,6 +71,18 @@ bool InputFile::next_row(std::string_view* line) {
 void InputFile::skip(const std::string& reason) {
   log_->report.skip(side_table_ ? "item table: " + reason : reason, lines_.path(),
                     lines_.line_number());
+}
+
+bool InputFile::ids_ok(std::initializer_list<std::pair<const char*, std::string_view>> ids) {
+  for (const auto& [kind, id] : ids) {
+    if (id.empty()) continue;
+    const std::string_view problem = id_problem(id);
+    if (!problem.empty()) {
+      skip(fmt::format("{} id: {}", kind, problem));
+      return false;
+    }
+  }
+  return true;
 }
 
 size_t find_column(const std::vector<std::string_view>& header,

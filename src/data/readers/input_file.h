@@ -5,28 +5,36 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/progress.h"
 #include "data/event_log.h"
 #include "data/line_reader.h"
+#include "data/reader.h"
 
 namespace kairos::readers {
 
 class InputFile {
  public:
   // `side_table`: an item side table, whose rows count as side_rows_read, not rows_read.
-  InputFile(const std::string& path, EventLog* log, std::string_view what, bool side_table = false);
+  InputFile(const ReadOptions& o, const std::string& path, EventLog* log, std::string_view what,
+            bool side_table = false);
   ~InputFile();
 
   // The next non-blank line, counted as a data row. Lines starting with `comment` (if non-zero)
-  // are skipped uncounted.
+  // are skipped uncounted; lines over the length cap are counted and skipped.
   bool next_row(std::string_view* line);
-  // The first line, as a header (not counted as a row). False on an empty file.
+  // The first line, as a header (not counted as a row). False on an empty file; throws kInput if
+  // it is over the length cap.
   bool header(std::string_view* line);
   // Counts the current row as skipped for `reason` (throws with --strict).
   void skip(const std::string& reason);
   void accept() { ++log_->report.rows_accepted; }
+  // Checks the row's ids (core/valid_id.h: UTF-8 text without control characters); on the first
+  // bad one skips the row as "<kind> id: <problem>" and returns false. Empty ids are not checked:
+  // each reader decides which ids may be absent.
+  bool ids_ok(std::initializer_list<std::pair<const char*, std::string_view>> ids);
 
   uint64_t line_number() const { return lines_.line_number(); }
   const std::string& path() const { return lines_.path(); }

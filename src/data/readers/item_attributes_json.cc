@@ -1,11 +1,13 @@
 // Amazon item2attributes.json (S3-Rec / ICLRec): {"item": [attribute ids…], …}. The attribute
 // list starts with the item's categories, so the first attribute becomes the item's category.
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <sstream>
 
 #include "core/error.h"
+#include "core/valid_id.h"
 #include "data/line_reader.h"
 #include "data/readers/readers.h"
 
@@ -14,7 +16,7 @@ namespace kairos::readers {
 void read_item_attributes_json(const std::string& path, EventLog* log) {
   std::string text;
   {
-    LineReader lines(path);  // transparent gzip / zstd
+    LineReader lines(path, LineReader::kUnlimited);  // transparent gzip / zstd; parsed whole
     std::string_view line;
     while (lines.next(&line)) {
       text.append(line);
@@ -36,6 +38,16 @@ void read_item_attributes_json(const std::string& path, EventLog* log) {
     }
     const auto& first = attrs.front();
     const std::string category = first.is_string() ? first.get<std::string>() : first.dump();
+    const std::string_view problem = id_problem(item);
+    const std::string_view category_problem = id_problem(category);
+    if (!problem.empty()) {
+      log->report.skip(fmt::format("item table: item id: {}", problem), path, 1);
+      continue;
+    }
+    if (!category_problem.empty()) {
+      log->report.skip(fmt::format("item table: category id: {}", category_problem), path, 1);
+      continue;
+    }
     log->set_category(item, category);
     ++log->report.side_rows_used;
   }

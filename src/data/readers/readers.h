@@ -20,10 +20,10 @@ void read_session_lines(const ReadOptions& o, const std::string& path, EventLog*
 void read_user_sequences(const ReadOptions& o, const std::string& path, EventLog* log);
 void read_category_sessions(const ReadOptions& o, const std::string& path, EventLog* log);
 
-// Item side tables (item -> category).
-void read_retailrocket_properties(const std::string& path, EventLog* log);
+// Item side tables (item -> category). The JSON one is read whole (no line length cap).
+void read_retailrocket_properties(const ReadOptions& o, const std::string& path, EventLog* log);
 void read_item_attributes_json(const std::string& path, EventLog* log);
 // Two columns `item<sep>category` with an optional header; separator sniffed from , ; or tab.
-void read_item_category_table(const std::string& path, EventLog* log);
+void read_item_category_table(const ReadOptions& o, const std::string& path, EventLog* log);
 
 }  // namespace kairos::readers

@@ -12,8 +12,8 @@
 
 namespace kairos::readers {
 
-void read_retailrocket(const ReadOptions&, const std::string& path, EventLog* log) {
-  InputFile in(path, log, "retailrocket events");
+void read_retailrocket(const ReadOptions& o, const std::string& path, EventLog* log) {
+  InputFile in(o, path, log, "retailrocket events");
   std::vector<std::string_view> f;
   std::string_view line;
   KAIROS_CHECK(in.header(&line), "{}: empty file", path);
@@ -33,19 +33,21 @@ void read_retailrocket(const ReadOptions&, const std::string& path, EventLog* lo
     EventType type;
     if (!parse_i64(f[c_ts], &ts)) {
       in.skip("timestamp is not an integer");
+    } else if (!time_in_range(ts)) {
+      in.skip("timestamp out of range");
     } else if (!parse_type_fast(f[c_event], &type)) {
       in.skip("unknown event");
     } else if (f[c_user].empty() || f[c_item].empty()) {
       in.skip("empty visitorid or itemid");
-    } else {
+    } else if (in.ids_ok({{"user", f[c_user]}, {"item", f[c_item]}})) {
       log->add(f[c_user], {}, f[c_item], {}, type, ts);
       in.accept();
     }
   }
 }
 
-void read_retailrocket_properties(const std::string& path, EventLog* log) {
-  InputFile in(path, log, "retailrocket item properties", /*side_table=*/true);
+void read_retailrocket_properties(const ReadOptions& o, const std::string& path, EventLog* log) {
+  InputFile in(o, path, log, "retailrocket item properties", /*side_table=*/true);
   std::vector<std::string_view> f;
   std::string_view line;
   KAIROS_CHECK(in.header(&line), "{}: empty file", path);
@@ -61,7 +63,13 @@ void read_retailrocket_properties(const std::string& path, EventLog* log) {
       continue;
     }
     if (f[c_prop] != "categoryid") continue;  // other properties are not used
-    log->set_category(f[c_item], trim(f[c_value]));
+    const std::string_view item = f[c_item], category = trim(f[c_value]);
+    if (item.empty() || category.empty()) {
+      in.skip("empty item or category");
+      continue;
+    }
+    if (!in.ids_ok({{"item", item}, {"category", category}})) continue;
+    log->set_category(item, category);
     ++log->report.side_rows_used;
   }
 }

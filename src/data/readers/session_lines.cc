@@ -22,30 +22,35 @@ struct Token {
   int64_t ts_ms = -1;  // -1: untimed
 };
 
-// Parses `item` or `item:seconds`; false on an empty item or a bad time.
-bool parse_token(std::string_view tok, Token* out) {
+constexpr const char* kBadToken =
+    "bad token (expected item or item:unix_seconds, all timed or none)";
+
+// Parses `item` or `item:seconds`; nullptr, or the reason the token is refused.
+const char* parse_token(std::string_view tok, Token* out) {
   const size_t colon = tok.rfind(':');
   if (colon == std::string_view::npos) {
     out->item = tok;
     out->ts_ms = -1;
-    return !tok.empty();
+    return tok.empty() ? kBadToken : nullptr;
   }
   out->item = tok.substr(0, colon);
   const std::string_view t = tok.substr(colon + 1);
   int64_t s;
   double d;
   if (parse_i64(t, &s)) {
-    out->ts_ms = s * 1000;
+    if (!scale_to_ms(s, 1000, &out->ts_ms)) return "timestamp out of range";
   } else if (parse_double(t, &d)) {
-    out->ts_ms = std::llround(d * 1000.0);
+    if (!scale_to_ms(d, 1000.0, &out->ts_ms)) return "timestamp out of range";
   } else {
-    return false;
+    return kBadToken;
   }
-  return !out->item.empty();
+  // Times before 1970 would read as "untimed" (-1): out of range for these formats.
+  if (out->ts_ms < 0) return "timestamp out of range";
+  return out->item.empty() ? kBadToken : nullptr;
 }
 
-void read_sequences(const std::string& path, EventLog* log, bool with_user) {
-  InputFile in(path, log, with_user ? "user sequences" : "session lines");
+void read_sequences(const ReadOptions& o, const std::string& path, EventLog* log, bool with_user) {
+  InputFile in(o, path, log, with_user ? "user sequences" : "session lines");
   in.set_comment('#');
   std::vector<std::string_view> f;
   std::vector<Token> tokens;
@@ -60,19 +65,23 @@ void read_sequences(const std::string& path, EventLog* log, bool with_user) {
       continue;
     }
     tokens.resize(f.size() - first);
-    bool ok = true;
+    const char* problem = nullptr;
     int timed = -1;
-    for (size_t i = first; i < f.size() && ok; ++i) {
+    for (size_t i = first; i < f.size() && problem == nullptr; ++i) {
       Token& t = tokens[i - first];
-      ok = parse_token(f[i], &t);
+      problem = parse_token(f[i], &t);
       const int this_timed = t.ts_ms >= 0 ? 1 : 0;
-      if (ok && timed >= 0 && this_timed != timed) ok = false;
+      if (problem == nullptr && timed >= 0 && this_timed != timed) problem = kBadToken;
       timed = this_timed;
     }
-    if (!ok) {
-      in.skip("bad token (expected item or item:unix_seconds, all timed or none)");
+    if (problem != nullptr) {
+      in.skip(problem);
       continue;
     }
+    bool ids_ok = !with_user || in.ids_ok({{"user", f[0]}});
+    for (size_t i = 0; i < tokens.size() && ids_ok; ++i)
+      ids_ok = in.ids_ok({{"item", tokens[i].item}});
+    if (!ids_ok) continue;
     if (file_timed >= 0 && timed != file_timed) {
       in.skip(timed ? "timed tokens in an untimed file" : "untimed tokens in a timed file");
       continue;
@@ -92,12 +101,12 @@ void read_sequences(const std::string& path, EventLog* log, bool with_user) {
 
 }  // namespace
 
-void read_session_lines(const ReadOptions&, const std::string& path, EventLog* log) {
-  read_sequences(path, log, false);
+void read_session_lines(const ReadOptions& o, const std::string& path, EventLog* log) {
+  read_sequences(o, path, log, false);
 }
 
-void read_user_sequences(const ReadOptions&, const std::string& path, EventLog* log) {
-  read_sequences(path, log, true);
+void read_user_sequences(const ReadOptions& o, const std::string& path, EventLog* log) {
+  read_sequences(o, path, log, true);
 }
 
 }  // namespace kairos::readers

@@ -9,8 +9,8 @@
 
 namespace kairos::readers {
 
-void read_taobao(const ReadOptions&, const std::string& path, EventLog* log) {
-  InputFile in(path, log, "taobao");
+void read_taobao(const ReadOptions& o, const std::string& path, EventLog* log) {
+  InputFile in(o, path, log, "taobao");
   std::vector<std::string_view> f;
   std::string_view line;
   while (in.next_row(&line)) {
@@ -37,11 +37,16 @@ void read_taobao(const ReadOptions&, const std::string& path, EventLog* log) {
       in.skip("unknown behavior_type");
       continue;
     }
+    if (!scale_to_ms(ts, 1000, &ts)) {
+      in.skip("timestamp out of range");
+      continue;
+    }
     if (f[0].empty() || f[1].empty()) {
       in.skip("empty user_id or item_id");
       continue;
     }
-    log->add(f[0], {}, f[1], f[2], type, ts * 1000);
+    if (!in.ids_ok({{"user", f[0]}, {"item", f[1]}, {"category", f[2]}})) continue;
+    log->add(f[0], {}, f[1], f[2], type, ts);
     in.accept();
   }
 }

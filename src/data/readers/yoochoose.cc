@@ -13,8 +13,8 @@
 namespace kairos::readers {
 namespace {
 
-void read_file(const std::string& path, EventLog* log, bool buys) {
-  InputFile in(path, log, buys ? "yoochoose buys" : "yoochoose clicks");
+void read_file(const ReadOptions& o, const std::string& path, EventLog* log, bool buys) {
+  InputFile in(o, path, log, buys ? "yoochoose buys" : "yoochoose clicks");
   const size_t width = buys ? 5 : 4;
   std::vector<std::string_view> f;
   std::string_view line;
@@ -31,11 +31,16 @@ void read_file(const std::string& path, EventLog* log, bool buys) {
       in.skip("timestamp is not ISO-8601");
       continue;
     }
+    if (!time_in_range(ts)) {
+      in.skip("timestamp out of range");
+      continue;
+    }
     if (f[0].empty() || f[2].empty()) {
       in.skip("empty session or item id");
       continue;
     }
     const std::string_view category = buys || f[3] == "0" ? std::string_view() : f[3];
+    if (!in.ids_ok({{"session", f[0]}, {"item", f[2]}, {"category", category}})) continue;
     log->add({}, f[0], f[2], category, buys ? EventType::kBuy : EventType::kView, ts);
     in.accept();
   }
@@ -43,12 +48,12 @@ void read_file(const std::string& path, EventLog* log, bool buys) {
 
 }  // namespace
 
-void read_yoochoose_clicks(const ReadOptions&, const std::string& path, EventLog* log) {
-  read_file(path, log, false);
+void read_yoochoose_clicks(const ReadOptions& o, const std::string& path, EventLog* log) {
+  read_file(o, path, log, false);
 }
 
-void read_yoochoose_buys(const ReadOptions&, const std::string& path, EventLog* log) {
-  read_file(path, log, true);
+void read_yoochoose_buys(const ReadOptions& o, const std::string& path, EventLog* log) {
+  read_file(o, path, log, true);
 }
 
 }  // namespace kairos::readers
