@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/event_type.h"
+#include "core/valid_id.h"
 
 namespace kairos {
 namespace {
@@ -39,7 +40,7 @@ const std::string& checked_id(const std::string& id, const std::string& what, co
   if (id.size() > g_max_id_bytes)
     throw ApiError(400, fmt::format("{}: '{}' longer than {} bytes", what, key, g_max_id_bytes));
   if (const std::string_view why = id_problem(id); !why.empty())
-    throw ApiError(400, fmt::format("{}: '{}' {}", what, key, why));
+    throw ApiError(400, fmt::format("{}: '{}' is not a usable id: {}", what, key, why));
   return id;
 }
 
@@ -104,28 +105,6 @@ EventRequest decode_event(const json& j) {
 }
 
 }  // namespace
-
-std::string_view id_problem(std::string_view id) {
-  if (id.empty()) return "is empty";
-  for (size_t i = 0; i < id.size();) {
-    const auto c = static_cast<unsigned char>(id[i]);
-    if (c < 0x20 || c == 0x7f) return "holds a control character";
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    if (n == 0 || i + n > id.size()) return "is not valid UTF-8";
-    uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1f : n == 3 ? c & 0x0f : c & 0x07;
-    for (size_t k = 1; k < n; ++k) {
-      const auto d = static_cast<unsigned char>(id[i + k]);
-      if ((d >> 6) != 0x2) return "is not valid UTF-8";
-      cp = (cp << 6) | (d & 0x3f);
-    }
-    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-      return "is not valid UTF-8";
-    i += n;
-  }
-  return "";
-}
 
 EventBatch decode_events(std::string_view body, size_t max_events, size_t max_id_bytes) {
   g_max_id_bytes = max_id_bytes;

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/valid_id.h"  // id_problem: the id rules shared with the readers
+
 namespace kairos {
 
 class ApiError : public std::runtime_error {
@@ -42,10 +44,6 @@ struct EventBatch {
   std::vector<std::pair<size_t, EventRequest>> events;  // (index in the request, event)
   std::vector<Rejection> rejected;
 };
-
-// "" when `id` may be used as an id, else why not: empty, invalid UTF-8, or a control character
-// (ids end up in JSON replies, logs and items.tsv).
-std::string_view id_problem(std::string_view id);
 
 // Body: one event object, an array of them, or {"events": [...]}. At most `max_events`; ids of
 // at most `max_id_bytes` bytes.

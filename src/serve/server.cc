@@ -286,7 +286,7 @@ struct Server::Impl {
     if (id.size() > o.max_id_bytes)
       throw ApiError(400, fmt::format("{} longer than {} bytes", what, o.max_id_bytes));
     if (const std::string_view why = id_problem(id); !why.empty())
-      throw ApiError(400, fmt::format("{}: {}", what, why));
+      throw ApiError(400, fmt::format("{} is not a usable id: {}", what, why));
   }
 
   void ingest(const HttpRequest& req, HttpResponse& res) {
