@@ -1,9 +1,20 @@
 #include "data/event_log.h"
 
+#include "core/huge_pages.h"
+
 namespace kairos {
+
+void EventLog::reserve(size_t n) {
+  reserve_huge(&user, n);
+  reserve_huge(&session, n);
+  reserve_huge(&item, n);
+  reserve_huge(&ts_ms, n);
+  reserve_huge(&type, n);
+}
 
 void EventLog::add(std::string_view user_id, std::string_view session_id, std::string_view item_id,
                    std::string_view category_id, EventType t, int64_t ts, bool timed) {
+  if (item.size() == item.capacity()) reserve(item.size() < 1024 ? 1024 : 2 * item.size());
   user.push_back(user_id.empty() ? kNone : users.intern(user_id));
   if (session_id.empty()) {
     session.push_back(kNone);

@@ -42,6 +42,9 @@ struct EventLog {
   ReadReport report;
 
   size_t size() const { return item.size(); }
+  // Makes room for `n` events in all per-event columns, backed by huge pages (readers call it
+  // with an estimate of a file's rows; add() also grows through it). Never shrinks.
+  void reserve(size_t n);
 
   // Appends one event. Empty user/session/category views mean "absent".
   void add(std::string_view user_id, std::string_view session_id, std::string_view item_id,

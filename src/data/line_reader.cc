@@ -180,6 +180,14 @@ LineReader::~LineReader() = default;
 
 uint64_t LineReader::bytes_consumed() const { return source_->consumed(); }
 
+uint64_t LineReader::estimated_lines() const {
+  const uint64_t returned = bytes_decoded_ - (end_ - begin_);  // bytes of the lines returned
+  const uint64_t consumed = source_->consumed();
+  if (line_number_ == 0 || returned == 0 || consumed == 0) return line_number_;
+  const double decoded_size = static_cast<double>(file_size_) * bytes_decoded_ / consumed;
+  return static_cast<uint64_t>(decoded_size * line_number_ / returned);
+}
+
 bool LineReader::refill() {
   if (eof_) return false;
   if (begin_ > 0) {  // move the partial line to the front
@@ -195,6 +203,7 @@ bool LineReader::refill() {
     return false;
   }
   end_ += got;
+  bytes_decoded_ += got;
   return true;
 }
 

@@ -37,6 +37,9 @@ class LineReader {
   // Bytes of the (compressed) file consumed so far and its size: for progress bars.
   uint64_t bytes_consumed() const;
   uint64_t file_size() const { return file_size_; }
+  // Lines the whole file probably holds, extrapolated from the lines returned so far and the
+  // compression ratio seen so far; 0 before the first line. For reserving buffers, not exact.
+  uint64_t estimated_lines() const;
 
   class Source;  // plain / gzip / zstd block source
 
@@ -55,6 +58,7 @@ class LineReader {
   bool discarding_ = false;  // inside an over-long line, skipping to its '\n'
   uint64_t line_number_ = 0;
   uint64_t file_size_ = 0;
+  uint64_t bytes_decoded_ = 0;  // decompressed bytes read into buffer_ so far
 };
 
 }  // namespace kairos

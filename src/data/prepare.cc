@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "core/huge_pages.h"
 #include "core/system.h"
 #include "data/filters.h"
 #include "data/session_table.h"
@@ -109,6 +110,10 @@ class DatasetBuilder {
     p_.split = st->split == "leave-one-out" ? SplitKind::kLeaveOneOut
                : st->split == "predefined"  ? SplitKind::kPredefined
                                             : SplitKind::kTemporal;
+    // At most every event of the table survives: one allocation each, never regrown.
+    reserve_huge(&p_.items, t_.num_events());
+    reserve_huge(&p_.types, t_.num_events());
+    reserve_huge(&p_.ts, t_.num_events());
     for (uint32_t s : order) add_session(s, st);
     if (loo_) p_.num_valid = p_.num_test = p_.num_train;
     p_.num_users = static_cast<uint32_t>(log_.users.size());

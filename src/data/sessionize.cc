@@ -2,6 +2,7 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "core/huge_pages.h"
 #include "data/session_table.h"
 
 namespace kairos {
@@ -14,7 +15,9 @@ std::vector<uint32_t> group_by(const std::vector<uint32_t>& key, size_t num_keys
   for (uint32_t k : key) ++(*starts)[k + 1];
   std::partial_sum(starts->begin(), starts->end(), starts->begin());
   std::vector<uint64_t> cursor(starts->begin(), starts->end() - 1);
-  std::vector<uint32_t> order(key.size());
+  std::vector<uint32_t> order;
+  reserve_huge(&order, key.size());
+  order.resize(key.size());
   for (uint32_t i = 0; i < key.size(); ++i) order[cursor[key[i]]++] = i;
   return order;
 }
@@ -41,9 +44,9 @@ SessionTable sessionize(EventLog& log, SessionMode mode, int64_t session_gap_ms)
   std::vector<uint32_t> order = group_by(key, num_keys, &starts);
 
   SessionTable table;
-  table.item.reserve(log.size());
-  table.type.reserve(log.size());
-  table.ts.reserve(log.size());
+  reserve_huge(&table.item, log.size());
+  reserve_huge(&table.type, log.size());
+  reserve_huge(&table.ts, log.size());
   for (size_t k = 0; k < num_keys; ++k) {
     uint32_t* b = order.data() + starts[k];
     uint32_t* e = order.data() + starts[k + 1];

@@ -5,10 +5,10 @@
 #include <fstream>
 #include <sstream>
 
-#include <unistd.h>
-
 #include "core/error.h"
 #include "core/system.h"
+#include "data/atomic_file.h"
+#include "data/tsv_escape.h"
 #include "features/negative_sampler.h"
 #include "models/factory.h"
 
@@ -44,12 +44,10 @@ std::string read_text(const fs::path& path) {
 
 void save_artifact(const SessionModel& model, const Dataset& data, const std::string& dir,
                    const nlohmann::json& metrics) {
-  const fs::path final_dir(dir);
-  const fs::path tmp = final_dir.string() + ".tmp-" + std::to_string(::getpid());
-  std::error_code ec;
-  fs::remove_all(tmp, ec);
-  fs::create_directories(tmp, ec);
-  KAIROS_CHECK_IO(!ec, "cannot create {}: {}", tmp.string(), ec.message());
+  // Written under a temporary name, synced, then swapped in atomically (data/atomic_file.h): a
+  // save killed at any moment leaves the previous artifact loadable.
+  AtomicDirectory out(dir);
+  const fs::path tmp(out.path());
 
   model.save_weights((tmp / "model.pt").string());
   // Training occurrences per item: the popularity fallback of serving.
@@ -57,8 +55,9 @@ void save_artifact(const SessionModel& model, const Dataset& data, const std::st
   std::string items = "item_id\tindex\tcategory\tcount\n";
   const auto cats = data.item_category();
   for (uint32_t i = 1; i < data.num_items(); ++i) {
-    items += std::string(data.items().name(i)) + '\t' + std::to_string(i) + '\t' +
-             std::string(cats[i] == 0 ? "" : data.categories().name(cats[i])) + '\t' +
+    // Ids are escaped (data/tsv_escape.h): a tab or line break in an id cannot shift the columns.
+    items += tsv_escape(data.items().name(i)) + '\t' + std::to_string(i) + '\t' +
+             tsv_escape(cats[i] == 0 ? "" : data.categories().name(cats[i])) + '\t' +
              std::to_string(counts[i]) + '\n';
   }
   write_text(tmp / "items.tsv", items);
@@ -76,16 +75,7 @@ void save_artifact(const SessionModel& model, const Dataset& data, const std::st
                                {"created", now_utc()}};
   write_text(tmp / "meta.json", meta.dump(2) + "\n");
 
-  // Swap into place: an existing artifact is moved aside first and removed after the rename.
-  const fs::path old = final_dir.string() + ".old-" + std::to_string(::getpid());
-  const bool had = fs::exists(final_dir);
-  if (had) {
-    fs::rename(final_dir, old, ec);
-    KAIROS_CHECK_IO(!ec, "cannot replace {}: {}", dir, ec.message());
-  }
-  fs::rename(tmp, final_dir, ec);
-  KAIROS_CHECK_IO(!ec, "cannot rename {} to {}: {}", tmp.string(), dir, ec.message());
-  if (had) fs::remove_all(old, ec);
+  out.commit();
 }
 
 Artifact load_artifact(const std::string& dir) {

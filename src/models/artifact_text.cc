@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/valid_id.h"
+#include "data/tsv_escape.h"
 
 namespace kairos {
 namespace {
@@ -71,10 +72,11 @@ ItemTable parse_items_tsv(std::string_view text, uint32_t num_items, const std::
                  "{}/items.tsv:{}: index out of sequence", where, line_no);
     KAIROS_CHECK(t.names.size() < num_items,
                  "{}: items.tsv lists more than the {} items of meta.json", where, num_items);
-    const std::string_view item = line.substr(0, t1);
+    // Fields are backslash-escaped (data/tsv_escape.h); the unescaped id must be a valid id.
+    const std::string item = tsv_unescape(line.substr(0, t1));
     const size_t t3 = line.find('\t', t2 + 1);
-    const std::string_view category =
-        line.substr(t2 + 1, t3 == std::string_view::npos ? t3 : t3 - t2 - 1);
+    const std::string category =
+        tsv_unescape(line.substr(t2 + 1, t3 == std::string_view::npos ? t3 : t3 - t2 - 1));
     const std::string_view problem = id_problem(item);
     KAIROS_CHECK(problem.empty(), "{}/items.tsv:{}: item id: {}", where, line_no, problem);
     const std::string_view category_problem = category.empty() ? "" : id_problem(category);

@@ -12,6 +12,7 @@ namespace kairos::readers {
 namespace {
 
 constexpr uint64_t kProgressEvery = 1 << 16;  // lines between progress updates
+constexpr uint64_t kEstimateAfter = 1 << 10;  // lines read before estimating the file's rows
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -59,6 +60,7 @@ bool InputFile::next_row(std::string_view* line) {
       skip(fmt::format("line longer than {} bytes", lines_.max_line_bytes()));
       continue;
     }
+    if (!reserved_ && lines_.line_number() == kEstimateAfter) reserve_rows();
     if (lines_.line_number() == 1) *line = strip_bom(*line);
     if (line->empty() || (comment_ != 0 && (*line)[0] == comment_)) continue;
     if (line->find_first_not_of(" \t") == std::string_view::npos) continue;
@@ -66,6 +68,14 @@ bool InputFile::next_row(std::string_view* line) {
     return true;
   }
   return false;
+}
+
+// One allocation for the file's events instead of regrowing (and refaulting) the log's columns.
+void InputFile::reserve_rows() {
+  reserved_ = true;
+  if (side_table_) return;
+  const uint64_t rows = lines_.estimated_lines();
+  log_->reserve(log_->size() + rows + rows / 16);  // headroom: the estimate comes from the start
 }
 
 void InputFile::skip(const std::string& reason) {

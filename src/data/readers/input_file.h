@@ -41,12 +41,15 @@ class InputFile {
   void set_comment(char c) { comment_ = c; }
 
  private:
+  void reserve_rows();
+
   LineReader lines_;
   EventLog* log_;
   ProgressBar bar_;
   uint64_t reported_bytes_ = 0;
   char comment_ = 0;
   bool side_table_ = false;
+  bool reserved_ = false;  // the log has room for this file's estimated rows
 };
 
 // Index of the header field named by any of `names` (case-insensitive); throws kInput naming the
