@@ -162,15 +162,16 @@ struct Server::Impl {
                                      o.max_session_events, o.session_memory_mb << 20},
                  redis_log(o)) {
     if (o.max_stateless_items == 0) o.max_stateless_items = o.max_session_events;
+    set_inference_threads(1);  // parallelism comes from the HTTP workers
+    std::atomic_store(&model, load_served_model(o.model_dir, next_version++, o.retrieval));
+    sessions.register_model(*std::atomic_load(&model));
     std::error_code ec;
     const std::filesystem::path root = o.models_root.empty()
                                            ? std::filesystem::path(o.model_dir).parent_path()
                                            : std::filesystem::path(o.models_root);
     models_root = std::filesystem::canonical(root.empty() ? "." : root, ec);
     KAIROS_CHECK_IO(!ec, "models root {}: {}", root.string(), ec.message());
-    set_inference_threads(1);  // parallelism comes from the HTTP workers
-    std::atomic_store(&model, load_served_model(o.model_dir, next_version++, o.retrieval));
-    sessions.register_model(*std::atomic_load(&model));
+
     g_version.Set(static_cast<double>(std::atomic_load(&model)->version));
     ready = true;
     routes();
