@@ -105,16 +105,8 @@ bool MemorySessionStore::update_existing(const std::string& key,
 
 bool MemorySessionStore::read(const std::string& key,
                               const std::function<void(const LiveSession&)>& fn) {
-  Shard& s = shard_of(key);
-  const auto t = now();
-  std::lock_guard lock(s.mu);
-  drop_expired(s, t);
-  auto it = s.index.find(key);
-  if (it == s.index.end()) return false;
-  s.lru.splice(s.lru.begin(), s.lru, it->second);
-  s.lru.front().last_access = t;
-  fn(s.lru.front().session);
-  return true;
+  // The same walk; a read changes nothing, so the recount finds the same bytes.
+  return update_existing(key, [&fn](LiveSession& s) { fn(s); });
 }
 
 template <typename F>
