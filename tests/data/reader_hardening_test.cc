@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "core/error.h"
 #include "data/reader.h"
 #include "data/test_util.h"
 
@@ -191,6 +192,24 @@ TEST(ReaderHardening, ItemSideTablesSkipIdsThatAreNotCleanText) {
   EXPECT_EQ(skipped(read("user-sequences", {dir.file("seq.txt")}, o),
                     "item table: item id: control character"),
             1u);
+}
+
+// Found by the reader_item_table fuzzer: a number too large for a double escaped as nlohmann's
+// out_of_range (not parse_error) and ended the process.
+TEST(ReaderHardening, OutOfRangeJsonNumberIsAnInputError) {
+  test::TempDir dir;
+  write(dir.file("seq.txt"), "1 1 2\n");
+  write(dir.file("attrs.json"), R"({"1": [7e444]})");
+  ReadOptions o;
+  o.item_attribute_files = {dir.file("attrs.json")};
+  try {
+    read("user-sequences", {dir.file("seq.txt")}, o);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    EXPECT_NE(std::string(e.what()).find("attrs.json: not valid JSON"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

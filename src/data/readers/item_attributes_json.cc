@@ -26,7 +26,7 @@ void read_item_attributes_json(const std::string& path, EventLog* log) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // syntax, and numbers out of range (406)
     KAIROS_THROW(ErrorKind::kInput, "{}: not valid JSON: {}", path, e.what());
   }
   KAIROS_CHECK(j.is_object(), "{}: expected a JSON object item -> [attributes]", path);
