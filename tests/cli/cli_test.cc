@@ -102,6 +102,8 @@ TEST(Cli, TrainPredictEvaluateAnArtifact) {
   CliRun r = kairos("train --model gru4rec --data " + prep + " --out " + model +
                     " --epochs 1 --hparams '{\"layers\":[16],\"n_sample\":32,\"batch_size\":16}'" +
                     " --json " + dir.file("train.json"));
+  if (r.code != 0 && r.output.find("unknown model 'gru4rec'") != std::string::npos)
+    GTEST_SKIP() << "this build has no deep models (KAIROS_WITH_TORCH=OFF)";
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("HR@20"), std::string::npos);
   std::ifstream meta(model + "/meta.json");

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -135,7 +136,14 @@ int64_t check_directory(const std::string& dir, std::string* why) {
 TEST(AtomicDirectory, SigkillDuringSavesAlwaysLeavesACompleteDirectory) {
   test::TempDir tmp;
   const std::string dir = tmp.file("model");
+  // Kill delays span a few saves, measured here: a sanitizer build or a loaded machine saves
+  // slower, and fixed delays would then never let a save complete.
+  const auto t0 = std::chrono::steady_clock::now();
   write_generation(dir, 0);
+  const auto save_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
+  const uint64_t max_delay_us = std::max<int64_t>(2'000, 4 * save_us);
   std::mt19937 rng(7);
   int64_t last = 0;
   int advanced = 0;
@@ -150,7 +158,7 @@ TEST(AtomicDirectory, SigkillDuringSavesAlwaysLeavesACompleteDirectory) {
         ::_exit(3);
       }
     }
-    std::this_thread::sleep_for(std::chrono::microseconds(rng() % 40'000));
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % max_delay_us));
     ::kill(child, SIGKILL);
     int status = 0;
     ::waitpid(child, &status, 0);
