@@ -12,22 +12,9 @@
 namespace kairos {
 namespace {
 
-void write(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-EventLog read(const std::string& format, const std::vector<std::string>& files,
-              ReadOptions o = {}) {
-  o.format = format;
-  EventLog log;
-  read_events(o, files, &log);
-  return log;
-}
-
-uint64_t skipped(const EventLog& log, const std::string& reason) {
-  const auto it = log.report.skipped.find(reason);
-  return it == log.report.skipped.end() ? 0 : it->second.count;
-}
+using test::read;
+using test::skipped;
+using test::write;
 
 void expect_accounted(const EventLog& log) {
   EXPECT_EQ(log.report.rows_read, log.report.rows_accepted + log.report.rows_skipped());
