@@ -24,6 +24,7 @@ struct BenchModelFlags {
   std::string model, data;
   uint64_t events = 20000;
   int ef_search = HnswOptions{}.ef_search;
+  int m = HnswOptions{}.m;
 };
 
 nlohmann::json quantiles(const std::vector<float>& us) {
@@ -55,6 +56,7 @@ void run_bench_model(const BenchModelFlags& f) {
     const auto t0 = Clock::now();
     HnswOptions ho;
     ho.ef_search = f.ef_search;
+    ho.m = f.m;
     hnsw = make_hnsw_index(std::move(vectors), dim, ho);
     build_s = std::chrono::duration<double>(Clock::now() - t0).count();
     set_inference_threads(1);
@@ -101,6 +103,7 @@ void run_bench_model(const BenchModelFlags& f) {
     j["hnsw_recall@20"] = recall_sum / static_cast<double>(exact_us.size());
     j["hnsw_build_seconds"] = build_s;
     j["hnsw_ef_search"] = f.ef_search;
+    j["hnsw_m"] = f.m;
     rows.insert(rows.end(), {"query_vector_us", "exact_top20_us", "hnsw_top20_us"});
   }
   std::printf("%-16s %8s  %s\n", "call", "events", "p50 / p90 / p99 us (one thread)");
@@ -109,8 +112,8 @@ void run_bench_model(const BenchModelFlags& f) {
                 j[k]["p90"].get<double>(), j[k]["p99"].get<double>());
   }
   if (exact) {
-    std::printf("HNSW (ef_search %d): recall@20 vs exact %.4f, built in %.1f s (2 threads)\n",
-                f.ef_search, j["hnsw_recall@20"].get<double>(), build_s);
+    std::printf("HNSW (M %d, ef_search %d): recall@20 vs exact %.4f, built in %.1f s (2 threads)\n",
+                f.m, f.ef_search, j["hnsw_recall@20"].get<double>(), build_s);
   }
   std::printf("%s\n", j.dump().c_str());
 }
@@ -126,6 +129,9 @@ void add_bench_model_command(CLI::App& bench) {
       ->required();
   sub->add_option("--events", f->events, "Events to replay")->capture_default_str();
   sub->add_option("--ef-search", f->ef_search, "HNSW search beam")->capture_default_str();
+  sub->add_option("--ann-m", f->m, "HNSW graph degree (M)")
+      ->check(CLI::Range(4, 128))
+      ->capture_default_str();
   sub->callback([f] { run_bench_model(*f); });
 }
 

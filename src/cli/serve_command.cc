@@ -87,6 +87,10 @@ void add_serve_command(CLI::App& root) {
   sub->add_option("--ann-ef-search", o->retrieval.hnsw.ef_search,
                   "HNSW search beam (recall vs latency)")
       ->capture_default_str();
+  sub->add_option("--ann-m", o->retrieval.hnsw.m,
+                  "HNSW graph degree M (memory and build time vs recall)")
+      ->check(CLI::Range(4, 128))
+      ->capture_default_str();
   sub->add_option("--max-k", o->max_k, "Largest k a request may ask for")->capture_default_str();
   sub->callback([sub, o] {
     print_effective_config(*sub);

@@ -67,8 +67,17 @@ class NegativeSampler {
   std::vector<double> cdf_;
 };
 
+// Consecutive cases scored together by models with incremental state: up to 128 rows (OpenBLAS
+// packs the item matrix once per product, so wide batches amortise it), at most ~32 MB of scores
+// per thread on large catalogues.
+size_t batch_rows(uint32_t num_items) {
+  constexpr size_t kMaxRows = 128, kBytes = size_t{32} << 20;
+  return std::clamp<size_t>(kBytes / (sizeof(float) * std::max<uint32_t>(num_items, 1)), 1,
+                            kMaxRows);
+}
+
 struct ThreadScratch {
-  std::vector<float> scores;
+  std::vector<float> scores, batch_scores;
   std::vector<uint32_t> targets, negatives, top;
   std::vector<double> ranks;
   std::vector<float> negative_scores;
@@ -110,53 +119,117 @@ EvalResult evaluate(const SessionModel& model, const Dataset& data, const EvalOp
     t.coverage.assign(cutoffs.size(), Coverage(n_items));
   }
 
-  ProgressBar bar(fmt::format("evaluate {}", model.name()), o.progress ? cases.size() : 0, "cases");
-  Stopwatch wall;
-  parallel_for(cases.size(), threads, 64, [&](size_t begin, size_t end, int ti) {
-    ThreadScratch& t = scratch[ti];
+  // What a case does once its scores exist: ranks of its targets (full or sampled), its top-K
+  // list for coverage and popularity, its metric row.
+  auto finish_case = [&](size_t ci, std::span<const float> scores, ThreadScratch& t) {
+    const Case& c = cases[ci];
+    const SessionView s = set[c.session];
+    const std::span<const uint32_t> exclude =
+        excludes_history(p) ? s.items.first(c.prefix) : std::span<const uint32_t>();
+    case_targets(s, c, p, &t.targets);
+    t.ranks.clear();
+    if (full) {
+      for (uint32_t target : t.targets) t.ranks.push_back(rank_of(scores, target, o.ties, exclude));
+      const auto list = top_k(scores, static_cast<size_t>(max_k), exclude);
+      t.top.clear();
+      for (const auto& si : list) t.top.push_back(si.item);
+    } else {
+      Rng rng = Rng::derive(o.seed, ci);
+      sampler.sample(o.sampled, t.targets.front(), exclude, rng, &t.negatives);
+      t.negative_scores.clear();
+      for (uint32_t i : t.negatives) t.negative_scores.push_back(scores[i]);
+      for (uint32_t target : t.targets) {
+        t.ranks.push_back(rank_among(scores[target], t.negative_scores, o.ties));
+      }
+    }
+    double* row = values.data() + ci * width;
+    for (size_t k = 0; k < cutoffs.size(); ++k) {
+      const CaseMetrics m = case_metrics(t.ranks, cutoffs[k]);
+      for (size_t j = 0; j < 6; ++j) row[k * kPerCutoff + j] = metric_value(m, j);
+      if (full) {
+        const std::span<const uint32_t> head(
+            t.top.data(), std::min<size_t>(t.top.size(), static_cast<size_t>(cutoffs[k])));
+        t.coverage[k].add(head);
+        row[k * kPerCutoff + 6] = list_popularity(head, pop);
+      }
+    }
+  };
+  using Clock = std::chrono::steady_clock;
+  auto micros = [](Clock::time_point t0) {
+    return std::chrono::duration<float, std::micro>(Clock::now() - t0).count();
+  };
+
+  // Prefix by prefix: every case re-scores its prefix from scratch (score(query)).
+  auto by_prefix = [&](size_t begin, size_t end, ThreadScratch& t) {
     for (size_t ci = begin; ci < end; ++ci) {
       const Case& c = cases[ci];
       const SessionView s = set[c.session];
       const SessionQuery q{s.items.first(c.prefix), s.types.first(c.prefix),
                            s.ts_ms.first(c.prefix), s.user};
-      const std::span<const uint32_t> exclude =
-          excludes_history(p) ? s.items.first(c.prefix) : std::span<const uint32_t>();
-      const auto t0 = std::chrono::steady_clock::now();
+      const auto t0 = Clock::now();
       model.score(q, t.scores);
-      case_targets(s, c, p, &t.targets);
-      t.ranks.clear();
-      if (full) {
-        for (uint32_t target : t.targets) {
-          t.ranks.push_back(rank_of(t.scores, target, o.ties, exclude));
-        }
-        const auto list = top_k(t.scores, static_cast<size_t>(max_k), exclude);
-        t.top.clear();
-        for (const auto& si : list) t.top.push_back(si.item);
-      } else {
-        Rng rng = Rng::derive(o.seed, ci);
-        sampler.sample(o.sampled, t.targets.front(), exclude, rng, &t.negatives);
-        t.negative_scores.clear();
-        for (uint32_t i : t.negatives) t.negative_scores.push_back(t.scores[i]);
-        for (uint32_t target : t.targets) {
-          t.ranks.push_back(rank_among(t.scores[target], t.negative_scores, o.ties));
-        }
-      }
-      const auto t1 = std::chrono::steady_clock::now();
-      latency_us[ci] = std::chrono::duration<float, std::micro>(t1 - t0).count();
-      double* row = values.data() + ci * width;
-      for (size_t k = 0; k < cutoffs.size(); ++k) {
-        const CaseMetrics m = case_metrics(t.ranks, cutoffs[k]);
-        for (size_t j = 0; j < 6; ++j) row[k * kPerCutoff + j] = metric_value(m, j);
-        if (full) {
-          const std::span<const uint32_t> head(
-              t.top.data(), std::min<size_t>(t.top.size(), static_cast<size_t>(cutoffs[k])));
-          t.coverage[k].add(head);
-          row[k * kPerCutoff + 6] = list_popularity(head, pop);
-        }
-      }
+      finish_case(ci, t.scores, t);
+      latency_us[ci] = micros(t0);
     }
-    bar.add(end - begin);
-  });
+  };
+  // Incremental models: one pass over each session (observe() per event), states of up to
+  // batch_rows() consecutive cases scored together (score_batch). A case's latency is its batch's
+  // time divided by the batch size (amortised), observes included.
+  const size_t rows = batch_rows(n_items);
+  auto by_session = [&](size_t begin, size_t end, ThreadScratch& t) {
+    std::unique_ptr<SessionState> state;
+    uint32_t session = 0, observed = 0;
+    std::vector<std::unique_ptr<SessionState>> batch;
+    std::vector<const SessionState*> batch_ptrs;
+    size_t first = begin;
+    auto t0 = Clock::now();
+    auto flush = [&](size_t last) {  // cases [first, last)
+      if (batch.empty()) return;
+      batch_ptrs.clear();
+      for (const auto& b : batch) batch_ptrs.push_back(b.get());
+      t.batch_scores.resize(batch.size() * n_items);
+      model.score_batch(batch_ptrs, t.batch_scores);
+      for (size_t b = 0; b < batch.size(); ++b) {
+        finish_case(first + b, std::span<const float>(t.batch_scores).subspan(b * n_items, n_items),
+                    t);
+      }
+      const float each = micros(t0) / static_cast<float>(batch.size());
+      for (size_t ci = first; ci < last; ++ci) latency_us[ci] = each;
+      batch.clear();
+      first = last;
+      t0 = Clock::now();
+    };
+    for (size_t ci = begin; ci < end; ++ci) {
+      const Case& c = cases[ci];
+      const SessionView s = set[c.session];
+      if (!state || c.session != session || c.prefix < observed) {
+        state = model.start();
+        session = c.session;
+        observed = 0;
+      }
+      for (; observed < c.prefix; ++observed) {
+        model.observe(*state, s.items[observed], s.types[observed], s.ts_ms[observed]);
+      }
+      batch.push_back(model.clone_state(*state));
+      if (batch.size() == rows) flush(ci + 1);
+    }
+    flush(end);
+  };
+
+  ProgressBar bar(fmt::format("evaluate {}", model.name()), o.progress ? cases.size() : 0, "cases");
+  Stopwatch wall;
+  const bool incremental = model.incremental();
+  // Incremental chunks are long: a session cut by a chunk boundary is observed again from its
+  // start.
+  parallel_for(cases.size(), threads, incremental ? 8 * rows : 64,
+               [&](size_t begin, size_t end, int ti) {
+                 if (incremental) {
+                   by_session(begin, end, scratch[ti]);
+                 } else {
+                   by_prefix(begin, end, scratch[ti]);
+                 }
+                 bar.add(end - begin);
+               });
   bar.finish();
 
   EvalResult r;

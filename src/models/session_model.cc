@@ -31,6 +31,15 @@ void reset_scores(std::span<float> scores) {
   if (!scores.empty()) scores[0] = -std::numeric_limits<float>::infinity();
 }
 
+void SessionModel::score_batch(std::span<const SessionState* const> states,
+                               std::span<float> scores) const {
+  KAIROS_CHECK_USAGE(!states.empty() && scores.size() % states.size() == 0,
+                     "score_batch: {} scores are not rows for {} states", scores.size(),
+                     states.size());
+  const size_t n = scores.size() / states.size();
+  for (size_t b = 0; b < states.size(); ++b) score(*states[b], scores.subspan(b * n, n));
+}
+
 std::vector<float> SessionModel::query_vector(const SessionState&) const {
   KAIROS_THROW(ErrorKind::kUsage, "{} has no retrieval form (item_vectors)", name());
 }

@@ -79,6 +79,15 @@ class SessionModel {
     score(state.query(), scores);
   }
 
+  // Evaluation fast path. incremental(): observe() + score(state) after each event give the
+  // scores score(query) gives for that prefix, at the cost of one step per event (RNNs), so the
+  // evaluator walks a session once instead of re-encoding every prefix. score_batch(): several
+  // states at once into row-major `scores` [states.size() x num_items]; the default scores one
+  // state per row, models with an inner-product form override it with one matrix product.
+  virtual bool incremental() const { return false; }
+  virtual void score_batch(std::span<const SessionState* const> states,
+                           std::span<float> scores) const;
+
   // An independent copy of a state (the server scores a copy outside the session's lock). The
   // default goes through save_state/load_state, which replays the events; models with derived
   // state override it with a direct copy.

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "deep_fixtures.h"
+#include "eval/evaluator.h"
 
 namespace kairos {
 namespace {
@@ -44,6 +45,68 @@ TEST_P(Gru4RecMechanics, IncrementalStepsEqualFullPrefixScoring) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cells, Gru4RecMechanics, ::testing::Values("gru", "lstm"));
+
+// The same model seen by the evaluator as one without incremental state: every prefix re-encoded
+// and scored alone (the evaluation path before batching).
+class PrefixByPrefix final : public SessionModel {
+ public:
+  explicit PrefixByPrefix(const SessionModel& m) : m_(m) {}
+  std::string name() const override { return m_.name(); }
+  void fit(const Dataset&, const SessionSet&) override {}
+  void score(const SessionQuery& q, std::span<float> scores) const override { m_.score(q, scores); }
+
+ private:
+  const SessionModel& m_;
+};
+
+TEST(Gru4Rec, BatchedScoringEqualsOneStateAtATime) {
+  const Dataset d = testing::planted_dataset(300, 20, 20);
+  auto m = make_model("gru4rec", testing::tiny_gru4rec({{"n_epochs", 2}}));
+  m->fit(d, d.train_full());
+  ASSERT_TRUE(m->incremental());
+  std::vector<std::unique_ptr<SessionState>> states;
+  std::vector<const SessionState*> ptrs;
+  for (uint32_t first : {3u, 14u, 27u}) {
+    states.push_back(m->start());
+    for (uint32_t item = first; item < first + 3; ++item) m->observe(*states.back(), item, 0, 0);
+    ptrs.push_back(states.back().get());
+  }
+  std::vector<float> batch(ptrs.size() * d.num_items());
+  m->score_batch(ptrs, batch);
+  std::vector<float> one(d.num_items());
+  for (size_t b = 0; b < ptrs.size(); ++b) {
+    m->score(*ptrs[b], one);
+    EXPECT_EQ(batch[b * d.num_items()], one[0]);  // padding: -inf
+    for (uint32_t j = 1; j < d.num_items(); ++j) {
+      ASSERT_NEAR(batch[b * d.num_items() + j], one[j], 1e-5) << b << " " << j;
+    }
+  }
+  EXPECT_THROW(m->score_batch(ptrs, std::span<float>(batch).first(d.num_items())), Error);
+}
+
+// The evaluator walks sessions once and scores states in batches for incremental models; the
+// metrics must be those of scoring every prefix from scratch, for 1 and 2 threads.
+TEST(Gru4Rec, IncrementalEvaluationEqualsPrefixByPrefix) {
+  const Dataset d = testing::planted_dataset(300, 20, 400);
+  auto m = make_model("gru4rec", testing::tiny_gru4rec({{"n_epochs", 3}}));
+  m->fit(d, d.train_full());
+  const PrefixByPrefix slow(*m);
+  ASSERT_FALSE(slow.incremental());
+  for (int threads : {1, 2}) {
+    eval::EvalOptions o;
+    o.threads = threads;
+    o.progress = false;
+    o.bootstrap = 0;
+    const eval::EvalResult fast_r = eval::evaluate(*m, d, o);
+    const eval::EvalResult slow_r = eval::evaluate(slow, d, o);
+    ASSERT_EQ(fast_r.cases, slow_r.cases);
+    EXPECT_EQ(fast_r.cases, 800u);
+    for (const auto& [name, v] : slow_r.metrics) {
+      EXPECT_NEAR(fast_r.metrics.at(name), v, 1e-9) << name << " threads " << threads;
+    }
+    EXPECT_GT(fast_r.metrics.at("HR@5"), 0.3);  // the model learned something: not all-equal
+  }
+}
 
 TEST(Gru4Rec, EmptySessionScoresAreFiniteAndPaddingIsExcluded) {
   const Dataset d = testing::planted_dataset(100, 10, 10);

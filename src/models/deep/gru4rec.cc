@@ -147,6 +147,26 @@ class Gru4Rec final : public SessionModel, public Trainable {
     torch::NoGradGuard no_grad;
     write_scores(static_cast<const Gru4RecState&>(state).hidden, scores);
   }
+  bool incremental() const override { return true; }
+  // All rows in one product: [B x H] hidden outputs times Wy^T, plus By (addmm, OpenBLAS sgemm).
+  void score_batch(std::span<const SessionState* const> states,
+                   std::span<float> scores) const override {
+    const auto rows = static_cast<int64_t>(states.size());
+    KAIROS_CHECK_USAGE(rows > 0 && scores.size() == static_cast<size_t>(rows) * num_items_,
+                       "score_batch: {} scores for {} states of {} items", scores.size(), rows,
+                       num_items_);
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> h;
+    h.reserve(states.size());
+    for (const SessionState* s : states) {
+      h.push_back(layers_.back().output(static_cast<const Gru4RecState*>(s)->hidden.back()));
+    }
+    torch::Tensor out = torch::from_blob(scores.data(), {rows, static_cast<int64_t>(num_items_)});
+    torch::addmm_out(out, by_.reshape({1, -1}), torch::cat(h, 0).reshape({rows, -1}), wy_.t());
+    for (int64_t b = 0; b < rows; ++b) {
+      scores[static_cast<size_t>(b) * num_items_] = -std::numeric_limits<float>::infinity();
+    }
+  }
   std::unique_ptr<SessionState> clone_state(const SessionState& state) const override {
     const auto& s = static_cast<const Gru4RecState&>(state);
     auto c = std::make_unique<Gru4RecState>();
