@@ -14,9 +14,13 @@
 #include "core/system.h"
 #include "data/atomic_file.h"
 #include "eval/evaluator.h"
+#include "eval/label_evaluator.h"
+#include "eval/label_report.h"
 #include "eval/report.h"
 #include "models/artifact.h"
 #include "models/factory.h"
+#include "models/labels/label_model.h"
+#include "tasks/task.h"
 
 namespace kairos::cli {
 namespace {
@@ -24,15 +28,82 @@ namespace {
 struct EvaluateFlags {
   std::string data, models = "pop,markov,vsknn", model_config, json_path, csv_path;
   std::string protocol, ties = "conservative", cutoffs = "5,10,20", sampled_mode = "uniform";
-  std::string part = "test";
+  std::string part = "test", task = "next-item";
+  bool calibrate = true;
   uint32_t min_prefix = 1, sampled = 0, bootstrap = 1000;
   int threads = 2;
   uint64_t seed = 42, max_cases = 0;
 };
 
+// Prints the table, writes the JSON (`header` plus "results") and the CSV.
+template <typename Result>
+void report(const EvaluateFlags& f, nlohmann::json header, const std::vector<Result>& results) {
+  std::printf("%s", eval::to_table(results).c_str());
+  std::fflush(stdout);
+  header["results"] = nlohmann::json::array();
+  for (const auto& r : results) header["results"].push_back(eval::to_json(r));
+  if (!f.json_path.empty()) write_file_atomic(f.json_path, header.dump(2) + "\n");
+  const std::string csv = !f.csv_path.empty() ? f.csv_path
+                          : f.json_path.size() > 5 && f.json_path.ends_with(".json")
+                              ? f.json_path.substr(0, f.json_path.size() - 5) + ".csv"
+                              : "";
+  if (!csv.empty()) write_file_atomic(csv, eval::to_csv(results));
+}
+
+// Label tasks (category, next-action): each model is fitted on train, its temperature fitted on
+// valid, then refitted on train + valid and evaluated on test with that temperature. With
+// --part valid the model is fitted on train and evaluated uncalibrated (T = 1).
+void run_evaluate_labels(CLI::App* sub, const EvaluateFlags& f, const Dataset& data, Task task) {
+  const EventLabels labels = EventLabels::for_task(task, data);
+  eval::LabelEvalOptions o;
+  o.part = f.part;
+  o.min_prefix = f.min_prefix;
+  if (task == Task::kNextAction) o.cutoffs = {1, 2};  // four classes
+  if (sub->count("--cutoffs") > 0) {
+    o.cutoffs.clear();
+    for (const auto& c : split_list(f.cutoffs)) o.cutoffs.push_back(std::stoi(c));
+  }
+  o.threads = f.threads;
+  o.seed = f.seed;
+  o.bootstrap = f.bootstrap;
+  o.max_cases = f.max_cases;
+  KAIROS_CHECK_USAGE(f.sampled == 0, "--sampled applies to the next-item task only");
+  const nlohmann::json config = load_model_config(f.model_config);
+  const std::string models =
+      sub->count("--models") > 0 ? f.models : "popularity,markov,session-decay";
+  std::vector<eval::LabelEvalResult> results;
+  for (const auto& name : split_list(models)) {
+    const ModelSpec spec = model_spec(config, name);
+    double temperature = 1.0;
+    if (f.part == "test" && f.calibrate) {
+      auto on_train = make_label_model(spec.model, spec.hparams);
+      on_train->fit(labels, data.train());
+      temperature = eval::calibrate_temperature(*on_train, labels, data, f.min_prefix);
+    }
+    auto model = make_label_model(spec.model, spec.hparams);
+    Stopwatch fit_watch;
+    model->fit(labels, f.part == "valid" ? data.train() : data.train_full());
+    const double fit_s = fit_watch.seconds();
+    spdlog::info("{}: fitted in {:.2f} s, temperature {:.3f}", name, fit_s, temperature);
+    o.temperature = temperature;
+    eval::LabelEvalResult r = eval::evaluate_labels(*model, labels, data, o);
+    r.model = name;
+    r.fit_seconds = fit_s;
+    results.push_back(std::move(r));
+  }
+  report(f,
+         {{"dataset", f.data},
+          {"fingerprint", data.fingerprint()},
+          {"task", std::string(task_name(task))},
+          {"classes", labels.num_classes()}},
+         results);
+}
+
 void run_evaluate(CLI::App* sub, const EvaluateFlags& f) {
   print_effective_config(*sub);
   const Dataset data = Dataset::load(f.data);
+  const Task task = parse_task(f.task);
+  if (task != Task::kNextItem) return run_evaluate_labels(sub, f, data, task);
   eval::EvalOptions o;
   if (!f.protocol.empty()) o.protocol = eval::parse_protocol(f.protocol);
   o.part = f.part;
@@ -73,21 +144,12 @@ void run_evaluate(CLI::App* sub, const EvaluateFlags& f) {
     r.fit_seconds = fit_s;
     results.push_back(std::move(r));
   }
-  std::printf("%s", eval::to_table(results).c_str());
-  std::fflush(stdout);
-  if (!f.json_path.empty()) {
-    nlohmann::json j = {{"dataset", f.data},
-                        {"fingerprint", data.fingerprint()},
-                        {"ranking", results.empty() ? "full" : results.front().ranking},
-                        {"results", nlohmann::json::array()}};
-    for (const auto& r : results) j["results"].push_back(eval::to_json(r));
-    write_file_atomic(f.json_path, j.dump(2) + "\n");
-  }
-  const std::string csv = !f.csv_path.empty() ? f.csv_path
-                          : f.json_path.size() > 5 && f.json_path.ends_with(".json")
-                              ? f.json_path.substr(0, f.json_path.size() - 5) + ".csv"
-                              : "";
-  if (!csv.empty()) write_file_atomic(csv, eval::to_csv(results));
+  report(f,
+         {{"dataset", f.data},
+          {"fingerprint", data.fingerprint()},
+          {"task", "next-item"},
+          {"ranking", results.empty() ? "full" : results.front().ranking}},
+         results);
 }
 
 }  // namespace
@@ -97,8 +159,17 @@ void add_evaluate_command(CLI::App& root) {
   CLI::App* sub = root.add_subcommand(
       "evaluate", "Fit and evaluate models on a prepared dataset (full ranking by default)");
   sub->add_option("--data", f->data, "Prepared dataset directory")->required();
-  sub->add_option("--models", f->models,
-                  "Comma-separated model names, config labels or trained artifact directories")
+  sub->add_option("--task", f->task,
+                  "next-item (ranking) | category | next-action (calibrated distributions; "
+                  "docs/TASKS.md)")
+      ->check(CLI::IsMember(task_names()))
+      ->capture_default_str();
+  sub->add_flag("!--no-calibration", f->calibrate,
+                "Label tasks: skip the validation temperature (report raw probabilities)");
+  sub->add_option(
+         "--models", f->models,
+         "Comma-separated model names, config labels or trained artifact directories (label "
+         "tasks: popularity, markov, session-decay)")
       ->capture_default_str();
   sub->add_option("--model-config", f->model_config,
                   "YAML/JSON map: model name -> hyperparameters (e.g. configs/diginetica.yaml)");
@@ -110,7 +181,9 @@ void add_evaluate_command(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--min-prefix", f->min_prefix, "Shortest input prefix (next-item)")
       ->capture_default_str();
-  sub->add_option("--cutoffs", f->cutoffs, "Metric cut-offs K")->capture_default_str();
+  sub->add_option("--cutoffs", f->cutoffs,
+                  "Metric cut-offs K (category: 1,3,5,10; next-action: 1,2)")
+      ->capture_default_str();
   sub->add_option("--ties", f->ties, "conservative | standard | median")->capture_default_str();
   sub->add_option("--sampled", f->sampled,
                   "Rank among N sampled negatives instead of the full catalogue (labelled)")

@@ -1,0 +1,92 @@
+#include "eval/label_report.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace kairos::eval {
+
+nlohmann::json to_json(const LabelEvalResult& r) {
+  nlohmann::json intervals = nlohmann::json::object();
+  for (const auto& [name, iv] : r.intervals) intervals[name] = {{"low", iv.low}, {"high", iv.high}};
+  nlohmann::json bins = nlohmann::json::array();
+  for (const auto& b : r.reliability.bins) {
+    bins.push_back({{"lower", b.lower},
+                    {"upper", b.upper},
+                    {"count", b.count},
+                    {"confidence", b.mean_confidence},
+                    {"accuracy", b.accuracy}});
+  }
+  return {{"model", r.model},
+          {"task", r.task},
+          {"part", r.part},
+          {"cases", r.cases},
+          {"skipped_unknown_target", r.skipped_unknown},
+          {"cutoffs", r.cutoffs},
+          {"metrics", r.metrics},
+          {"ci95", intervals},
+          {"temperature", r.temperature},
+          {"reliability", bins},
+          {"fit_seconds", r.fit_seconds},
+          {"eval_seconds", r.eval_seconds},
+          {"cases_per_second", r.cases_per_second},
+          {"threads", r.threads}};
+}
+
+std::string to_csv(const std::vector<LabelEvalResult>& results) {
+  std::set<std::string> names;
+  for (const auto& r : results) {
+    for (const auto& [k, v] : r.metrics) names.insert(k);
+  }
+  std::string out = "model,task,part,cases,skipped_unknown_target,temperature";
+  for (const auto& n : names) out += "," + n;
+  out += ",fit_seconds,eval_seconds\n";
+  for (const auto& r : results) {
+    out += fmt::format("{},{},{},{},{},{:.6g}", r.model, r.task, r.part, r.cases, r.skipped_unknown,
+                       r.temperature);
+    for (const auto& n : names) {
+      const auto it = r.metrics.find(n);
+      out += it == r.metrics.end() ? "," : fmt::format(",{:.6f}", it->second);
+    }
+    out += fmt::format(",{:.3f},{:.3f}\n", r.fit_seconds, r.eval_seconds);
+  }
+  return out;
+}
+
+std::string to_table(const std::vector<LabelEvalResult>& results) {
+  if (results.empty()) return "no results\n";
+  const LabelEvalResult& f = results.front();
+  std::string out = fmt::format(
+      "{} task on {} ({} cases; {} prefixes skipped: next event of unknown class) · probabilities "
+      "calibrated by a temperature fitted on validation\n",
+      f.task, f.part, f.cases, f.skipped_unknown);
+  const int kmax = f.cutoffs.empty() ? 0 : f.cutoffs.back();
+  out += fmt::format("{:<16}", "model");
+  for (int k : f.cutoffs)
+    out += fmt::format(" {:>8} {:>8}", fmt::format("HR@{}", k), fmt::format("MRR@{}", k));
+  out += fmt::format(" {:>14} {:>9} {:>19} {:>7} {:>7} {:>7} {:>6} {:>7}\n",
+                     fmt::format("restRec@{}", kmax), "log-loss", "log-loss CI95", "Brier", "ECE",
+                     "restCE", "T", "fit s");
+  for (const auto& r : results) {
+    out += fmt::format("{:<16}", r.model);
+    if (r.metrics.empty()) {
+      out += " (no cases)\n";
+      continue;
+    }
+    for (int k : r.cutoffs) {
+      out += fmt::format(" {:>8.4f} {:>8.4f}", r.metrics.at(fmt::format("HR@{}", k)),
+                         r.metrics.at(fmt::format("MRR@{}", k)));
+    }
+    const auto ci = r.intervals.find("log-loss");
+    const std::string ci_text =
+        ci == r.intervals.end() ? "-"
+                                : fmt::format("[{:.4f},{:.4f}]", ci->second.low, ci->second.high);
+    out += fmt::format(" {:>14.4f} {:>9.4f} {:>19} {:>7.4f} {:>7.4f} {:>7.4f} {:>6.3f} {:>7.2f}\n",
+                       r.metrics.at(fmt::format("rest-Recall@{}", kmax)), r.metrics.at("log-loss"),
+                       ci_text, r.metrics.at("Brier"), r.metrics.at("ECE"), r.metrics.at("rest-CE"),
+                       r.temperature, r.fit_seconds);
+  }
+  return out;
+}
+
+}  // namespace kairos::eval

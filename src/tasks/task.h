@@ -1,0 +1,29 @@
+// Tasks: what a model predicts from a session prefix, and the one validation scalar that judges
+// it (docs/TASKS.md has the definitions and the leakage rules).
+//   next-item    the next item, ranked over the whole catalogue (eval/evaluator.h)
+//   category     the distribution over categories of the next event and of the rest of the session
+//   next-action  the distribution over behaviour types (view, cart, fav, buy) of the next event
+// category and next-action are label tasks: every event carries a class (tasks/event_labels.h) and
+// the models predict a calibrated distribution over the classes (models/labels/).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kairos {
+
+enum class Task { kNextItem, kCategory, kNextAction };
+
+Task parse_task(std::string_view name);  // throws kUsage, listing the tasks
+std::string_view task_name(Task t);
+const std::vector<std::string>& task_names();
+
+// The scalar early stopping and model selection watch on the validation part.
+struct ValidationMetric {
+  std::string name;
+  bool higher_is_better = true;
+};
+ValidationMetric validation_metric(Task t);
+
+}  // namespace kairos
