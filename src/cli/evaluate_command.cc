@@ -14,6 +14,7 @@
 #include "core/system.h"
 #include "data/atomic_file.h"
 #include "eval/evaluator.h"
+#include "eval/intent_evaluator.h"
 #include "eval/label_evaluator.h"
 #include "eval/label_report.h"
 #include "eval/report.h"
@@ -30,6 +31,8 @@ struct EvaluateFlags {
   std::string protocol, ties = "conservative", cutoffs = "5,10,20", sampled_mode = "uniform";
   std::string part = "test", task = "next-item";
   bool calibrate = true;
+  uint32_t within = 5;
+  uint64_t max_train_cases = 0;
   uint32_t min_prefix = 1, sampled = 0, bootstrap = 1000;
   int threads = 2;
   uint64_t seed = 42, max_cases = 0;
@@ -99,10 +102,40 @@ void run_evaluate_labels(CLI::App* sub, const EvaluateFlags& f, const Dataset& d
          results);
 }
 
+// Intent: each model for both targets (converts, within-N); see eval/intent_evaluator.h.
+void run_evaluate_intent(CLI::App* sub, const EvaluateFlags& f, const Dataset& data) {
+  KAIROS_CHECK_USAGE(f.part == "test", "the intent task evaluates on test (valid calibrates)");
+  KAIROS_CHECK_USAGE(f.sampled == 0, "--sampled applies to the next-item task only");
+  eval::IntentEvalOptions o;
+  o.within = f.within;
+  o.min_prefix = f.min_prefix;
+  o.max_train_cases = f.max_train_cases;
+  o.threads = f.threads;
+  o.seed = f.seed;
+  o.bootstrap = f.bootstrap;
+  const nlohmann::json config = load_model_config(f.model_config);
+  const std::string models = sub->count("--models") > 0 ? f.models : "logistic,gbdt";
+  std::vector<eval::IntentEvalResult> results;
+  for (const auto& name : split_list(models)) {
+    const ModelSpec spec = model_spec(config, name);
+    for (auto& r : eval::evaluate_intent(spec.model, spec.hparams, data, o)) {
+      r.model = name;
+      results.push_back(std::move(r));
+    }
+  }
+  report(f,
+         {{"dataset", f.data},
+          {"fingerprint", data.fingerprint()},
+          {"task", "intent"},
+          {"within", f.within}},
+         results);
+}
+
 void run_evaluate(CLI::App* sub, const EvaluateFlags& f) {
   print_effective_config(*sub);
   const Dataset data = Dataset::load(f.data);
   const Task task = parse_task(f.task);
+  if (task == Task::kIntent) return run_evaluate_intent(sub, f, data);
   if (task != Task::kNextItem) return run_evaluate_labels(sub, f, data, task);
   eval::EvalOptions o;
   if (!f.protocol.empty()) o.protocol = eval::parse_protocol(f.protocol);
@@ -160,16 +193,22 @@ void add_evaluate_command(CLI::App& root) {
       "evaluate", "Fit and evaluate models on a prepared dataset (full ranking by default)");
   sub->add_option("--data", f->data, "Prepared dataset directory")->required();
   sub->add_option("--task", f->task,
-                  "next-item (ranking) | category | next-action (calibrated distributions; "
-                  "docs/TASKS.md)")
+                  "next-item (ranking) | category | next-action (calibrated distributions) | "
+                  "intent (purchase probability); docs/TASKS.md")
       ->check(CLI::IsMember(task_names()))
+      ->capture_default_str();
+  sub->add_option("--within", f->within, "Intent: N of the purchase-within-N-events target")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  sub->add_option("--max-train-cases", f->max_train_cases,
+                  "Intent: at most N training prefixes, evenly spread (0 = all)")
       ->capture_default_str();
   sub->add_flag("!--no-calibration", f->calibrate,
                 "Label tasks: skip the validation temperature (report raw probabilities)");
   sub->add_option(
          "--models", f->models,
          "Comma-separated model names, config labels or trained artifact directories (label "
-         "tasks: popularity, markov, session-decay)")
+         "tasks: popularity, markov, session-decay; intent: logistic, gbdt)")
       ->capture_default_str();
   sub->add_option("--model-config", f->model_config,
                   "YAML/JSON map: model name -> hyperparameters (e.g. configs/diginetica.yaml)");

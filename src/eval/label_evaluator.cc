@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/progress.h"
+#include "core/spread.h"
 #include "core/system.h"
 #include "eval/bootstrap.h"
 #include "index/top_k.h"
@@ -55,14 +56,7 @@ std::vector<Case> label_cases(const SessionSet& sessions, const EventLabels& lab
     }
   }
   if (skipped) *skipped = unknown;
-  if (max_cases > 0 && kept.size() > max_cases) {
-    std::vector<Case> spread;
-    const double step = static_cast<double>(kept.size()) / static_cast<double>(max_cases);
-    for (uint64_t k = 0; k < max_cases; ++k) {
-      spread.push_back(kept[static_cast<size_t>(static_cast<double>(k) * step)]);
-    }
-    kept.swap(spread);
-  }
+  keep_evenly_spread(&kept, max_cases);
   return kept;
 }
 

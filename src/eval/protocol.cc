@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/spread.h"
 
 namespace kairos::eval {
 
@@ -48,15 +49,7 @@ std::vector<Case> make_cases(const SessionSet& sessions, Protocol p, uint32_t mi
     }
     for (uint32_t i = min_prefix; i < n; ++i) cases.push_back({id, i});
   }
-  if (max_cases > 0 && cases.size() > max_cases) {
-    std::vector<Case> kept;
-    kept.reserve(max_cases);
-    const double step = static_cast<double>(cases.size()) / static_cast<double>(max_cases);
-    for (uint64_t k = 0; k < max_cases; ++k) {
-      kept.push_back(cases[static_cast<size_t>(static_cast<double>(k) * step)]);
-    }
-    cases.swap(kept);
-  }
+  keep_evenly_spread(&cases, max_cases);
   return cases;
 }
 

@@ -13,7 +13,8 @@ EventLabels EventLabels::for_task(Task task, const Dataset& data) {
   l.task_ = task;
   switch (task) {
     case Task::kNextItem:
-      KAIROS_THROW(ErrorKind::kUsage, "next-item is a ranking task, not a label task");
+    case Task::kIntent:
+      KAIROS_THROW(ErrorKind::kUsage, "{} is not a label task", task_name(task));
     case Task::kCategory: {
       KAIROS_CHECK(data.num_categories() > 1,
                    "the category task needs item categories; this dataset has none "

@@ -7,7 +7,7 @@
 namespace kairos {
 
 const std::vector<std::string>& task_names() {
-  static const std::vector<std::string> names = {"next-item", "category", "next-action"};
+  static const std::vector<std::string> names = {"next-item", "category", "next-action", "intent"};
   return names;
 }
 
@@ -15,6 +15,7 @@ Task parse_task(std::string_view name) {
   if (name == "next-item") return Task::kNextItem;
   if (name == "category") return Task::kCategory;
   if (name == "next-action") return Task::kNextAction;
+  if (name == "intent") return Task::kIntent;
   KAIROS_THROW(ErrorKind::kUsage, "unknown task '{}' (tasks: {})", name,
                fmt::join(task_names(), ", "));
 }
@@ -27,6 +28,8 @@ std::string_view task_name(Task t) {
       return "category";
     case Task::kNextAction:
       return "next-action";
+    case Task::kIntent:
+      return "intent";
   }
   return "?";
 }

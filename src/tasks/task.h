@@ -3,6 +3,8 @@
 //   next-item    the next item, ranked over the whole catalogue (eval/evaluator.h)
 //   category     the distribution over categories of the next event and of the rest of the session
 //   next-action  the distribution over behaviour types (view, cart, fav, buy) of the next event
+//   intent       the probability that a purchase is still to come in the session (and within the
+//                next N events): tasks/intent_targets.h
 // category and next-action are label tasks: every event carries a class (tasks/event_labels.h) and
 // the models predict a calibrated distribution over the classes (models/labels/).
 #pragma once
@@ -13,7 +15,7 @@
 
 namespace kairos {
 
-enum class Task { kNextItem, kCategory, kNextAction };
+enum class Task { kNextItem, kCategory, kNextAction, kIntent };
 
 Task parse_task(std::string_view name);  // throws kUsage, listing the tasks
 std::string_view task_name(Task t);

@@ -1,0 +1,281 @@
+#include "eval/intent_evaluator.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "core/error.h"
+#include "core/parallel.h"
+#include "core/rng.h"
+#include "core/system.h"
+#include "eval/bootstrap.h"
+#include "eval/classification/binary_metrics.h"
+#include "eval/classification/calibration.h"
+#include "features/session_features.h"
+#include "models/intent/intent_classifier.h"
+#include "tasks/intent_targets.h"
+
+namespace kairos::eval {
+namespace {
+
+struct Rows {
+  FeatureRows features;
+  std::vector<int> converts, within;
+  std::vector<uint32_t> prefix;
+};
+
+// `train_stats`: the rows are the training sessions' (out-of-fold statistics); else all of them.
+Rows build_rows(const SessionSet& set, const IntentEvalOptions& o, const FoldedItemStats& stats,
+                std::span<const uint32_t> item_category, bool train_stats, uint64_t max_cases) {
+  const std::vector<IntentCase> cases = intent_cases(set, o.within, o.min_prefix, max_cases);
+  Rows r;
+  r.features.dim = session_feature_names().size();
+  r.features.x.resize(cases.size() * r.features.dim);
+  r.features.y.resize(cases.size());
+  r.converts.resize(cases.size());
+  r.within.resize(cases.size());
+  r.prefix.resize(cases.size());
+  parallel_for(cases.size(), o.threads, 1024, [&](size_t begin, size_t end, int) {
+    for (size_t i = begin; i < end; ++i) {
+      const IntentCase& c = cases[i];
+      const ItemStats& st = train_stats ? stats.for_training_session(c.session) : stats.all();
+      session_features(set[c.session], c.prefix, st, item_category,
+                       std::span<float>(r.features.x).subspan(i * r.features.dim, r.features.dim));
+      r.converts[i] = c.converts;
+      r.within[i] = c.within_n;
+      r.prefix[i] = c.prefix;
+    }
+  });
+  return r;
+}
+
+void set_labels(Rows* r, bool converts) {
+  const auto& y = converts ? r->converts : r->within;
+  for (size_t i = 0; i < y.size(); ++i) r->features.y[i] = static_cast<float>(y[i]);
+}
+
+size_t bucket_of(uint32_t prefix) {
+  if (prefix <= 3) return prefix - 1;
+  if (prefix <= 5) return 3;
+  if (prefix <= 10) return 4;
+  return 5;
+}
+constexpr const char* kBuckets[] = {"1", "2", "3", "4-5", "6-10", "11+"};
+
+// Mean of the per-case values over bootstrap resamples of the cases: the 2.5th/97.5th percentiles.
+Interval auc_interval(const std::vector<double>& p, const std::vector<int>& y, uint32_t resamples,
+                      uint64_t seed) {
+  std::vector<double> aucs;
+  std::vector<double> bp(p.size());
+  std::vector<int> by(y.size());
+  for (uint32_t b = 0; b < resamples; ++b) {
+    Rng rng = Rng::derive(seed, b);
+    for (size_t i = 0; i < p.size(); ++i) {
+      const size_t j = rng.below(p.size());
+      bp[i] = p[j];
+      by[i] = y[j];
+    }
+    const double a = roc_auc(bp, by);
+    if (!std::isnan(a)) aucs.push_back(a);
+  }
+  if (aucs.empty()) return {NAN, NAN};
+  std::sort(aucs.begin(), aucs.end());
+  auto at = [&](double q) {
+    return aucs[static_cast<size_t>(q * static_cast<double>(aucs.size() - 1))];
+  };
+  return {at(0.025), at(0.975)};
+}
+
+}  // namespace
+
+std::vector<IntentEvalResult> evaluate_intent(const std::string& model,
+                                              const nlohmann::json& hparams, const Dataset& data,
+                                              const IntentEvalOptions& o) {
+  KAIROS_CHECK_USAGE(o.within >= 1, "--within must be >= 1");
+  check_has_purchases(data.train(), "train");
+  check_has_purchases(data.test(), "test");
+  KAIROS_CHECK(!data.valid().empty(),
+               "the intent task calibrates on the validation part; this dataset has none");
+  const FoldedItemStats stats(data.train(), data.num_items());
+  const auto cats = data.item_category();
+  Rows train = build_rows(data.train(), o, stats, cats, true, o.max_train_cases);
+  Rows valid = build_rows(data.valid(), o, stats, cats, false, 0);
+  Rows test = build_rows(data.test(), o, stats, cats, false, 0);
+
+  std::vector<IntentEvalResult> out;
+  for (const bool converts : {true, false}) {
+    set_labels(&train, converts);
+    set_labels(&valid, converts);
+    set_labels(&test, converts);
+    IntentEvalResult r;
+    r.model = model;
+    r.target = converts ? "converts" : fmt::format("within-{}", o.within);
+    r.train_cases = train.features.rows();
+    auto clf = make_intent_classifier(model, hparams, o.threads, o.seed);
+    Stopwatch fit_watch;
+    clf->fit(train.features, valid.features);
+    r.fit_seconds = fit_watch.seconds();
+    r.rounds = clf->rounds();
+    Stopwatch eval_watch;
+    const std::vector<double> pv = clf->predict(valid.features);
+    const std::vector<double> raw = clf->predict(test.features);
+    const auto& yv = converts ? valid.converts : valid.within;
+    const auto& y = converts ? test.converts : test.within;
+    IsotonicCalibrator iso;
+    iso.fit(pv, yv);
+    // Isotonic steps reach 0 and 1 where validation was pure; a test case there that goes the
+    // other way would cost ln(1e15) = 34.5 — the calibrated probabilities are kept within
+    // [1e-4, 1 - 1e-4].
+    auto calibrated = [&](const std::vector<double>& q) {
+      std::vector<double> c = iso.apply(q);
+      for (double& v : c) v = std::clamp(v, 1e-4, 1 - 1e-4);
+      return c;
+    };
+    const std::vector<double> pv_cal = calibrated(pv);
+    const std::vector<double> p = calibrated(raw);
+    const ThresholdMetrics chosen = best_f1_threshold(pv_cal, yv);
+    const ThresholdMetrics at = threshold_metrics(p, y, chosen.threshold);
+    r.cases = p.size();
+    double pos = 0;
+    for (int v : y) pos += v;
+    r.positive_rate = r.cases ? pos / static_cast<double>(r.cases) : 0;
+    r.metrics["ROC-AUC"] = roc_auc(p, y);
+    r.metrics["ROC-AUC (raw)"] = roc_auc(raw, y);
+    r.metrics["PR-AUC"] = average_precision(p, y);
+    r.metrics["log-loss"] = log_loss(p, y);
+    r.metrics["log-loss (raw)"] = log_loss(raw, y);
+    r.metrics["Brier"] = brier_score(p, y);
+    r.metrics["ECE"] = expected_calibration_error(p, y);
+    r.metrics["ECE (raw)"] = expected_calibration_error(raw, y);
+    r.metrics["threshold"] = chosen.threshold;
+    r.metrics["precision"] = at.precision;
+    r.metrics["recall"] = at.recall;
+    r.metrics["F1"] = at.f1;
+    if (o.bootstrap > 0 && !p.empty()) {
+      std::vector<double> ll(p.size()), br(p.size());
+      for (size_t i = 0; i < p.size(); ++i) {
+        const double q = std::clamp(p[i], 1e-15, 1 - 1e-15);
+        ll[i] = y[i] ? -std::log(q) : -std::log(1 - q);
+        br[i] = (p[i] - y[i]) * (p[i] - y[i]);
+      }
+      auto [lo, hi] = bootstrap_interval(ll, o.bootstrap, o.seed);
+      r.intervals["log-loss"] = {lo, hi};
+      std::tie(lo, hi) = bootstrap_interval(br, o.bootstrap, o.seed);
+      r.intervals["Brier"] = {lo, hi};
+      r.intervals["ROC-AUC"] = auc_interval(p, y, std::max(1u, o.bootstrap / 5), o.seed);
+    }
+    for (size_t b = 0; b < 6; ++b) {
+      std::vector<double> bp;
+      std::vector<int> by;
+      for (size_t i = 0; i < p.size(); ++i) {
+        if (bucket_of(test.prefix[i]) == b) {
+          bp.push_back(p[i]);
+          by.push_back(y[i]);
+        }
+      }
+      IntentBucket k;
+      k.lengths = kBuckets[b];
+      k.cases = bp.size();
+      if (!bp.empty()) {
+        double s = 0;
+        for (int v : by) s += v;
+        k.positive_rate = s / static_cast<double>(bp.size());
+        k.roc_auc = roc_auc(bp, by);
+        k.log_loss = log_loss(bp, by);
+      }
+      r.by_length.push_back(k);
+    }
+    r.eval_seconds = eval_watch.seconds();
+    spdlog::info("{} / {}: {} rounds, fitted in {:.1f} s", model, r.target, r.rounds,
+                 r.fit_seconds);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+nlohmann::json to_json(const IntentEvalResult& r) {
+  auto num = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
+  nlohmann::json metrics = nlohmann::json::object();
+  for (const auto& [k, v] : r.metrics) metrics[k] = num(v);
+  nlohmann::json intervals = nlohmann::json::object();
+  for (const auto& [k, iv] : r.intervals)
+    intervals[k] = {{"low", num(iv.low)}, {"high", num(iv.high)}};
+  nlohmann::json buckets = nlohmann::json::array();
+  for (const auto& b : r.by_length) {
+    buckets.push_back({{"prefix_length", b.lengths},
+                       {"cases", b.cases},
+                       {"positive_rate", b.positive_rate},
+                       {"roc_auc", num(b.roc_auc)},
+                       {"log_loss", num(b.log_loss)}});
+  }
+  return {{"model", r.model},
+          {"target", r.target},
+          {"train_cases", r.train_cases},
+          {"cases", r.cases},
+          {"positive_rate", r.positive_rate},
+          {"metrics", metrics},
+          {"ci95", intervals},
+          {"by_prefix_length", buckets},
+          {"rounds", r.rounds},
+          {"fit_seconds", r.fit_seconds},
+          {"eval_seconds", r.eval_seconds}};
+}
+
+std::string to_csv(const std::vector<IntentEvalResult>& results) {
+  std::set<std::string> names;
+  for (const auto& r : results) {
+    for (const auto& [k, v] : r.metrics) names.insert(k);
+  }
+  std::string out = "model,target,cases,positive_rate";
+  for (const auto& n : names) out += "," + n;
+  out += ",rounds,fit_seconds\n";
+  for (const auto& r : results) {
+    out += fmt::format("{},{},{},{:.6f}", r.model, r.target, r.cases, r.positive_rate);
+    for (const auto& n : names) {
+      const auto it = r.metrics.find(n);
+      out += it == r.metrics.end() ? "," : fmt::format(",{:.6f}", it->second);
+    }
+    out += fmt::format(",{},{:.3f}\n", r.rounds, r.fit_seconds);
+  }
+  return out;
+}
+
+std::string to_table(const std::vector<IntentEvalResult>& results) {
+  if (results.empty()) return "no results\n";
+  std::string out = fmt::format(
+      "intent task on test ({} prefixes) · isotonic calibration and F1 threshold chosen on valid\n",
+      results.front().cases);
+  out += fmt::format(
+      "{:<10} {:<10} {:>6} {:>8} {:>17} {:>7} {:>8} {:>7} {:>7} {:>9} {:>6} {:>6} {:>6} {:>6}\n",
+      "model", "target", "pos%", "ROC-AUC", "AUC CI95", "PR-AUC", "log-loss", "Brier", "ECE",
+      "ECE raw", "thr", "P", "R", "F1");
+  for (const auto& r : results) {
+    const auto ci = r.intervals.find("ROC-AUC");
+    const std::string ci_text =
+        ci == r.intervals.end() ? "-"
+                                : fmt::format("[{:.4f},{:.4f}]", ci->second.low, ci->second.high);
+    const auto& m = r.metrics;
+    out += fmt::format(
+        "{:<10} {:<10} {:>6.2f} {:>8.4f} {:>17} {:>7.4f} {:>8.4f} {:>7.4f} {:>7.4f} {:>9.4f} "
+        "{:>6.3f} "
+        "{:>6.3f} {:>6.3f} {:>6.3f}\n",
+        r.model, r.target, 100 * r.positive_rate, m.at("ROC-AUC"), ci_text, m.at("PR-AUC"),
+        m.at("log-loss"), m.at("Brier"), m.at("ECE"), m.at("ECE (raw)"), m.at("threshold"),
+        m.at("precision"), m.at("recall"), m.at("F1"));
+  }
+  out += "by prefix length (ROC-AUC / log-loss / positive rate):\n";
+  for (const auto& r : results) {
+    out += fmt::format("  {:<10} {:<10}", r.model, r.target);
+    for (const auto& b : r.by_length) {
+      out += fmt::format("  {}: {:.3f}/{:.3f}/{:.2f}", b.lengths, b.roc_auc, b.log_loss,
+                         b.positive_rate);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace kairos::eval

@@ -1,0 +1,58 @@
+// Evaluation of the purchase-intent task (docs/TASKS.md): after every prefix of every session,
+// P(a purchase is still to come in the session) — target `converts` — and P(a purchase within the
+// next N events) — target `within-N`. A classifier (models/intent/) is fitted on the training
+// sessions' prefixes, stops early on the validation prefixes, is calibrated there (isotonic
+// regression) and gets its decision threshold there (best F1); the test prefixes are scored once.
+// Metrics on test: ROC-AUC, PR-AUC (average precision), log-loss, Brier, ECE (15 bins) — after
+// calibration, with log-loss and ECE before it too — precision / recall / F1 at the validation
+// threshold, 95 % bootstrap intervals, and the same per prefix length.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+#include "eval/evaluator.h"
+
+namespace kairos::eval {
+
+struct IntentEvalOptions {
+  uint32_t within = 5;  // N of the within-N target
+  uint32_t min_prefix = 1;
+  uint64_t max_train_cases = 0;  // cap on training prefixes, evenly spread (0 = all)
+  int threads = 2;
+  uint64_t seed = 42;
+  uint32_t bootstrap = 1000;  // log-loss and Brier; ROC-AUC takes bootstrap / 5 resamples
+  bool progress = true;
+};
+
+struct IntentBucket {
+  std::string lengths;  // "1", "2", "3", "4-5", "6-10", "11+"
+  uint64_t cases = 0;
+  double positive_rate = 0, roc_auc = 0, log_loss = 0;
+};
+
+struct IntentEvalResult {
+  std::string model, target;
+  uint64_t train_cases = 0, cases = 0;
+  double positive_rate = 0;
+  std::map<std::string, double> metrics;  // ROC-AUC, PR-AUC, log-loss, Brier, ECE, ..., F1
+  std::map<std::string, Interval> intervals;
+  std::vector<IntentBucket> by_length;
+  int rounds = 0;
+  double fit_seconds = 0, eval_seconds = 0;
+};
+
+// Fits `model` (make_intent_classifier names) for both targets and evaluates them on the test part.
+std::vector<IntentEvalResult> evaluate_intent(const std::string& model,
+                                              const nlohmann::json& hparams, const Dataset& data,
+                                              const IntentEvalOptions& options);
+
+nlohmann::json to_json(const IntentEvalResult& r);
+std::string to_csv(const std::vector<IntentEvalResult>& results);
+std::string to_table(const std::vector<IntentEvalResult>& results);
+
+}  // namespace kairos::eval
