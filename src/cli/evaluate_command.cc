@@ -22,6 +22,7 @@
 #include "models/factory.h"
 #include "models/labels/label_model.h"
 #include "tasks/task.h"
+#include "train/trainer.h"
 
 namespace kairos::cli {
 namespace {
@@ -77,16 +78,28 @@ void run_evaluate_labels(CLI::App* sub, const EvaluateFlags& f, const Dataset& d
   std::vector<eval::LabelEvalResult> results;
   for (const auto& name : split_list(models)) {
     const ModelSpec spec = model_spec(config, name);
-    double temperature = 1.0;
+    double temperature = 1.0, on_train_s = 0;
+    std::unique_ptr<LabelModel> on_train;
     if (f.part == "test" && f.calibrate) {
-      auto on_train = make_label_model(spec.model, spec.hparams);
-      on_train->fit(labels, data.train());
+      on_train = make_any_label_model(spec.model, spec.hparams);
+      Stopwatch watch;
+      on_train->fit(labels, data, data.train());
+      on_train_s = watch.seconds();
       temperature = eval::calibrate_temperature(*on_train, labels, data, f.min_prefix);
     }
-    auto model = make_label_model(spec.model, spec.hparams);
+    // Models that train epochs fit on train and stop early on valid whatever they are given (as
+    // the deep next-item models): the calibration fit is the model.
+    std::unique_ptr<LabelModel> model;
     Stopwatch fit_watch;
-    model->fit(labels, f.part == "valid" ? data.train() : data.train_full());
-    const double fit_s = fit_watch.seconds();
+    double fit_s = 0;
+    if (on_train && dynamic_cast<const Trainable*>(on_train.get()) != nullptr) {
+      model = std::move(on_train);
+      fit_s = on_train_s;
+    } else {
+      model = make_any_label_model(spec.model, spec.hparams);
+      model->fit(labels, data, f.part == "valid" ? data.train() : data.train_full());
+      fit_s = fit_watch.seconds();
+    }
     spdlog::info("{}: fitted in {:.2f} s, temperature {:.3f}", name, fit_s, temperature);
     o.temperature = temperature;
     eval::LabelEvalResult r = eval::evaluate_labels(*model, labels, data, o);

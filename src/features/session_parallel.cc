@@ -13,6 +13,8 @@ SessionParallelBatches::SessionParallelBatches(const SessionSet& sessions,
   input_.assign(batch, 0);
   target_.assign(batch, 0);
   reset_.assign(batch, 1);
+  input_type_.assign(batch, 0);
+  target_type_.assign(batch, 0);
 }
 
 bool SessionParallelBatches::take_session(int lane) {
@@ -35,6 +37,8 @@ bool SessionParallelBatches::next() {
       if (i == 0) return false;  // no session of two or more events
       // Fewer sessions than lanes: run with the lanes that have one.
       for (auto* v : {&input_, &target_}) v->resize(i);
+      input_type_.resize(i);
+      target_type_.resize(i);
       lane_session_.resize(i);
       lane_pos_.resize(i);
       reset_.resize(i);
@@ -51,6 +55,8 @@ bool SessionParallelBatches::next() {
     const SessionView v = sessions_[lane_session_[i]];
     input_[i] = v.items[lane_pos_[i]];
     target_[i] = v.items[lane_pos_[i] + 1];
+    input_type_[i] = v.types[lane_pos_[i]];
+    target_type_[i] = v.types[lane_pos_[i] + 1];
   }
   return true;
 }

@@ -23,6 +23,9 @@ class SessionParallelBatches {
   const std::vector<int64_t>& input() const { return input_; }
   const std::vector<int64_t>& target() const { return target_; }
   const std::vector<uint8_t>& reset() const { return reset_; }
+  // Behaviour types of the input and target events (EventType values).
+  const std::vector<uint8_t>& input_type() const { return input_type_; }
+  const std::vector<uint8_t>& target_type() const { return target_type_; }
   int lanes() const { return static_cast<int>(input_.size()); }
 
  private:
@@ -34,7 +37,7 @@ class SessionParallelBatches {
   std::vector<uint32_t> lane_session_;  // index into sessions_
   std::vector<uint32_t> lane_pos_;      // position of the current input event
   std::vector<int64_t> input_, target_;
-  std::vector<uint8_t> reset_;
+  std::vector<uint8_t> reset_, input_type_, target_type_;
   bool started_ = false;
 };
 

@@ -46,6 +46,18 @@ std::unique_ptr<SessionModel> make_model(const std::string& name, const nlohmann
   KAIROS_THROW(ErrorKind::kUsage, "unknown model '{}' (known: {})", name, names);
 }
 
+std::unique_ptr<LabelModel> make_any_label_model(const std::string& name,
+                                                 const nlohmann::json& hparams) {
+  if (name == "gru") {
+#ifdef KAIROS_WITH_TORCH
+    return make_gru_labels(hparams);
+#else
+    KAIROS_THROW(ErrorKind::kUsage, "label model 'gru' needs a build with LibTorch");
+#endif
+  }
+  return make_label_model(name, hparams);
+}
+
 void set_inference_threads(int threads) {
 #ifdef KAIROS_WITH_TORCH
   set_compute_threads(threads);

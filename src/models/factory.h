@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/labels/label_model.h"
 #include "models/session_model.h"
 
 namespace kairos {
@@ -15,6 +16,11 @@ namespace kairos {
 // Throws kairos::Error (kUsage) for an unknown name or bad/unknown hyperparameter keys.
 std::unique_ptr<SessionModel> make_model(const std::string& name,
                                          const nlohmann::json& hparams = nlohmann::json::object());
+
+// Label-task models (docs/TASKS.md): the counting baselines of make_label_model and the deep
+// "gru" (LibTorch builds).
+std::unique_ptr<LabelModel> make_any_label_model(
+    const std::string& name, const nlohmann::json& hparams = nlohmann::json::object());
 
 // Compute threads (LibTorch intra-op and OpenBLAS) for scoring from many caller threads at once:
 // servers and evaluators parallelise over requests or cases, so each call should run on one

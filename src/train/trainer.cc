@@ -9,6 +9,7 @@
 #include "core/progress.h"
 #include "core/system.h"
 #include "eval/evaluator.h"
+#include "eval/label_evaluator.h"
 #include "train/early_stopping.h"
 
 namespace kairos {
@@ -25,21 +26,70 @@ nlohmann::json to_json(const EpochRecord& r) {
   if (r.valid_mrr >= 0) {
     j["valid_MRR@20"] = r.valid_mrr;
     j["valid_HR@20"] = r.valid_hr;
+  }
+  if (!r.valid_metric.empty()) {
+    j["valid_" + r.valid_metric] = r.valid_value;
     j["valid_seconds"] = r.valid_seconds;
   }
   return j;
 }
 
+// The task's validation scalar of the model being trained; next-item also fills MRR/HR@20.
+double validate_epoch(const Trainable& t, const Dataset& data, const TrainOptions& o,
+                      EpochRecord* r) {
+  const ValidationMetric m = validation_metric(o.task);
+  r->valid_metric = m.name;
+  if (o.task == Task::kNextItem) {
+    eval::EvalOptions eo;
+    eo.part = "valid";
+    eo.cutoffs = {20};
+    eo.bootstrap = 0;
+    eo.progress = false;
+    eo.threads = o.valid_threads;
+    eo.max_cases = o.valid_max_cases;
+    const eval::EvalResult v = eval::evaluate(t.model(), data, eo);
+    r->valid_mrr = v.metrics.at("MRR@20");
+    r->valid_hr = v.metrics.at("HR@20");
+    r->valid_seconds = v.eval_seconds;
+    return v.metrics.at(m.name);
+  }
+  KAIROS_CHECK_USAGE(t.label_model() != nullptr && t.labels() != nullptr,
+                     "{}: a {} model must expose its label model", o.label, task_name(o.task));
+  eval::LabelEvalOptions lo;
+  lo.part = "valid";
+  lo.cutoffs = {1};
+  lo.bootstrap = 0;
+  lo.progress = false;
+  lo.threads = o.valid_threads;
+  lo.max_cases = o.valid_max_cases;
+  const eval::LabelEvalResult v = eval::evaluate_labels(*t.label_model(), *t.labels(), data, lo);
+  r->valid_seconds = v.eval_seconds;
+  KAIROS_CHECK(v.cases > 0, "{}: the validation part has no {} case", o.label, task_name(o.task));
+  return v.metrics.at(m.name);
+}
+
 }  // namespace
+
+const SessionModel& Trainable::model() const {
+  KAIROS_THROW(ErrorKind::kUsage, "this trainable model is not a next-item model");
+}
 
 nlohmann::json to_json(const TrainSummary& s) {
   nlohmann::json epochs = nlohmann::json::array();
   for (const auto& e : s.epochs) epochs.push_back(to_json(e));
-  return {{"best_epoch", s.best_epoch + 1},  // 1-based; 0 = not validated
-          {"best_valid_MRR@20", s.best_valid_mrr}, {"best_valid_HR@20", s.best_valid_hr},
-          {"train_seconds", s.train_seconds},      {"wall_seconds", s.wall_seconds},
-          {"seconds_to_best", s.seconds_to_best},  {"events_per_s", s.events_per_second},
-          {"stopped_early", s.stopped_early},      {"epochs", epochs}};
+  nlohmann::json j = {{"best_epoch", s.best_epoch + 1},  // 1-based; 0 = not validated
+                      {"train_seconds", s.train_seconds},     {"wall_seconds", s.wall_seconds},
+                      {"seconds_to_best", s.seconds_to_best}, {"events_per_s", s.events_per_second},
+                      {"stopped_early", s.stopped_early},     {"epochs", epochs}};
+  if (s.best_valid_mrr >= 0 || s.valid_metric.empty()) {  // next-item (or not validated)
+    j["best_valid_MRR@20"] = s.best_valid_mrr;
+    j["best_valid_HR@20"] = s.best_valid_hr;
+  }
+  if (!s.valid_metric.empty()) {
+    j["valid_metric"] = s.valid_metric;
+    j["best_valid_" + s.valid_metric] = s.best_valid_value;
+  }
+  return j;
 }
 
 TrainSummary run_training(Trainable& t, const Dataset& data, const TrainOptions& o) {
@@ -75,31 +125,26 @@ TrainSummary run_training(Trainable& t, const Dataset& data, const TrainOptions&
     }
     s.train_seconds += r.seconds;
     if (validate) {
-      eval::EvalOptions eo;
-      eo.part = "valid";
-      eo.cutoffs = {20};
-      eo.bootstrap = 0;
-      eo.progress = false;
-      eo.threads = o.valid_threads;
-      eo.max_cases = o.valid_max_cases;
-      const eval::EvalResult v = eval::evaluate(t.model(), data, eo);
-      r.valid_mrr = v.metrics.at("MRR@20");
-      r.valid_hr = v.metrics.at("HR@20");
-      r.valid_seconds = v.eval_seconds;
-      r.best = stopper.update(r.valid_mrr);
+      r.valid_value = validate_epoch(t, data, o, &r);
+      const bool higher = validation_metric(o.task).higher_is_better;
+      r.best = stopper.update(higher ? r.valid_value : -r.valid_value);
       if (r.best) {
         t.keep_best();
         s.best_epoch = epoch;
         s.best_valid_mrr = r.valid_mrr;
         s.best_valid_hr = r.valid_hr;
+        s.valid_metric = r.valid_metric;
+        s.best_valid_value = r.valid_value;
         s.seconds_to_best = wall.seconds();
       }
     }
     spdlog::info("{} epoch {}: loss {:.4f}, {:.0f} events/s, {:.1f} s{}", o.label, epoch + 1,
                  r.loss, r.events_per_second, r.seconds,
-                 r.valid_mrr < 0 ? std::string()
-                                 : fmt::format(", valid MRR@20 {:.4f} HR@20 {:.4f}{}", r.valid_mrr,
-                                               r.valid_hr, r.best ? " (best)" : ""));
+                 r.valid_metric.empty() ? std::string()
+                 : r.valid_mrr >= 0     ? fmt::format(", valid MRR@20 {:.4f} HR@20 {:.4f}{}",
+                                                      r.valid_mrr, r.valid_hr, r.best ? " (best)" : "")
+                                        : fmt::format(", valid {} {:.4f}{}", r.valid_metric,
+                                                      r.valid_value, r.best ? " (best)" : ""));
     s.epochs.push_back(r);
     if (log.is_open()) log << to_json(r).dump() << '\n' << std::flush;
     if (validate && stopper.should_stop()) {
@@ -109,8 +154,8 @@ TrainSummary run_training(Trainable& t, const Dataset& data, const TrainOptions&
   }
   if (validate && s.best_epoch >= 0 && s.best_epoch + 1 != static_cast<int>(s.epochs.size())) {
     t.restore_best();
-    spdlog::info("{}: restored the weights of epoch {} (best valid MRR@20 {:.4f})", o.label,
-                 s.best_epoch + 1, s.best_valid_mrr);
+    spdlog::info("{}: restored the weights of epoch {} (best valid {} {:.4f})", o.label,
+                 s.best_epoch + 1, s.valid_metric, s.best_valid_value);
   }
   if (!validate) s.seconds_to_best = wall.seconds();
   s.wall_seconds = wall.seconds();

@@ -1,6 +1,7 @@
 // The training loop shared by every deep model: an explicit epoch loop with a progress bar (loss,
-// events/s, ETA), validation MRR@20 after each epoch on the dataset's validation part, early
-// stopping with patience, best-checkpoint keeping, a JSON-lines training log and the learning-rate
+// events/s, ETA), validation after each epoch on the dataset's validation part by the task's own
+// scalar (tasks/task.h: MRR@20 for next-item, log-loss for the label tasks), early stopping with
+// patience, best-checkpoint keeping, a JSON-lines training log and the learning-rate
 // schedule. It holds no LibTorch: a model plugs in through `Trainable`, which owns its tensors and
 // optimiser (GRU4Rec's sparse Adagrad and SASRec's Adam differ too much to share one object).
 #pragma once
@@ -12,7 +13,9 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "models/labels/label_model.h"
 #include "models/session_model.h"
+#include "tasks/task.h"
 #include "train/lr_schedule.h"
 
 namespace kairos {
@@ -26,8 +29,11 @@ struct EpochProgress {
 class Trainable {
  public:
   virtual ~Trainable() = default;
-  // The model being trained, as the evaluator sees it (validation).
-  virtual const SessionModel& model() const = 0;
+  // The model being trained, as validation sees it: a next-item model (the default task), or a
+  // label model with its label space (TrainOptions::task = category / next-action).
+  virtual const SessionModel& model() const;  // throws kUsage unless overridden
+  virtual const LabelModel* label_model() const { return nullptr; }
+  virtual const EventLabels* labels() const { return nullptr; }
   // Training targets per epoch (the progress bar's total).
   virtual uint64_t events_per_epoch() const = 0;
   // Runs one epoch at learning-rate factor `lr_factor` (times the model's base rate); calls
@@ -48,7 +54,8 @@ struct TrainOptions {
   int valid_threads = 2;
   std::string log_path;  // JSON-lines log, one object per epoch ("" = none)
   std::string label = "train";
-  bool validate = true;  // false (or no validation part): run all epochs, keep the last
+  bool validate = true;         // false (or no validation part): run all epochs, keep the last
+  Task task = Task::kNextItem;  // what validation measures (its validation_metric())
 };
 
 struct EpochRecord {
@@ -57,7 +64,9 @@ struct EpochRecord {
   uint64_t events = 0;
   double seconds = 0;  // training time of the epoch (without validation)
   double events_per_second = 0;
-  double valid_mrr = -1, valid_hr = -1;  // @20; -1 = not validated
+  double valid_mrr = -1, valid_hr = -1;  // @20, next-item; -1 = not validated
+  std::string valid_metric;              // the task's validation scalar ("" = not validated)
+  double valid_value = 0;
   double valid_seconds = 0;
   double lr_factor = 1;
   bool best = false;
@@ -65,8 +74,10 @@ struct EpochRecord {
 
 struct TrainSummary {
   std::vector<EpochRecord> epochs;
-  int best_epoch = -1;  // 0-based; -1 = no validation (last epoch kept)
-  double best_valid_mrr = -1, best_valid_hr = -1;
+  int best_epoch = -1;                             // 0-based; -1 = no validation (last epoch kept)
+  double best_valid_mrr = -1, best_valid_hr = -1;  // next-item
+  std::string valid_metric;
+  double best_valid_value = 0;
   double train_seconds = 0;    // all epochs, training only
   double wall_seconds = 0;     // training + validation
   double seconds_to_best = 0;  // wall time until the best epoch ended
@@ -77,8 +88,9 @@ struct TrainSummary {
 // The summary as JSON (meta.json's "training", `kairos train --json`).
 nlohmann::json to_json(const TrainSummary& s);
 
-// Trains `t` on its own data; validates on data.valid() with the next-item / leave-one-out
-// protocol of the dataset (model fitted on data.train()). Restores the best epoch's weights.
+// Trains `t` on its own data; validates on data.valid() (model fitted on data.train()) as
+// options.task says: next-item with the dataset's protocol, label tasks with the label evaluator
+// (uncalibrated). Restores the best epoch's weights.
 TrainSummary run_training(Trainable& t, const Dataset& data, const TrainOptions& options);
 
 }  // namespace kairos

@@ -100,7 +100,7 @@ TEST(EventLabels, CategoryTaskRefusesADatasetWithoutCategories) {
 class Spy final : public LabelModel {
  public:
   std::string name() const override { return "spy"; }
-  void fit(const EventLabels& labels, const SessionSet& train) override {
+  void fit(const EventLabels& labels, const Dataset&, const SessionSet& train) override {
     prior_ = label_prior(labels, train, 1.0);
   }
   void predict(const SessionQuery& q, std::span<float> probs) const override {
@@ -121,7 +121,7 @@ TEST(LabelEvaluator, ModelsSeeThePrefixOnlyAndTargetsAreTheNextEvent) {
   const Dataset d = planted_labels(50, 5, 40, 0.8);
   const EventLabels labels = EventLabels::for_task(Task::kCategory, d);
   Spy spy;
-  spy.fit(labels, d.train_full());
+  spy.fit(labels, d, d.train_full());
   eval::LabelEvalOptions o;
   o.threads = 1;
   o.bootstrap = 0;
@@ -149,13 +149,13 @@ TEST(LabelEvaluator, ModelsSeeThePrefixOnlyAndTargetsAreTheNextEvent) {
 eval::LabelEvalResult fit_calibrate_evaluate(const std::string& name, const Dataset& d, Task task) {
   const EventLabels labels = EventLabels::for_task(task, d);
   auto on_train = make_label_model(name);
-  on_train->fit(labels, d.train());
+  on_train->fit(labels, d, d.train());
   eval::LabelEvalOptions o;
   o.temperature = eval::calibrate_temperature(*on_train, labels, d, 1);
   o.bootstrap = 0;
   o.progress = false;
   auto m = make_label_model(name);
-  m->fit(labels, d.train_full());
+  m->fit(labels, d, d.train_full());
   return eval::evaluate_labels(*m, labels, d, o);
 }
 

@@ -24,7 +24,7 @@ double get(const nlohmann::json& h, const char* key, double fallback) {
 
 void check_keys(const nlohmann::json& h, std::string_view model,
                 std::initializer_list<const char*> keys) {
-  KAIROS_CHECK_USAGE(h.is_object(), "{}: hyperparameters must be a map", model);
+  KAIROS_CHECK_USAGE(h.is_object() || h.is_null(), "{}: hyperparameters must be a map", model);
   for (const auto& [k, v] : h.items()) {
     KAIROS_CHECK_USAGE(
         std::find_if(keys.begin(), keys.end(), [&](const char* a) { return k == a; }) != keys.end(),
@@ -48,7 +48,7 @@ class Popularity final : public LabelModel {
   }
   std::string name() const override { return "popularity"; }
   nlohmann::json hparams() const override { return {{"alpha", alpha_}}; }
-  void fit(const EventLabels& labels, const SessionSet& train) override {
+  void fit(const EventLabels& labels, const Dataset&, const SessionSet& train) override {
     prior_ = label_prior(labels, train, alpha_);
   }
   void predict(const SessionQuery&, std::span<float> probs) const override {
@@ -70,7 +70,7 @@ class Markov final : public LabelModel {
   }
   std::string name() const override { return "markov"; }
   nlohmann::json hparams() const override { return {{"beta", beta_}}; }
-  void fit(const EventLabels& labels, const SessionSet& train) override {
+  void fit(const EventLabels& labels, const Dataset&, const SessionSet& train) override {
     labels_ = &labels;
     n_ = labels.num_classes();
     prior_ = label_prior(labels, train, 1.0);
@@ -122,7 +122,7 @@ class SessionDecay final : public LabelModel {
   }
   std::string name() const override { return "session-decay"; }
   nlohmann::json hparams() const override { return {{"decay", decay_}, {"gamma", gamma_}}; }
-  void fit(const EventLabels& labels, const SessionSet& train) override {
+  void fit(const EventLabels& labels, const Dataset&, const SessionSet& train) override {
     labels_ = &labels;
     prior_ = label_prior(labels, train, 1.0);
   }
