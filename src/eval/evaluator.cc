@@ -13,7 +13,7 @@
 #include "core/rng.h"
 #include "core/system.h"
 #include "eval/bootstrap.h"
-#include "eval/metrics.h"
+#include "eval/ranking/metrics.h"
 #include "index/top_k.h"
 
 namespace kairos::eval {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "eval/protocol.h"
-#include "eval/rank.h"
+#include "eval/ranking/rank.h"
 #include "models/session_model.h"
 
 namespace kairos::eval {

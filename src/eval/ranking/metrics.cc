@@ -1,4 +1,4 @@
-#include "eval/metrics.h"
+#include "eval/ranking/metrics.h"
 
 #include <algorithm>
 #include <cmath>

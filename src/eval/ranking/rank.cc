@@ -1,4 +1,4 @@
-#include "eval/rank.h"
+#include "eval/ranking/rank.h"
 
 #include <algorithm>
 #include <vector>
