@@ -11,7 +11,7 @@
 #include "eval/classification/binary_metrics.h"
 #include "eval/classification/calibration.h"
 #include "eval/classification/multiclass_metrics.h"
-#include "eval/rank.h"
+#include "eval/ranking/rank.h"
 
 namespace kairos::eval {
 namespace {

@@ -7,9 +7,9 @@
 #include "core/error.h"
 #include "eval/bootstrap.h"
 #include "eval/evaluator.h"
-#include "eval/metrics.h"
 #include "eval/protocol.h"
-#include "eval/rank.h"
+#include "eval/ranking/metrics.h"
+#include "eval/ranking/rank.h"
 #include "eval/report.h"
 
 namespace kairos::eval {
