@@ -131,7 +131,13 @@ void run_evaluate_intent(CLI::App* sub, const EvaluateFlags& f, const Dataset& d
   std::vector<eval::IntentEvalResult> results;
   for (const auto& name : split_list(models)) {
     const ModelSpec spec = model_spec(config, name);
-    for (auto& r : eval::evaluate_intent(spec.model, spec.hparams, data, o)) {
+    const bool sequence = spec.model == "gru";  // the deep one reads the events themselves
+    auto rows =
+        sequence ? eval::evaluate_intent_sequence(
+                       name, [&] { return make_sequence_intent_model(spec.model, spec.hparams); },
+                       data, o)
+                 : eval::evaluate_intent(spec.model, spec.hparams, data, o);
+    for (auto& r : rows) {
       r.model = name;
       results.push_back(std::move(r));
     }

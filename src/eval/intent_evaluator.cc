@@ -89,6 +89,79 @@ Interval auc_interval(const std::vector<double>& p, const std::vector<int>& y, u
   return {at(0.025), at(0.975)};
 }
 
+// Calibrates on the validation predictions (isotonic), picks the F1 threshold there, and fills
+// r's test metrics, intervals and per-length buckets.
+void score_predictions(const std::vector<double>& pv, const std::vector<int>& yv,
+                       const std::vector<double>& raw, const std::vector<int>& y,
+                       const std::vector<uint32_t>& prefix, const IntentEvalOptions& o,
+                       IntentEvalResult* out) {
+  IntentEvalResult& r = *out;
+  IsotonicCalibrator iso;
+  iso.fit(pv, yv);
+  // Isotonic steps reach 0 and 1 where validation was pure; a test case there that goes the
+  // other way would cost ln(1e15) = 34.5 — the calibrated probabilities are kept within
+  // [1e-4, 1 - 1e-4].
+  auto calibrated = [&](const std::vector<double>& q) {
+    std::vector<double> c = iso.apply(q);
+    for (double& v : c) v = std::clamp(v, 1e-4, 1 - 1e-4);
+    return c;
+  };
+  const std::vector<double> pv_cal = calibrated(pv);
+  const std::vector<double> p = calibrated(raw);
+  const ThresholdMetrics chosen = best_f1_threshold(pv_cal, yv);
+  const ThresholdMetrics at = threshold_metrics(p, y, chosen.threshold);
+  r.cases = p.size();
+  double pos = 0;
+  for (int v : y) pos += v;
+  r.positive_rate = r.cases ? pos / static_cast<double>(r.cases) : 0;
+  r.metrics["ROC-AUC"] = roc_auc(p, y);
+  r.metrics["ROC-AUC (raw)"] = roc_auc(raw, y);
+  r.metrics["PR-AUC"] = average_precision(p, y);
+  r.metrics["log-loss"] = log_loss(p, y);
+  r.metrics["log-loss (raw)"] = log_loss(raw, y);
+  r.metrics["Brier"] = brier_score(p, y);
+  r.metrics["ECE"] = expected_calibration_error(p, y);
+  r.metrics["ECE (raw)"] = expected_calibration_error(raw, y);
+  r.metrics["threshold"] = chosen.threshold;
+  r.metrics["precision"] = at.precision;
+  r.metrics["recall"] = at.recall;
+  r.metrics["F1"] = at.f1;
+  if (o.bootstrap > 0 && !p.empty()) {
+    std::vector<double> ll(p.size()), br(p.size());
+    for (size_t i = 0; i < p.size(); ++i) {
+      const double q = std::clamp(p[i], 1e-15, 1 - 1e-15);
+      ll[i] = y[i] ? -std::log(q) : -std::log(1 - q);
+      br[i] = (p[i] - y[i]) * (p[i] - y[i]);
+    }
+    auto [lo, hi] = bootstrap_interval(ll, o.bootstrap, o.seed);
+    r.intervals["log-loss"] = {lo, hi};
+    std::tie(lo, hi) = bootstrap_interval(br, o.bootstrap, o.seed);
+    r.intervals["Brier"] = {lo, hi};
+    r.intervals["ROC-AUC"] = auc_interval(p, y, std::max(1u, o.bootstrap / 5), o.seed);
+  }
+  for (size_t b = 0; b < 6; ++b) {
+    std::vector<double> bp;
+    std::vector<int> by;
+    for (size_t i = 0; i < p.size(); ++i) {
+      if (bucket_of(prefix[i]) == b) {
+        bp.push_back(p[i]);
+        by.push_back(y[i]);
+      }
+    }
+    IntentBucket k;
+    k.lengths = kBuckets[b];
+    k.cases = bp.size();
+    if (!bp.empty()) {
+      double s = 0;
+      for (int v : by) s += v;
+      k.positive_rate = s / static_cast<double>(bp.size());
+      k.roc_auc = roc_auc(bp, by);
+      k.log_loss = log_loss(bp, by);
+    }
+    r.by_length.push_back(k);
+  }
+}
+
 }  // namespace
 
 std::vector<IntentEvalResult> evaluate_intent(const std::string& model,
@@ -124,73 +197,58 @@ std::vector<IntentEvalResult> evaluate_intent(const std::string& model,
     const std::vector<double> raw = clf->predict(test.features);
     const auto& yv = converts ? valid.converts : valid.within;
     const auto& y = converts ? test.converts : test.within;
-    IsotonicCalibrator iso;
-    iso.fit(pv, yv);
-    // Isotonic steps reach 0 and 1 where validation was pure; a test case there that goes the
-    // other way would cost ln(1e15) = 34.5 — the calibrated probabilities are kept within
-    // [1e-4, 1 - 1e-4].
-    auto calibrated = [&](const std::vector<double>& q) {
-      std::vector<double> c = iso.apply(q);
-      for (double& v : c) v = std::clamp(v, 1e-4, 1 - 1e-4);
-      return c;
-    };
-    const std::vector<double> pv_cal = calibrated(pv);
-    const std::vector<double> p = calibrated(raw);
-    const ThresholdMetrics chosen = best_f1_threshold(pv_cal, yv);
-    const ThresholdMetrics at = threshold_metrics(p, y, chosen.threshold);
-    r.cases = p.size();
-    double pos = 0;
-    for (int v : y) pos += v;
-    r.positive_rate = r.cases ? pos / static_cast<double>(r.cases) : 0;
-    r.metrics["ROC-AUC"] = roc_auc(p, y);
-    r.metrics["ROC-AUC (raw)"] = roc_auc(raw, y);
-    r.metrics["PR-AUC"] = average_precision(p, y);
-    r.metrics["log-loss"] = log_loss(p, y);
-    r.metrics["log-loss (raw)"] = log_loss(raw, y);
-    r.metrics["Brier"] = brier_score(p, y);
-    r.metrics["ECE"] = expected_calibration_error(p, y);
-    r.metrics["ECE (raw)"] = expected_calibration_error(raw, y);
-    r.metrics["threshold"] = chosen.threshold;
-    r.metrics["precision"] = at.precision;
-    r.metrics["recall"] = at.recall;
-    r.metrics["F1"] = at.f1;
-    if (o.bootstrap > 0 && !p.empty()) {
-      std::vector<double> ll(p.size()), br(p.size());
-      for (size_t i = 0; i < p.size(); ++i) {
-        const double q = std::clamp(p[i], 1e-15, 1 - 1e-15);
-        ll[i] = y[i] ? -std::log(q) : -std::log(1 - q);
-        br[i] = (p[i] - y[i]) * (p[i] - y[i]);
-      }
-      auto [lo, hi] = bootstrap_interval(ll, o.bootstrap, o.seed);
-      r.intervals["log-loss"] = {lo, hi};
-      std::tie(lo, hi) = bootstrap_interval(br, o.bootstrap, o.seed);
-      r.intervals["Brier"] = {lo, hi};
-      r.intervals["ROC-AUC"] = auc_interval(p, y, std::max(1u, o.bootstrap / 5), o.seed);
-    }
-    for (size_t b = 0; b < 6; ++b) {
-      std::vector<double> bp;
-      std::vector<int> by;
-      for (size_t i = 0; i < p.size(); ++i) {
-        if (bucket_of(test.prefix[i]) == b) {
-          bp.push_back(p[i]);
-          by.push_back(y[i]);
-        }
-      }
-      IntentBucket k;
-      k.lengths = kBuckets[b];
-      k.cases = bp.size();
-      if (!bp.empty()) {
-        double s = 0;
-        for (int v : by) s += v;
-        k.positive_rate = s / static_cast<double>(bp.size());
-        k.roc_auc = roc_auc(bp, by);
-        k.log_loss = log_loss(bp, by);
-      }
-      r.by_length.push_back(k);
-    }
+    score_predictions(pv, yv, raw, y, test.prefix, o, &r);
     r.eval_seconds = eval_watch.seconds();
     spdlog::info("{} / {}: {} rounds, fitted in {:.1f} s", model, r.target, r.rounds,
                  r.fit_seconds);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<IntentEvalResult> evaluate_intent_sequence(
+    const std::string& label, const std::function<std::unique_ptr<SequenceIntentModel>()>& make,
+    const Dataset& data, const IntentEvalOptions& o) {
+  KAIROS_CHECK_USAGE(o.within >= 1, "--within must be >= 1");
+  check_has_purchases(data.train(), "train");
+  check_has_purchases(data.test(), "test");
+  KAIROS_CHECK(!data.valid().empty(),
+               "the intent task calibrates on the validation part; this dataset has none");
+  const SessionSet valid = data.valid(), test = data.test();
+  const std::vector<IntentCase> vc = intent_cases(valid, o.within, o.min_prefix);
+  const std::vector<IntentCase> tc = intent_cases(test, o.within, o.min_prefix);
+  const uint64_t train_cases = intent_cases(data.train(), o.within, o.min_prefix).size();
+  std::vector<uint32_t> prefix(tc.size());
+  for (size_t i = 0; i < tc.size(); ++i) prefix[i] = tc[i].prefix;
+  std::vector<IntentEvalResult> out;
+  for (const bool converts : {true, false}) {
+    IntentEvalResult r;
+    r.model = label;
+    r.target = converts ? "converts" : fmt::format("within-{}", o.within);
+    r.train_cases = train_cases;
+    auto m = make();
+    Stopwatch fit_watch;
+    m->fit(data, converts ? IntentTarget::kConverts : IntentTarget::kWithin, o.within);
+    r.fit_seconds = fit_watch.seconds();
+    Stopwatch eval_watch;
+    auto predict_all = [&](const SessionSet& set, const std::vector<IntentCase>& cases,
+                           std::vector<double>* p, std::vector<int>* y) {
+      p->resize(cases.size());
+      y->resize(cases.size());
+      parallel_for(cases.size(), o.threads, 256, [&](size_t begin, size_t end, int) {
+        for (size_t i = begin; i < end; ++i) {
+          (*p)[i] = m->predict(set[cases[i].session], cases[i].prefix);
+          (*y)[i] = converts ? cases[i].converts : cases[i].within_n;
+        }
+      });
+    };
+    std::vector<double> pv, raw;
+    std::vector<int> yv, y;
+    predict_all(valid, vc, &pv, &yv);
+    predict_all(test, tc, &raw, &y);
+    score_predictions(pv, yv, raw, y, prefix, o, &r);
+    r.eval_seconds = eval_watch.seconds();
+    spdlog::info("{} / {}: fitted in {:.1f} s", label, r.target, r.fit_seconds);
     out.push_back(std::move(r));
   }
   return out;

@@ -14,8 +14,12 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+#include <memory>
+
 #include "data/dataset.h"
 #include "eval/evaluator.h"
+#include "models/intent/sequence_intent.h"
 
 namespace kairos::eval {
 
@@ -50,6 +54,13 @@ struct IntentEvalResult {
 std::vector<IntentEvalResult> evaluate_intent(const std::string& model,
                                               const nlohmann::json& hparams, const Dataset& data,
                                               const IntentEvalOptions& options);
+
+// The same for a sequence model (models/intent/sequence_intent.h): `make` builds a fresh model per
+// target; it reads the sessions' events, fits on train and early-stops on valid; calibration,
+// threshold and metrics as above.
+std::vector<IntentEvalResult> evaluate_intent_sequence(
+    const std::string& label, const std::function<std::unique_ptr<SequenceIntentModel>()>& make,
+    const Dataset& data, const IntentEvalOptions& options);
 
 nlohmann::json to_json(const IntentEvalResult& r);
 std::string to_csv(const std::vector<IntentEvalResult>& results);

@@ -26,6 +26,9 @@ class SessionParallelBatches {
   // Behaviour types of the input and target events (EventType values).
   const std::vector<uint8_t>& input_type() const { return input_type_; }
   const std::vector<uint8_t>& target_type() const { return target_type_; }
+  // Per lane: the session (index into `sessions`) and the position of the input event.
+  const std::vector<uint32_t>& session() const { return lane_session_; }
+  const std::vector<uint32_t>& position() const { return lane_pos_; }
   int lanes() const { return static_cast<int>(input_.size()); }
 
  private:

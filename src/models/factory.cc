@@ -58,6 +58,16 @@ std::unique_ptr<LabelModel> make_any_label_model(const std::string& name,
   return make_label_model(name, hparams);
 }
 
+std::unique_ptr<SequenceIntentModel> make_sequence_intent_model(const std::string& name,
+                                                                const nlohmann::json& hparams) {
+#ifdef KAIROS_WITH_TORCH
+  if (name == "gru") return make_gru_intent(hparams);
+#endif
+  KAIROS_THROW(ErrorKind::kUsage,
+               "unknown sequence intent model '{}' (the deep one, gru, needs a LibTorch build)",
+               name);
+}
+
 void set_inference_threads(int threads) {
 #ifdef KAIROS_WITH_TORCH
   set_compute_threads(threads);

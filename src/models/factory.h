@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/intent/sequence_intent.h"
 #include "models/labels/label_model.h"
 #include "models/session_model.h"
 
@@ -20,6 +21,10 @@ std::unique_ptr<SessionModel> make_model(const std::string& name,
 // Label-task models (docs/TASKS.md): the counting baselines of make_label_model and the deep
 // "gru" (LibTorch builds).
 std::unique_ptr<LabelModel> make_any_label_model(
+    const std::string& name, const nlohmann::json& hparams = nlohmann::json::object());
+
+// Sequence intent models ("gru", LibTorch builds); kUsage for other names.
+std::unique_ptr<SequenceIntentModel> make_sequence_intent_model(
     const std::string& name, const nlohmann::json& hparams = nlohmann::json::object());
 
 // Compute threads (LibTorch intra-op and OpenBLAS) for scoring from many caller threads at once:

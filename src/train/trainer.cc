@@ -8,8 +8,10 @@
 #include "core/error.h"
 #include "core/progress.h"
 #include "core/system.h"
+#include "eval/classification/binary_metrics.h"
 #include "eval/evaluator.h"
 #include "eval/label_evaluator.h"
+#include "tasks/intent_targets.h"
 #include "train/early_stopping.h"
 
 namespace kairos {
@@ -52,6 +54,22 @@ double validate_epoch(const Trainable& t, const Dataset& data, const TrainOption
     r->valid_hr = v.metrics.at("HR@20");
     r->valid_seconds = v.eval_seconds;
     return v.metrics.at(m.name);
+  }
+  if (o.task == Task::kIntent) {
+    const SequenceIntentModel* m_intent = t.intent_model();
+    KAIROS_CHECK_USAGE(m_intent != nullptr, "{}: an intent model must expose itself", o.label);
+    Stopwatch watch;
+    const SessionSet valid = data.valid();
+    const auto cases = intent_cases(valid, t.intent_within(), 1, o.valid_max_cases);
+    KAIROS_CHECK(!cases.empty(), "{}: the validation part has no intent case", o.label);
+    std::vector<double> p(cases.size());
+    std::vector<int> y(cases.size());
+    for (size_t i = 0; i < cases.size(); ++i) {
+      p[i] = m_intent->predict(valid[cases[i].session], cases[i].prefix);
+      y[i] = t.intent_target() == IntentTarget::kConverts ? cases[i].converts : cases[i].within_n;
+    }
+    r->valid_seconds = watch.seconds();
+    return eval::log_loss(p, y);
   }
   KAIROS_CHECK_USAGE(t.label_model() != nullptr && t.labels() != nullptr,
                      "{}: a {} model must expose its label model", o.label, task_name(o.task));

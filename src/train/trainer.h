@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "models/intent/sequence_intent.h"
 #include "models/labels/label_model.h"
 #include "models/session_model.h"
 #include "tasks/task.h"
@@ -34,6 +35,10 @@ class Trainable {
   virtual const SessionModel& model() const;  // throws kUsage unless overridden
   virtual const LabelModel* label_model() const { return nullptr; }
   virtual const EventLabels* labels() const { return nullptr; }
+  // Intent (TrainOptions::task = intent): the model and the target it learns.
+  virtual const SequenceIntentModel* intent_model() const { return nullptr; }
+  virtual IntentTarget intent_target() const { return IntentTarget::kConverts; }
+  virtual uint32_t intent_within() const { return 5; }
   // Training targets per epoch (the progress bar's total).
   virtual uint64_t events_per_epoch() const = 0;
   // Runs one epoch at learning-rate factor `lr_factor` (times the model's base rate); calls

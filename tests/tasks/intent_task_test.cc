@@ -63,6 +63,8 @@ TEST(IntentTargets, LookOnlyAfterThePrefix) {
   EXPECT_EQ(cases[2].converts, 0);
   EXPECT_EQ(cases[3].converts, 0);
   EXPECT_EQ(cases[4].converts, 0);
+  EXPECT_EQ(cases[4].within_n, 0);  // no buy at all, however close the session's end
+  EXPECT_EQ(cases[3].within_n, 0);
   // within-1 from prefix 1: the buy is 2 events ahead, not within 1
   EXPECT_EQ(intent_cases(d.train(), 1)[0].within_n, 0);
   EXPECT_THROW(check_has_purchases(d.train().empty() ? d.train() : d.test(), "test"), Error);
