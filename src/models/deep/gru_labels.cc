@@ -16,6 +16,7 @@
 #include "core/rng.h"
 #include "features/session_parallel.h"
 #include "models/deep/deep_models.h"
+#include "models/deep/tensor_io.h"
 #include "models/deep/torch_runtime.h"
 #include "models/deep/train_config.h"
 #include "models/hparams.h"
@@ -212,16 +213,8 @@ class GruLabels final : public LabelModel, public Trainable {
     net_->eval();
   }
 
-  void keep_best() override {
-    best_.clear();
-    torch::NoGradGuard no_grad;
-    for (const auto& p : net_->parameters()) best_.push_back(p.detach().clone());
-  }
-  void restore_best() override {
-    torch::NoGradGuard no_grad;
-    auto params = net_->parameters();
-    for (size_t i = 0; i < params.size() && i < best_.size(); ++i) params[i].copy_(best_[i]);
-  }
+  void keep_best() override { best_ = snapshot(net_->parameters()); }
+  void restore_best() override { restore(net_->parameters(), best_); }
 
  private:
   GruLabelsConfig cfg_;
