@@ -39,11 +39,14 @@ struct EvaluateFlags {
   uint64_t seed = 42, max_cases = 0;
 };
 
-// Prints the table, writes the JSON (`header` plus "results") and the CSV.
+// Prints the table, writes the JSON (dataset, fingerprint, `header` and "results") and the CSV.
 template <typename Result>
-void report(const EvaluateFlags& f, nlohmann::json header, const std::vector<Result>& results) {
+void report(const EvaluateFlags& f, const Dataset& data, nlohmann::json header,
+            const std::vector<Result>& results) {
   std::printf("%s", eval::to_table(results).c_str());
   std::fflush(stdout);
+  header["dataset"] = f.data;
+  header["fingerprint"] = data.fingerprint();
   header["results"] = nlohmann::json::array();
   for (const auto& r : results) header["results"].push_back(eval::to_json(r));
   if (!f.json_path.empty()) write_file_atomic(f.json_path, header.dump(2) + "\n");
@@ -107,11 +110,7 @@ void run_evaluate_labels(CLI::App* sub, const EvaluateFlags& f, const Dataset& d
     r.fit_seconds = fit_s;
     results.push_back(std::move(r));
   }
-  report(f,
-         {{"dataset", f.data},
-          {"fingerprint", data.fingerprint()},
-          {"task", std::string(task_name(task))},
-          {"classes", labels.num_classes()}},
+  report(f, data, {{"task", std::string(task_name(task))}, {"classes", labels.num_classes()}},
          results);
 }
 
@@ -142,12 +141,7 @@ void run_evaluate_intent(CLI::App* sub, const EvaluateFlags& f, const Dataset& d
       results.push_back(std::move(r));
     }
   }
-  report(f,
-         {{"dataset", f.data},
-          {"fingerprint", data.fingerprint()},
-          {"task", "intent"},
-          {"within", f.within}},
-         results);
+  report(f, data, {{"task", "intent"}, {"within", f.within}}, results);
 }
 
 void run_evaluate(CLI::App* sub, const EvaluateFlags& f) {
@@ -196,11 +190,8 @@ void run_evaluate(CLI::App* sub, const EvaluateFlags& f) {
     r.fit_seconds = fit_s;
     results.push_back(std::move(r));
   }
-  report(f,
-         {{"dataset", f.data},
-          {"fingerprint", data.fingerprint()},
-          {"task", "next-item"},
-          {"ranking", results.empty() ? "full" : results.front().ranking}},
+  report(f, data,
+         {{"task", "next-item"}, {"ranking", results.empty() ? "full" : results.front().ranking}},
          results);
 }
 
