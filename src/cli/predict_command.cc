@@ -1,6 +1,8 @@
-// kairos predict: top-K next items for arbitrary sessions from a trained artifact. Items are
-// external ids; unknown ones are reported and skipped, never fatal.
-//   kairos predict --model DIR --items a,b,c [--types view,cart] --k 20
+// kairos predict: the interest profile of arbitrary sessions — top-K next items, and with
+// --interest the category distribution, purchase probability and next-action distribution — from
+// trained artifacts, through the serving engine (serve/engine.h): the same functions and the same
+// JSON as the server's POST /v1/predict. Unknown items are reported and skipped, never fatal.
+//   kairos predict --model DIR [--interest DIR] --items a,b,c [--types view,cart,view] --k 20
 //   kairos predict --model DIR --input sessions.txt   (one session per line -> JSON lines)
 #include <cstdio>
 #include <fstream>
@@ -10,62 +12,16 @@
 #include "cli/parse_values.h"
 #include "core/error.h"
 #include "core/event_type.h"
-#include "index/top_k.h"
-#include "models/artifact.h"
+#include "models/factory.h"
+#include "serve/engine.h"
 
 namespace kairos::cli {
 namespace {
 
 struct PredictFlags {
-  std::string model, items, types, input;
+  std::string model, interest, items, types, input, retrieval = "exact";
   size_t k = 20;
   bool exclude_seen = false, json = false;
-};
-
-struct Prediction {
-  std::vector<std::string> unknown;
-  std::vector<ScoredItem> top;
-};
-
-class Predictor {
- public:
-  explicit Predictor(Artifact a) : a_(std::move(a)), scores_(a_.num_items()) {}
-
-  Prediction predict(const std::vector<std::string>& ids, const std::vector<uint8_t>& types,
-                     size_t k, bool exclude_seen) {
-    Prediction p;
-    std::vector<uint32_t> items;
-    std::vector<uint8_t> kept_types;
-    for (size_t i = 0; i < ids.size(); ++i) {
-      const uint32_t item = a_.items.find(ids[i]);
-      if (item == 0) {
-        p.unknown.push_back(ids[i]);
-        continue;
-      }
-      items.push_back(item);
-      if (!types.empty()) kept_types.push_back(types[i]);
-    }
-    a_.model->score(SessionQuery{items, kept_types, {}, 0}, scores_);
-    p.top = top_k(scores_, k,
-                  exclude_seen ? std::span<const uint32_t>(items) : std::span<const uint32_t>());
-    return p;
-  }
-
-  nlohmann::json to_json(const Prediction& p) const {
-    nlohmann::json recs = nlohmann::json::array();
-    for (const auto& s : p.top) {
-      recs.push_back({{"item_id", a_.items.name(s.item)},
-                      {"score", s.score},
-                      {"category", a_.item_categories[s.item]}});
-    }
-    return {{"items", recs}, {"unknown", p.unknown}};
-  }
-
-  const Artifact& artifact() const { return a_; }
-
- private:
-  Artifact a_;
-  std::vector<float> scores_;
 };
 
 std::vector<uint8_t> parse_types(const std::string& s, size_t n) {
@@ -81,24 +37,61 @@ std::vector<uint8_t> parse_types(const std::string& s, size_t n) {
   return out;
 }
 
+nlohmann::json profile_of(const ServedModel& m, const std::vector<std::string>& ids,
+                          const std::vector<uint8_t>& types, const PredictFlags& f) {
+  std::vector<std::string> unknown;
+  const auto state = stateless_state(m, ids, types, &unknown);
+  ProfileRequest r;
+  r.items.k = f.k;
+  r.items.exclude_seen = f.exclude_seen;
+  nlohmann::json j = profile_to_json(m, predict_profile(m, *state, r));
+  if (!unknown.empty()) j["unknown_items"] = unknown;
+  return j;
+}
+
+void print_table(const nlohmann::json& p) {
+  std::printf("%4s  %-24s  %10s  %s\n", "rank", "item_id", "score", "category");
+  int rank = 0;
+  for (const auto& it : p["items"]) {
+    std::printf("%4d  %-24s  %10.4f  %s\n", ++rank, it["item_id"].get<std::string>().c_str(),
+                it["score"].get<double>(), it["category"].get<std::string>().c_str());
+  }
+  if (p.contains("categories")) {
+    std::printf("\n%-24s  %11s\n", "next category", "probability");
+    for (const auto& c : p["categories"]) {
+      std::printf("%-24s  %11.4f\n", c["category"].get<std::string>().c_str(),
+                  c["probability"].get<double>());
+    }
+  }
+  if (p.contains("next_action")) {
+    std::printf("\nnext action:");
+    for (const auto& [type, prob] : p["next_action"].items())
+      std::printf("  %s %.4f", type.c_str(), prob.get<double>());
+    std::printf("\n");
+  }
+  if (p.contains("purchase")) {
+    std::printf("\npurchase probability (%s): %.4f\n",
+                p["purchase"]["target"].get<std::string>().c_str(),
+                p["purchase"]["probability"].get<double>());
+  }
+}
+
 void run_predict(const PredictFlags& f) {
   KAIROS_CHECK_USAGE(f.items.empty() != f.input.empty(), "give exactly one of --items or --input");
   KAIROS_CHECK_USAGE(f.k > 0, "--k must be positive");
-  Predictor p(load_artifact(f.model));
+  set_inference_threads(1);
+  RetrievalOptions retrieval;
+  retrieval.mode = f.retrieval;
+  const auto m = load_served_model(f.model, 1, retrieval, f.interest);
   if (!f.items.empty()) {
     const auto ids = split_list(f.items);
-    const Prediction r = p.predict(ids, parse_types(f.types, ids.size()), f.k, f.exclude_seen);
-    for (const auto& u : r.unknown)
-      std::fprintf(stderr, "kairos: unknown item '%s' skipped\n", u.c_str());
+    const nlohmann::json p = profile_of(*m, ids, parse_types(f.types, ids.size()), f);
+    for (const auto& u : p.value("unknown_items", nlohmann::json::array()))
+      std::fprintf(stderr, "kairos: unknown item '%s' skipped\n", u.get<std::string>().c_str());
     if (f.json) {
-      std::printf("%s\n", p.to_json(r).dump().c_str());
-      return;
-    }
-    std::printf("%4s  %-24s  %10s  %s\n", "rank", "item_id", "score", "category");
-    for (size_t i = 0; i < r.top.size(); ++i) {
-      const auto& s = r.top[i];
-      std::printf("%4zu  %-24s  %10.4f  %s\n", i + 1, p.artifact().items.name(s.item).c_str(),
-                  s.score, p.artifact().item_categories[s.item].c_str());
+      std::printf("%s\n", p.dump().c_str());
+    } else {
+      print_table(p);
     }
     return;
   }
@@ -116,10 +109,10 @@ void run_predict(const PredictFlags& f) {
     for (const auto& tok : split_list(line, ' ')) {
       if (!tok.empty()) ids.push_back(tok);
     }
-    nlohmann::json j = p.to_json(p.predict(ids, {}, f.k, f.exclude_seen));
-    unknown += j["unknown"].size();
+    nlohmann::json j = profile_of(*m, ids, {}, f);
+    unknown += j.value("unknown_items", nlohmann::json::array()).size();
     j["line"] = line_no;
-    std::printf("%s\n", j.dump().c_str());
+    std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   }
   std::fprintf(stderr, "kairos: %llu sessions scored, %llu unknown items skipped\n",
                static_cast<unsigned long long>(line_no), static_cast<unsigned long long>(unknown));
@@ -129,15 +122,21 @@ void run_predict(const PredictFlags& f) {
 
 void add_predict_command(CLI::App& root) {
   auto f = std::make_shared<PredictFlags>();
-  CLI::App* sub =
-      root.add_subcommand("predict", "Top-K next items for sessions from a trained model");
-  sub->add_option("--model", f->model, "Model artifact directory (kairos train --out)")->required();
+  CLI::App* sub = root.add_subcommand(
+      "predict", "Interest profile (next items; categories, intent, next action) of sessions");
+  sub->add_option("--model", f->model, "Next-item artifact directory (kairos train --out)")
+      ->required();
+  sub->add_option("--interest", f->interest,
+                  "Interest artifact (kairos train --task ...): categories, intent, next action");
   sub->add_option("--items", f->items, "The session's item ids, oldest first, comma-separated");
   sub->add_option("--types", f->types, "Event types of those items (view,cart,fav,buy)");
   sub->add_option("--input", f->input, "File with one session per line (JSON lines out)");
   sub->add_option("--k", f->k, "How many items")->capture_default_str();
+  sub->add_option("--retrieval", f->retrieval,
+                  "exact | ann | auto (as kairos serve --retrieval; the server's default is auto)")
+      ->capture_default_str();
   sub->add_flag("--exclude-seen", f->exclude_seen, "Leave out items already in the session");
-  sub->add_flag("--json", f->json, "JSON output for --items");
+  sub->add_flag("--json", f->json, "JSON output for --items (the server's /v1/predict body)");
   sub->callback([f] { run_predict(*f); });
 }
 

@@ -12,6 +12,8 @@ void add_serve_command(CLI::App& root) {
   CLI::App* sub = root.add_subcommand("serve", "Serve a trained model over HTTP (docs/API.md)");
   sub->add_option("--model", o->model_dir, "Model artifact directory (kairos train --out)")
       ->required();
+  sub->add_option("--interest", o->interest_dir,
+                  "Interest artifact (kairos train --task category,intent,...) for /v1/predict");
   sub->add_option("--host", o->host, "Address to listen on")->capture_default_str();
   sub->add_option("--port", o->port, "Port (0 = any free port)")->capture_default_str();
   sub->add_option("--threads", o->threads, "Worker threads running requests")

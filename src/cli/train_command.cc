@@ -1,6 +1,7 @@
 // kairos train: fit one model (deep models: the Trainer's epoch loop with early stopping on the
 // validation part), evaluate it on the test part, and write an artifact directory
-// (models/artifact.h) that `kairos predict`, `kairos evaluate` and `kairos serve` load.
+// (models/artifact.h) that `kairos predict`, `kairos evaluate` and `kairos serve` load. With
+// --task category,intent,... it trains an interest model instead (pipeline/train_interest.h).
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 
 #include "cli/command.h"
 #include "cli/model_config.h"
+#include "cli/parse_values.h"
 #include "core/error.h"
 #include "core/system.h"
 #include "data/atomic_file.h"
@@ -18,12 +20,14 @@
 #include "eval/report.h"
 #include "models/artifact.h"
 #include "models/factory.h"
+#include "models/interest/interest_model.h"
+#include "pipeline/train_interest.h"
 
 namespace kairos::cli {
 namespace {
 
 struct TrainFlags {
-  std::string model, data, config, out, hparams_json, json_path, log_path;
+  std::string model, data, config, out, hparams_json, json_path, log_path, task = "next-item";
   int epochs = 0, threads = 0;
   int64_t seed = -1;
   bool no_eval = false;
@@ -40,13 +44,51 @@ std::string default_out(const std::string& label) {
   return "models/" + label + "/" + buf;
 }
 
+// The interest heads named by --task (a comma-separated list), or none for next-item.
+std::vector<Task> interest_tasks(const std::string& flag) {
+  std::vector<Task> tasks;
+  for (const auto& name : split_list(flag)) tasks.push_back(parse_task(name));
+  if (tasks.size() == 1 && tasks[0] == Task::kNextItem) return {};
+  const nlohmann::json names = split_list(flag);
+  return parse_interest_tasks(names);  // refuses next-item among interest heads, repeats
+}
+
+void run_train_interest(const TrainFlags& f, ModelSpec spec, const Dataset& data,
+                        std::vector<Task> tasks, const std::string& out) {
+  InterestTrainOptions o;
+  o.model = spec.model;
+  o.hparams = std::move(spec.hparams);
+  o.tasks = std::move(tasks);
+  o.out = out;
+  o.evaluate = !f.no_eval;
+  o.eval_threads = f.eval_threads;
+  o.min_prefix = f.min_prefix;
+  const InterestTrainResult r = train_interest_and_save(data, o);
+  spdlog::info("{}: trained in {:.1f} s", spec.label, r.fit_seconds);
+  std::printf("%s", r.tables.c_str());
+  std::fflush(stdout);
+  spdlog::info("wrote {}", out);
+  if (!f.json_path.empty()) {
+    const nlohmann::json j = {{"artifact", out},
+                              {"model", spec.model},
+                              {"label", spec.label},
+                              {"task", f.task},
+                              {"fit_seconds", r.fit_seconds},
+                              {"training", r.training},
+                              {"calibration", r.calibration},
+                              {"metrics", r.metrics}};
+    write_file_atomic(f.json_path, j.dump(2) + "\n");
+  }
+}
+
 void run_train(CLI::App* sub, const TrainFlags& f) {
   print_effective_config(*sub);
   ModelSpec spec = model_spec(load_model_config(f.config), f.model);
+  const std::vector<Task> tasks = interest_tasks(f.task);
   const auto& infos = model_infos();
   const auto info = std::find_if(infos.begin(), infos.end(),
                                  [&](const ModelInfo& i) { return i.name == spec.model; });
-  KAIROS_CHECK_USAGE(info == infos.end() || info->trained,
+  KAIROS_CHECK_USAGE(!tasks.empty() || info == infos.end() || info->trained,
                      "{}: only the deep models write artifacts so far; evaluate baselines with "
                      "`kairos evaluate --models {}`",
                      spec.model, spec.model);
@@ -69,6 +111,11 @@ void run_train(CLI::App* sub, const TrainFlags& f) {
   std::filesystem::create_directories(std::filesystem::path(out).parent_path());
   std::filesystem::remove(log);
   spec.hparams["log"] = log;
+  if (!tasks.empty()) {
+    spdlog::info("training log: {}", log);
+    run_train_interest(f, std::move(spec), data, tasks, out);
+    return;
+  }
   auto model = make_model(spec.model, spec.hparams);
   spdlog::info("training log: {}", log);
 
@@ -118,6 +165,10 @@ void add_train_command(CLI::App& root) {
   CLI::App* sub = root.add_subcommand(
       "train", "Train a model on a prepared dataset and write a model artifact directory");
   sub->add_option("--model", f->model, "Model name or a label of --model-config")->required();
+  sub->add_option("--task", f->task,
+                  "next-item, or interest heads on one encoder: category, next-action, intent "
+                  "(comma-separated; the first is the one early stopping watches)")
+      ->capture_default_str();
   sub->add_option("--data", f->data, "Prepared dataset directory")->required();
   sub->add_option("--model-config", f->config,
                   "YAML/JSON map: label -> hyperparameters (e.g. configs/diginetica.yaml)");

@@ -94,10 +94,11 @@ Interval auc_interval(const std::vector<double>& p, const std::vector<int>& y, u
 void score_predictions(const std::vector<double>& pv, const std::vector<int>& yv,
                        const std::vector<double>& raw, const std::vector<int>& y,
                        const std::vector<uint32_t>& prefix, const IntentEvalOptions& o,
-                       IntentEvalResult* out) {
+                       IntentEvalResult* out, IsotonicCalibrator* fitted = nullptr) {
   IntentEvalResult& r = *out;
   IsotonicCalibrator iso;
   iso.fit(pv, yv);
+  if (fitted != nullptr) *fitted = iso;
   // Isotonic steps reach 0 and 1 where validation was pure; a test case there that goes the
   // other way would cost ln(1e15) = 34.5 — the calibrated probabilities are kept within
   // [1e-4, 1 - 1e-4].
@@ -206,6 +207,43 @@ std::vector<IntentEvalResult> evaluate_intent(const std::string& model,
   return out;
 }
 
+IntentEvalResult evaluate_fitted_intent(const std::string& label, const SequenceIntentModel& m,
+                                        IntentTarget target, const Dataset& data,
+                                        const IntentEvalOptions& o, IsotonicCalibrator* fitted) {
+  KAIROS_CHECK_USAGE(o.within >= 1, "--within must be >= 1");
+  check_has_purchases(data.test(), "test");
+  KAIROS_CHECK(!data.valid().empty(),
+               "the intent task calibrates on the validation part; this dataset has none");
+  const bool converts = target == IntentTarget::kConverts;
+  const SessionSet valid = data.valid(), test = data.test();
+  const std::vector<IntentCase> vc = intent_cases(valid, o.within, o.min_prefix);
+  const std::vector<IntentCase> tc = intent_cases(test, o.within, o.min_prefix);
+  std::vector<uint32_t> prefix(tc.size());
+  for (size_t i = 0; i < tc.size(); ++i) prefix[i] = tc[i].prefix;
+  IntentEvalResult r;
+  r.model = label;
+  r.target = converts ? "converts" : fmt::format("within-{}", o.within);
+  Stopwatch eval_watch;
+  auto predict_all = [&](const SessionSet& set, const std::vector<IntentCase>& cases,
+                         std::vector<double>* p, std::vector<int>* y) {
+    p->resize(cases.size());
+    y->resize(cases.size());
+    parallel_for(cases.size(), o.threads, 256, [&](size_t begin, size_t end, int) {
+      for (size_t i = begin; i < end; ++i) {
+        (*p)[i] = m.predict(set[cases[i].session], cases[i].prefix);
+        (*y)[i] = converts ? cases[i].converts : cases[i].within_n;
+      }
+    });
+  };
+  std::vector<double> pv, raw;
+  std::vector<int> yv, y;
+  predict_all(valid, vc, &pv, &yv);
+  predict_all(test, tc, &raw, &y);
+  score_predictions(pv, yv, raw, y, prefix, o, &r, fitted);
+  r.eval_seconds = eval_watch.seconds();
+  return r;
+}
+
 std::vector<IntentEvalResult> evaluate_intent_sequence(
     const std::string& label, const std::function<std::unique_ptr<SequenceIntentModel>()>& make,
     const Dataset& data, const IntentEvalOptions& o) {
@@ -214,40 +252,16 @@ std::vector<IntentEvalResult> evaluate_intent_sequence(
   check_has_purchases(data.test(), "test");
   KAIROS_CHECK(!data.valid().empty(),
                "the intent task calibrates on the validation part; this dataset has none");
-  const SessionSet valid = data.valid(), test = data.test();
-  const std::vector<IntentCase> vc = intent_cases(valid, o.within, o.min_prefix);
-  const std::vector<IntentCase> tc = intent_cases(test, o.within, o.min_prefix);
   const uint64_t train_cases = intent_cases(data.train(), o.within, o.min_prefix).size();
-  std::vector<uint32_t> prefix(tc.size());
-  for (size_t i = 0; i < tc.size(); ++i) prefix[i] = tc[i].prefix;
   std::vector<IntentEvalResult> out;
-  for (const bool converts : {true, false}) {
-    IntentEvalResult r;
-    r.model = label;
-    r.target = converts ? "converts" : fmt::format("within-{}", o.within);
-    r.train_cases = train_cases;
+  for (const IntentTarget target : {IntentTarget::kConverts, IntentTarget::kWithin}) {
     auto m = make();
     Stopwatch fit_watch;
-    m->fit(data, converts ? IntentTarget::kConverts : IntentTarget::kWithin, o.within);
-    r.fit_seconds = fit_watch.seconds();
-    Stopwatch eval_watch;
-    auto predict_all = [&](const SessionSet& set, const std::vector<IntentCase>& cases,
-                           std::vector<double>* p, std::vector<int>* y) {
-      p->resize(cases.size());
-      y->resize(cases.size());
-      parallel_for(cases.size(), o.threads, 256, [&](size_t begin, size_t end, int) {
-        for (size_t i = begin; i < end; ++i) {
-          (*p)[i] = m->predict(set[cases[i].session], cases[i].prefix);
-          (*y)[i] = converts ? cases[i].converts : cases[i].within_n;
-        }
-      });
-    };
-    std::vector<double> pv, raw;
-    std::vector<int> yv, y;
-    predict_all(valid, vc, &pv, &yv);
-    predict_all(test, tc, &raw, &y);
-    score_predictions(pv, yv, raw, y, prefix, o, &r);
-    r.eval_seconds = eval_watch.seconds();
+    m->fit(data, target, o.within);
+    const double fit_seconds = fit_watch.seconds();
+    IntentEvalResult r = evaluate_fitted_intent(label, *m, target, data, o);
+    r.train_cases = train_cases;
+    r.fit_seconds = fit_seconds;
     spdlog::info("{} / {}: fitted in {:.1f} s", label, r.target, r.fit_seconds);
     out.push_back(std::move(r));
   }

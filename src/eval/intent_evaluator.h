@@ -18,6 +18,7 @@
 #include <memory>
 
 #include "data/dataset.h"
+#include "eval/classification/calibration.h"
 #include "eval/evaluator.h"
 #include "models/intent/sequence_intent.h"
 
@@ -61,6 +62,13 @@ std::vector<IntentEvalResult> evaluate_intent(const std::string& model,
 std::vector<IntentEvalResult> evaluate_intent_sequence(
     const std::string& label, const std::function<std::unique_ptr<SequenceIntentModel>()>& make,
     const Dataset& data, const IntentEvalOptions& options);
+
+// A model already fitted for `target`: calibrated on validation (the fitted curve goes to `fitted`
+// when given), scored on test. fit_seconds and train_cases are left to the caller.
+IntentEvalResult evaluate_fitted_intent(const std::string& label, const SequenceIntentModel& model,
+                                        IntentTarget target, const Dataset& data,
+                                        const IntentEvalOptions& options,
+                                        IsotonicCalibrator* fitted = nullptr);
 
 nlohmann::json to_json(const IntentEvalResult& r);
 std::string to_csv(const std::vector<IntentEvalResult>& results);

@@ -18,6 +18,7 @@
 #include "data/dataset.h"
 #include "data/vocab.h"
 #include "models/artifact_text.h"
+#include "models/interest/interest_model.h"
 #include "models/session_model.h"
 
 namespace kairos {
@@ -37,6 +38,24 @@ void save_artifact(const SessionModel& model, const Dataset& data, const std::st
 
 // Loads an artifact; throws kIo (missing files) or kInput (corrupt / mismatched content).
 Artifact load_artifact(const std::string& dir);
+
+// Interest artifacts (models/interest/interest_model.h) are the same directory with meta.json's
+// format "kairos-interest"; meta.json adds the heads ("tasks"), the category names in id order
+// (dataset.categories, [0] = "" for the unknown category) and the calibration fitted on
+// validation ("calibration": per head, opaque here; serve/ and eval/ read it).
+struct InterestArtifact {
+  std::unique_ptr<InterestModel> model;
+  nlohmann::json meta;
+  Vocab items;
+  std::vector<std::string> item_categories;  // index -> external category id ("" = unknown)
+  std::vector<std::string> categories;       // category id -> external id ([0] = "")
+  uint32_t num_items() const { return items.size(); }
+};
+
+void save_interest_artifact(const InterestModel& model, const Dataset& data, const std::string& dir,
+                            const nlohmann::json& calibration,
+                            const nlohmann::json& metrics = nullptr);
+InterestArtifact load_interest_artifact(const std::string& dir);
 
 // Throws kInput unless the artifact was trained on `data` (same fingerprint).
 void check_artifact_matches(const Artifact& a, const Dataset& data, const std::string& dir);

@@ -27,15 +27,18 @@ bool parse_u64(std::string_view s, uint64_t* out) {
 
 }  // namespace
 
-nlohmann::json parse_artifact_meta(std::string_view text, const std::string& where) {
+nlohmann::json parse_artifact_meta(std::string_view text, const std::string& where,
+                                   std::string_view format) {
   nlohmann::json meta;
   try {
     meta = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     KAIROS_THROW(ErrorKind::kInput, "{}/meta.json is corrupt: {}", where, e.what());
   }
-  KAIROS_CHECK(meta.is_object() && meta.value("format", nlohmann::json()) == "kairos-model",
+  KAIROS_CHECK(meta.is_object() && meta.contains("format") && meta["format"].is_string(),
                "{}/meta.json is not a Kairos model description", where);
+  KAIROS_CHECK(meta["format"] == format, "{}/meta.json describes a {} artifact, not a {} one",
+               where, meta["format"].get<std::string>(), format);
   const nlohmann::json version = meta.value("format_version", nlohmann::json());
   KAIROS_CHECK(version.is_number_integer() && version == kArtifactFormatVersion,
                "{}: artifact format version {} is not supported (this build reads version {})",

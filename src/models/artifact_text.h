@@ -14,9 +14,11 @@ namespace kairos {
 
 constexpr int kArtifactFormatVersion = 1;
 
-// Parses meta.json and checks the format name, the format version, the model name (a string) and
+// Parses meta.json and checks the format name (`format`: kairos-model for next-item artifacts,
+// kairos-interest for interest artifacts), the format version, the model name (a string) and
 // the catalogue size (dataset.num_items, a count >= 1).
-nlohmann::json parse_artifact_meta(std::string_view text, const std::string& where);
+nlohmann::json parse_artifact_meta(std::string_view text, const std::string& where,
+                                   std::string_view format = "kairos-model");
 // dataset.num_items of a meta.json that passed parse_artifact_meta().
 uint32_t artifact_num_items(const nlohmann::json& meta);
 

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "models/baselines/baselines.h"
+#include "models/interest/interest_views.h"
 #ifdef KAIROS_WITH_TORCH
 #include "models/deep/deep_models.h"
 #include "models/deep/torch_runtime.h"
@@ -50,7 +51,7 @@ std::unique_ptr<LabelModel> make_any_label_model(const std::string& name,
                                                  const nlohmann::json& hparams) {
   if (name == "gru") {
 #ifdef KAIROS_WITH_TORCH
-    return make_gru_labels(hparams);
+    return std::make_unique<InterestLabelView>(make_interest_gru, hparams);
 #else
     KAIROS_THROW(ErrorKind::kUsage, "label model 'gru' needs a build with LibTorch");
 #endif
@@ -61,11 +62,20 @@ std::unique_ptr<LabelModel> make_any_label_model(const std::string& name,
 std::unique_ptr<SequenceIntentModel> make_sequence_intent_model(const std::string& name,
                                                                 const nlohmann::json& hparams) {
 #ifdef KAIROS_WITH_TORCH
-  if (name == "gru") return make_gru_intent(hparams);
+  if (name == "gru") return std::make_unique<InterestIntentView>(make_interest_gru, hparams);
 #endif
   KAIROS_THROW(ErrorKind::kUsage,
                "unknown sequence intent model '{}' (the deep one, gru, needs a LibTorch build)",
                name);
+}
+
+std::unique_ptr<InterestModel> make_interest_model(const std::string& name,
+                                                   const nlohmann::json& hparams) {
+#ifdef KAIROS_WITH_TORCH
+  if (name == "gru") return make_interest_gru(hparams);
+#endif
+  KAIROS_THROW(ErrorKind::kUsage,
+               "unknown interest model '{}' (the deep one, gru, needs a LibTorch build)", name);
 }
 
 void set_inference_threads(int threads) {

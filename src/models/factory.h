@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/intent/sequence_intent.h"
+#include "models/interest/interest_model.h"
 #include "models/labels/label_model.h"
 #include "models/session_model.h"
 
@@ -25,6 +26,12 @@ std::unique_ptr<LabelModel> make_any_label_model(
 
 // Sequence intent models ("gru", LibTorch builds); kUsage for other names.
 std::unique_ptr<SequenceIntentModel> make_sequence_intent_model(
+    const std::string& name, const nlohmann::json& hparams = nlohmann::json::object());
+
+// Interest models: one encoder with a head per interest task ("gru", LibTorch builds;
+// models/interest/interest_model.h); the label and sequence-intent "gru" above are its single-head
+// views.
+std::unique_ptr<InterestModel> make_interest_model(
     const std::string& name, const nlohmann::json& hparams = nlohmann::json::object());
 
 // Compute threads (LibTorch intra-op and OpenBLAS) for scoring from many caller threads at once:

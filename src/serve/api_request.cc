@@ -134,8 +134,9 @@ RecommendRequest decode_recommend(std::string_view body, size_t max_k, size_t ma
   g_max_id_bytes = max_id_bytes;
   const json j = parse(body);
   if (!j.is_object()) throw ApiError(400, "expected a JSON object");
-  check_fields(j, {"session_id", "user_id", "items", "k", "exclude_seen", "explain", "filter"},
-               "recommend");
+  check_fields(
+      j, {"session_id", "user_id", "items", "types", "k", "exclude_seen", "explain", "filter"},
+      "recommend");
   RecommendRequest r;
   r.session_id = id_field(j, "session_id", "recommend");
   r.user_id = id_field(j, "user_id", "recommend");
@@ -144,6 +145,17 @@ RecommendRequest decode_recommend(std::string_view body, size_t max_k, size_t ma
       throw ApiError(400, "recommend: 'items' must be an array of item ids");
     r.stateless = true;
     r.items = id_list(j["items"], "recommend: 'items' must hold strings or integers");
+  }
+  if (j.contains("types")) {
+    const json& t = j["types"];
+    if (!r.stateless) throw ApiError(400, "recommend: 'types' goes with 'items'");
+    if (!t.is_array() || t.size() != r.items.size())
+      throw ApiError(400, "recommend: 'types' must be an array as long as 'items'");
+    for (const auto& v : t) {
+      const auto type = v.is_string() ? parse_event_type(v.get<std::string>()) : std::nullopt;
+      if (!type) throw ApiError(400, "recommend: 'types' holds view, cart, fav or buy");
+      r.types.push_back(static_cast<uint8_t>(*type));
+    }
   }
   if (!r.stateless && r.session_id.empty() && r.user_id.empty()) {
     throw ApiError(400, "recommend: give session_id, user_id or items");

@@ -53,6 +53,7 @@ EventBatch decode_events(std::string_view body, size_t max_events = 10000,
 struct RecommendRequest {
   std::string session_id, user_id;
   std::vector<std::string> items;  // stateless: the session's items, oldest first
+  std::vector<uint8_t> types;      // stateless: their EventTypes (empty: all views)
   bool stateless = false;          // `items` was given
   size_t k = 20;
   bool exclude_seen = false;

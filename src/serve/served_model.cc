@@ -13,7 +13,8 @@
 namespace kairos {
 
 std::shared_ptr<const ServedModel> load_served_model(const std::string& dir, uint64_t version,
-                                                     const RetrievalOptions& retrieval) {
+                                                     const RetrievalOptions& retrieval,
+                                                     const std::string& interest_dir) {
   KAIROS_CHECK_USAGE(
       retrieval.mode == "auto" || retrieval.mode == "exact" || retrieval.mode == "ann",
       "retrieval must be auto, exact or ann (got '{}')", retrieval.mode);
@@ -21,6 +22,17 @@ std::shared_ptr<const ServedModel> load_served_model(const std::string& dir, uin
   m->artifact = load_artifact(dir);
   m->dir = dir;
   m->version = version;
+  if (!interest_dir.empty()) {
+    auto interest = std::make_shared<InterestArtifact>(load_interest_artifact(interest_dir));
+    m->calibration =
+        eval::InterestCalibration::from_json(interest->meta.value("calibration", nlohmann::json()));
+    m->interest_categories = interest->categories;
+    auto wrapped = std::make_unique<InterestSessionModel>(std::move(m->artifact.model),
+                                                          m->artifact.items, std::move(interest));
+    m->interest = wrapped.get();
+    m->artifact.model = std::move(wrapped);
+    m->interest_dir = interest_dir;
+  }
   const uint32_t n = m->num_items();
   std::vector<std::string> names(1, "");
   std::unordered_set<std::string> seen;

@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "eval/interest_calibration.h"
 #include "index/item_index.h"
 #include "models/artifact.h"
+#include "serve/interest_session_model.h"
 
 namespace kairos {
 
@@ -34,13 +36,21 @@ struct ServedModel {
   std::vector<uint32_t> by_popularity;                   // item indices, most frequent first
   std::vector<std::vector<uint32_t>> items_of_category;  // category id -> item indices
   std::unique_ptr<ItemIndex> index;  // null: score every item with the model's score()
+  // The interest model (kairos serve --interest): artifact.model is then an InterestSessionModel
+  // carrying both states, `interest` points at it. Null without one.
+  std::string interest_dir;
+  const InterestSessionModel* interest = nullptr;
+  eval::InterestCalibration calibration;
+  std::vector<std::string> interest_categories;  // the interest model's category ids ([0] = "")
 
   uint32_t num_items() const { return artifact.num_items(); }
   uint32_t find(const std::string& id) const { return artifact.items.find(id); }
 };
 
-// Loads, indexes and warms up (scores an empty and a one-item session) an artifact.
+// Loads, indexes and warms up (scores an empty and a one-item session) an artifact, with the
+// interest artifact in `interest_dir` beside it ("" = none).
 std::shared_ptr<const ServedModel> load_served_model(const std::string& dir, uint64_t version,
-                                                     const RetrievalOptions& retrieval = {});
+                                                     const RetrievalOptions& retrieval = {},
+                                                     const std::string& interest_dir = "");
 
 }  // namespace kairos

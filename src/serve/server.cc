@@ -21,6 +21,7 @@
 #include "index/top_k.h"
 #include "models/factory.h"
 #include "serve/api_request.h"
+#include "serve/engine.h"
 #include "serve/http_server.h"
 #include "serve/live_sessions.h"
 #include "serve/redis_event_log.h"
@@ -163,7 +164,8 @@ struct Server::Impl {
                  redis_log(o)) {
     if (o.max_stateless_items == 0) o.max_stateless_items = o.max_session_events;
     set_inference_threads(1);  // parallelism comes from the HTTP workers
-    std::atomic_store(&model, load_served_model(o.model_dir, next_version++, o.retrieval));
+    std::atomic_store(&model,
+                      load_served_model(o.model_dir, next_version++, o.retrieval, o.interest_dir));
     sessions.register_model(*std::atomic_load(&model));
     std::error_code ec;
     const std::filesystem::path root = o.models_root.empty()
@@ -274,6 +276,9 @@ struct Server::Impl {
     http.route("POST", "/v1/recommend",
                wrap("/v1/recommend",
                     [this](const HttpRequest& req, HttpResponse& res) { recommend(req, res); }));
+    http.route("POST", "/v1/predict",
+               wrap("/v1/predict",
+                    [this](const HttpRequest& req, HttpResponse& res) { predict(req, res); }));
     http.route("GET", "/v1/items/*/similar",
                wrap("/v1/items/similar",
                     [this](const HttpRequest& req, HttpResponse& res) { similar(req, res); }));
@@ -348,119 +353,69 @@ struct Server::Impl {
           {{"accepted", accepted}, {"duplicates", duplicates}, {"rejected", rejected}});
   }
 
+  // The session a recommend / predict request names: its items (stateless) or its live state.
+  std::unique_ptr<SessionState> session_of(const RecommendRequest& r, const ServedModel& m,
+                                           const Deadline& deadline, json* unknown_items) {
+    if (r.items.size() > o.max_stateless_items)
+      throw ApiError(400,
+                     fmt::format("at most {} items in a stateless call", o.max_stateless_items));
+    if (r.explain && r.k > o.max_explain_k)
+      throw ApiError(400, fmt::format("'k' must be at most {} with explain", o.max_explain_k));
+    if (r.stateless) {
+      std::vector<std::string> unknown;
+      auto state = stateless_state(m, r.items, r.types, &unknown, deadline);
+      if (!unknown.empty()) *unknown_items = unknown;
+      return state;
+    }
+    if (auto live = sessions.snapshot(r.key(), m)) return live;  // reading never creates a session
+    return m.artifact.model->start();
+  }
+
+  static ItemRequest item_request(const RecommendRequest& r) {
+    return {r.k, r.exclude_seen, r.explain, r.categories};
+  }
+
+  json model_json(const ServedModel& m) const {
+    json j = {{"name", m.artifact.model->name()}, {"version", m.version}};
+    if (m.interest != nullptr) j["interest"] = m.interest->interest().name();
+    return j;
+  }
+
   void recommend(const HttpRequest& req, HttpResponse& res) {
     const auto start = Clock::now();
-    const Deadline& deadline = req.deadline;
     const RecommendRequest r = decode_recommend(req.body, o.max_k, o.max_id_bytes);
-    if (r.items.size() > o.max_stateless_items)
-      throw ApiError(400, fmt::format("recommend: at most {} items in a stateless call",
-                                      o.max_stateless_items));
-    if (r.explain && r.k > o.max_explain_k)
-      throw ApiError(
-          400, fmt::format("recommend: 'k' must be at most {} with explain", o.max_explain_k));
     const auto m = std::atomic_load(&model);
-    const SessionModel& model_ref = *m->artifact.model;
-    std::unique_ptr<SessionState> state = model_ref.start();
-    json unknown = json::array();
-    if (r.stateless) {
-      int64_t t = 0;
-      for (const auto& id : r.items) {
-        const uint32_t item = m->find(id);
-        if (item == 0) {
-          unknown.push_back(id);
-          continue;
-        }
-        deadline.check();
-        model_ref.observe(*state, item, 0, t += 1000);
-      }
-    } else if (auto live = sessions.snapshot(r.key(), *m)) {
-      state = std::move(live);  // reading never creates a session
-    }
-    const bool fallback = state->items.empty();
-    const bool filtered = !r.categories.empty();
-    std::vector<uint8_t> allowed;  // item -> passes the category filter (filtered calls only)
-    if (filtered) {
-      allowed.assign(m->num_items(), 0);
-      for (const auto& c : r.categories) {
-        if (const uint32_t id = m->categories.find(c); id != 0) {
-          for (uint32_t item : m->items_of_category[id]) allowed[item] = 1;
-        }
-      }
-    }
-    std::vector<ScoredItem> top;
-    if (fallback) {
-      for (uint32_t item : m->by_popularity) {
-        if (top.size() >= r.k) break;
-        if (filtered && allowed[item] == 0) continue;
-        top.push_back({item, static_cast<float>(m->artifact.item_counts[item])});
-      }
-    } else {
-      const RetrievalFilter filter{allowed, r.exclude_seen ? std::span<const uint32_t>(state->items)
-                                                           : std::span<const uint32_t>()};
-      top = retrieve(*m, *state, r.k, filter);
-    }
-    json items = json::array();
-    std::map<uint32_t, double> category_mass;
-    const float best = top.empty() ? 0.0f : top.front().score;
-    for (const auto& s : top) {
-      json it = {{"item_id", m->artifact.items.name(s.item)},
-                 {"score", s.score},
-                 {"category", m->artifact.item_categories[s.item]}};
-      if (r.explain && !fallback) {
-        deadline.check();
-        json why = json::array();
-        for (const auto& a : model_ref.explain(*state, s.item, m->num_items(), 10)) {
-          why.push_back({{"position", a.position},
-                         {"item_id", m->artifact.items.name(a.item)},
-                         {"weight", a.weight},
-                         {"reason", a.reason}});
-        }
-        it["explanation"] = why;
-      }
-      items.push_back(it);
-      if (m->item_category[s.item] != 0) {
-        category_mass[m->item_category[s.item]] +=
-            fallback ? 1.0 : std::exp(static_cast<double>(s.score - best));
-      }
-    }
-    double total = 0;
-    for (const auto& [c, w] : category_mass) total += w;
-    std::vector<std::pair<uint32_t, double>> cats(category_mass.begin(), category_mass.end());
-    std::sort(cats.begin(), cats.end(),
-              [](const auto& a, const auto& b) { return a.second > b.second; });
-    json categories = json::array();
-    for (size_t i = 0; i < cats.size() && i < 5; ++i) {
-      categories.push_back(
-          {{"category", m->categories.name(cats[i].first)}, {"score", cats[i].second / total}});
-    }
-    (fallback ? recs_fallback : recs_model).Increment();
+    json unknown = nullptr;
+    const auto state = session_of(r, *m, req.deadline, &unknown);
+    const ItemAnswer a = recommend_items(*m, *state, item_request(r), req.deadline);
+    (a.fallback ? recs_fallback : recs_model).Increment();
     json out = {
-        {"items", items},
-        {"categories", categories},
-        {"model", {{"name", model_ref.name()}, {"version", m->version}}},
-        {"fallback", fallback},
+        {"items", items_to_json(*m, a)},
+        {"categories", item_categories_to_json(*m, a)},
+        {"model", model_json(*m)},
+        {"fallback", a.fallback},
         {"latency_us",
          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count()}};
-    if (!unknown.empty()) out["unknown_items"] = unknown;
+    if (!unknown.is_null()) out["unknown_items"] = unknown;
     reply(res, 200, out);
   }
 
-  // The k best items for a session state: through the model's index when it has one, else by
-  // scoring every item. Filters apply before top-K either way.
-  static std::vector<ScoredItem> retrieve(const ServedModel& m, const SessionState& state, size_t k,
-                                          const RetrievalFilter& filter) {
-    const SessionModel& model = *m.artifact.model;
-    if (m.index) return m.index->search(model.query_vector(state), k, filter);
-    thread_local std::vector<float> scores;
-    scores.resize(m.num_items());
-    model.score(state, scores);
-    if (!filter.allowed.empty()) {
-      const float ninf = -std::numeric_limits<float>::infinity();
-      for (uint32_t i = 1; i < m.num_items(); ++i) {
-        if (filter.allowed[i] == 0) scores[i] = ninf;
-      }
-    }
-    return top_k(scores, k, filter.exclude);
+  // One interest profile (docs/API.md): next items and the interest model's heads, from the same
+  // session state.
+  void predict(const HttpRequest& req, HttpResponse& res) {
+    const auto start = Clock::now();
+    const RecommendRequest r = decode_recommend(req.body, o.max_k, o.max_id_bytes);
+    const auto m = std::atomic_load(&model);
+    json unknown = nullptr;
+    const auto state = session_of(r, *m, req.deadline, &unknown);
+    const InterestProfile p = predict_profile(*m, *state, {item_request(r), 10}, req.deadline);
+    (p.next.fallback ? recs_fallback : recs_model).Increment();
+    json out = profile_to_json(*m, p);
+    out["model"] = model_json(*m);
+    out["latency_us"] =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
+    if (!unknown.is_null()) out["unknown_items"] = unknown;
+    reply(res, 200, out);
   }
 
   // Items most likely to follow this one (the model's scores for a one-item session).
@@ -520,7 +475,7 @@ struct Server::Impl {
     if (!lock.owns_lock()) throw ApiError(409, "reload: another reload is in progress");
     std::shared_ptr<const ServedModel> fresh;
     try {
-      fresh = load_served_model(dir.string(), next_version++, o.retrieval);
+      fresh = load_served_model(dir.string(), next_version++, o.retrieval, o.interest_dir);
     } catch (const std::exception& e) {
       spdlog::error("reload of {} failed: {}", dir.string(), e.what());
       reply(res, 422,

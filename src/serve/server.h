@@ -15,6 +15,9 @@ namespace kairos {
 
 struct ServeOptions {
   std::string model_dir;
+  // Interest artifact (kairos train --task ...) served beside the next-item model by
+  // /v1/predict; "" = none. A reload keeps it (and reloads it from this directory).
+  std::string interest_dir;
   std::string host = "127.0.0.1";
   int port = 8080;     // 0 = any free port (tests)
   int threads = 4;     // workers running handlers (connections are held by the I/O thread)

@@ -123,7 +123,7 @@ TEST(Cli, TrainPredictEvaluateAnArtifact) {
   EXPECT_NE(r.output.find("unknown item 'no-such-item' skipped"), std::string::npos);
   const auto p = nlohmann::json::parse(r.output.substr(r.output.find('{')));
   EXPECT_EQ(p["items"].size(), 5u);
-  EXPECT_EQ(p["unknown"][0], "no-such-item");
+  EXPECT_EQ(p["unknown_items"][0], "no-such-item");
 
   r = kairos("evaluate --data " + prep + " --models markov," + model + " --bootstrap 0");
   ASSERT_EQ(r.code, 0) << r.output;

@@ -22,8 +22,12 @@ inline std::vector<uint32_t> planted_session(Rng& rng) {
   return {x, y, 21 + (x + y) % 20};
 }
 
-// train / valid / test sessions of the planted pattern (41 items incl. padding).
-inline Dataset planted_dataset(size_t train, size_t valid, size_t test, uint64_t seed = 7) {
+// train / valid / test sessions of the planted pattern (41 items incl. padding). With `funnel`,
+// sessions whose first item is odd go on with a cart and a buy of their third item (the interest
+// heads' planted pattern: after the first event the purchase is decided; after [x, y, g] the next
+// action is a cart exactly when x is odd; items 1..20 are category c1, 21..40 c2).
+inline Dataset planted_dataset(size_t train, size_t valid, size_t test, uint64_t seed = 7,
+                               bool funnel = false) {
   Rng rng(seed);
   DatasetParts p;
   const uint32_t num_items = 41;
@@ -34,11 +38,17 @@ inline Dataset planted_dataset(size_t train, size_t valid, size_t test, uint64_t
   p.item_category[0] = 0;
   for (uint32_t i = 21; i < num_items; ++i) p.item_category[i] = 2;
   int64_t t = 0;
+  auto push = [&](uint32_t item, uint8_t type) {
+    p.items.push_back(item);
+    p.types.push_back(type);
+    p.ts.push_back(t += 1000);
+  };
   for (size_t s = 0; s < train + valid + test; ++s) {
-    for (uint32_t item : planted_session(rng)) {
-      p.items.push_back(item);
-      p.types.push_back(0);
-      p.ts.push_back(t += 1000);
+    const std::vector<uint32_t> v = planted_session(rng);
+    for (uint32_t item : v) push(item, 0);
+    if (funnel && v[0] % 2 == 1) {
+      push(v[2], 1);  // cart
+      push(v[2], 3);  // buy
     }
     t += 3600 * 1000;
     p.offsets.push_back(p.items.size());
@@ -48,6 +58,18 @@ inline Dataset planted_dataset(size_t train, size_t valid, size_t test, uint64_t
   p.num_valid = valid;
   p.num_test = test;
   return Dataset::from_parts(std::move(p));
+}
+
+inline Dataset planted_funnel_dataset(size_t train, size_t valid, size_t test, uint64_t seed = 7) {
+  return planted_dataset(train, valid, test, seed, true);
+}
+
+inline nlohmann::json tiny_interest(nlohmann::json extra = nlohmann::json::object()) {
+  nlohmann::json j = {{"hidden", 24},          {"item_dim", 16}, {"category_dim", 4},
+                      {"type_dim", 4},         {"dropout", 0.0}, {"batch_size", 32},
+                      {"learning_rate", 0.01}, {"n_epochs", 10}, {"patience", 10}};
+  j.update(extra);
+  return j;
 }
 
 // Small, fast settings (the tests run in the default suite).

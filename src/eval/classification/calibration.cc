@@ -229,4 +229,19 @@ std::vector<double> IsotonicCalibrator::apply(std::span<const double> scores) co
   return out;
 }
 
+IsotonicCalibrator IsotonicCalibrator::from_knots(std::vector<double> x, std::vector<double> y) {
+  KAIROS_CHECK(!x.empty() && x.size() == y.size(), "isotonic curve: {} scores and {} values",
+               x.size(), y.size());
+  for (size_t i = 0; i < x.size(); ++i) {
+    KAIROS_CHECK(std::isfinite(x[i]) && (i == 0 || x[i] > x[i - 1]),
+                 "isotonic curve: scores must be finite and strictly increasing");
+    KAIROS_CHECK(y[i] >= 0 && y[i] <= 1 && (i == 0 || y[i] >= y[i - 1]),
+                 "isotonic curve: values must be in [0, 1] and non-decreasing");
+  }
+  IsotonicCalibrator c;
+  c.knot_x_ = std::move(x);
+  c.knot_y_ = std::move(y);
+  return c;
+}
+
 }  // namespace kairos::eval

@@ -79,6 +79,10 @@ class IsotonicCalibrator {
   void fit(std::span<const double> scores, std::span<const double> targets);
   void fit(std::span<const double> scores, std::span<const int> labels);  // labels 0 or 1
 
+  // A curve saved earlier (knot_x / knot_y of a fitted calibrator): kInput unless the scores are
+  // finite and strictly increasing and the values in [0, 1] and non-decreasing.
+  static IsotonicCalibrator from_knots(std::vector<double> x, std::vector<double> y);
+
   bool fitted() const { return !knot_x_.empty(); }
   double apply(double score) const;  // throws kUsage if not fitted or score is NaN
   std::vector<double> apply(std::span<const double> scores) const;

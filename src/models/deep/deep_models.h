@@ -5,17 +5,15 @@
 
 #include <memory>
 
-#include "models/intent/sequence_intent.h"
-#include "models/labels/label_model.h"
+#include "models/interest/interest_model.h"
 #include "models/session_model.h"
 
 namespace kairos {
 
 std::unique_ptr<SessionModel> make_gru4rec(const nlohmann::json& hparams);
 std::unique_ptr<SessionModel> make_sasrec(const nlohmann::json& hparams);
-// The deep label model ("gru": category / next-action; models/deep/gru_labels.cc).
-std::unique_ptr<LabelModel> make_gru_labels(const nlohmann::json& hparams);
-// The deep intent model ("gru": models/deep/gru_intent.cc).
-std::unique_ptr<SequenceIntentModel> make_gru_intent(const nlohmann::json& hparams);
+// The deep interest model ("gru": heads for category, next-action and intent on one GRU encoder;
+// models/deep/interest_gru.cc).
+std::unique_ptr<InterestModel> make_interest_gru(const nlohmann::json& hparams);
 
 }  // namespace kairos

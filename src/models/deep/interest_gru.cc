@@ -1,0 +1,386 @@
+// The deep interest model ("gru", models/interest/interest_model.h): a GRU over the session's
+// events — each event the concatenation of its item, category and behaviour-type embeddings — with
+// one head per task: a softmax over the categories (category), a softmax over the behaviour types
+// (next-action), a logistic output (intent). Trained session-parallel (Hidasi et al.'s
+// mini-batches, one-step truncated back-propagation as GRU4Rec) with Adam; the loss is the sum over
+// the heads of each head's mean loss per step (cross-entropy over the classes, targets of unknown
+// category ignored; binary cross-entropy for intent). The trainer (train/trainer.h) runs the epochs
+// and early-stops on the primary (first) task's validation scalar.
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/error.h"
+#include "core/event_type.h"
+#include "core/rng.h"
+#include "features/session_parallel.h"
+#include "models/deep/deep_models.h"
+#include "models/deep/tensor_io.h"
+#include "models/deep/torch_runtime.h"
+#include "models/deep/train_config.h"
+#include "models/hparams.h"
+#include "models/interest/interest_views.h"
+#include "train/trainer.h"
+
+namespace kairos {
+namespace {
+
+struct InterestGruConfig {
+  std::vector<Task> tasks;
+  int hidden = 100;
+  int item_dim = 64;  // 0: the items' own identity is not an input (categories and types only)
+  int category_dim = 32;
+  int type_dim = 8;
+  double dropout = 0.2;
+  double learning_rate = 0.003;
+  int batch_size = 128;
+  IntentTarget intent_target = IntentTarget::kConverts;
+  uint32_t within = 5;
+  TrainConfig train;
+
+  // Defaults: a model with the intent head alone is smaller (hidden 64, item_dim 32,
+  // category_dim 16, dropout 0.1): one logistic output needs less than a softmax over categories.
+  static InterestGruConfig from_json(const nlohmann::json& j) {
+    Hparams h(j, "gru");
+    InterestGruConfig c;
+    c.tasks = parse_interest_tasks(h.get<nlohmann::json>("tasks", "category"));
+    if (c.tasks == std::vector<Task>{Task::kIntent}) {
+      c.hidden = 64;
+      c.item_dim = 32;
+      c.category_dim = 16;
+      c.dropout = 0.1;
+    }
+    c.hidden = h.get<int>("hidden", c.hidden);
+    c.item_dim = h.get<int>("item_dim", c.item_dim);
+    c.category_dim = h.get<int>("category_dim", c.category_dim);
+    c.type_dim = h.get<int>("type_dim", c.type_dim);
+    c.dropout = h.get<double>("dropout", c.dropout);
+    c.learning_rate = h.get<double>("learning_rate", c.learning_rate);
+    c.batch_size = h.get<int>("batch_size", c.batch_size);
+    const std::string target = h.get<std::string>("intent_target", "converts");
+    KAIROS_CHECK_USAGE(target == "converts" || target == "within",
+                       "gru: intent_target must be converts or within");
+    c.intent_target = target == "converts" ? IntentTarget::kConverts : IntentTarget::kWithin;
+    c.within = h.get<uint32_t>("within", c.within);
+    c.train = TrainConfig::read(h, 5);
+    h.finish();
+    KAIROS_CHECK_USAGE(c.hidden > 0 && c.category_dim > 0 && c.type_dim > 0 && c.item_dim >= 0,
+                       "gru: hidden, category_dim and type_dim must be positive, item_dim >= 0");
+    KAIROS_CHECK_USAGE(c.dropout >= 0 && c.dropout < 1, "gru: dropout must be in [0, 1)");
+    KAIROS_CHECK_USAGE(c.batch_size > 0 && c.learning_rate > 0,
+                       "gru: batch_size and learning_rate must be positive");
+    KAIROS_CHECK_USAGE(c.within >= 1, "gru: within must be >= 1");
+    return c;
+  }
+  nlohmann::json to_json() const {
+    nlohmann::json j = train.to_json();
+    nlohmann::json names = nlohmann::json::array();
+    for (Task t : tasks) names.push_back(std::string(task_name(t)));
+    j.update({{"tasks", names},
+              {"hidden", hidden},
+              {"item_dim", item_dim},
+              {"category_dim", category_dim},
+              {"type_dim", type_dim},
+              {"dropout", dropout},
+              {"learning_rate", learning_rate},
+              {"batch_size", batch_size},
+              {"intent_target", intent_target == IntentTarget::kConverts ? "converts" : "within"},
+              {"within", within}});
+    return j;
+  }
+  bool has(Task t) const { return std::find(tasks.begin(), tasks.end(), t) != tasks.end(); }
+};
+
+struct NetImpl : torch::nn::Module {
+  NetImpl(const InterestGruConfig& c, int64_t items, int64_t categories)
+      : use_items(c.item_dim > 0),
+        item(register_module(
+            "item", torch::nn::Embedding(std::max<int64_t>(items, 1), std::max(c.item_dim, 1)))),
+        category(register_module("category", torch::nn::Embedding(categories, c.category_dim))),
+        type(register_module("type", torch::nn::Embedding(kNumEventTypes, c.type_dim))),
+        cell(register_module(
+            "cell", torch::nn::GRUCell(c.item_dim + c.category_dim + c.type_dim, c.hidden))),
+        drop(register_module("drop", torch::nn::Dropout(c.dropout))) {
+    if (c.has(Task::kCategory))
+      category_head = register_module("category_head", torch::nn::Linear(c.hidden, categories));
+    if (c.has(Task::kNextAction))
+      action_head = register_module("action_head", torch::nn::Linear(c.hidden, kNumEventTypes));
+    if (c.has(Task::kIntent))
+      intent_head = register_module("intent_head", torch::nn::Linear(c.hidden, 1));
+  }
+  // One step for a batch of events: the new hidden state [B, H].
+  torch::Tensor step(const torch::Tensor& items, const torch::Tensor& categories,
+                     const torch::Tensor& types, const torch::Tensor& h) {
+    std::vector<torch::Tensor> x = {category(categories), type(types)};
+    if (use_items) x.insert(x.begin(), item(items));
+    return cell(drop(torch::cat(x, 1)), h);
+  }
+  bool use_items;
+  torch::nn::Embedding item, category, type;
+  torch::nn::GRUCell cell;
+  torch::nn::Dropout drop;
+  torch::nn::Linear category_head{nullptr}, action_head{nullptr}, intent_head{nullptr};
+};
+TORCH_MODULE(Net);
+
+torch::Tensor longs(const std::vector<int64_t>& v) { return torch::tensor(v, torch::kLong); }
+
+class InterestGru final : public InterestModel, public Trainable {
+ public:
+  explicit InterestGru(InterestGruConfig c) : cfg_(std::move(c)) {}
+
+  std::string name() const override { return "gru"; }
+  const std::vector<Task>& tasks() const override { return cfg_.tasks; }
+  IntentTarget intent_target() const override { return cfg_.intent_target; }
+  uint32_t intent_within() const override { return cfg_.within; }
+  nlohmann::json hparams() const override { return cfg_.to_json(); }
+  nlohmann::json training_report() const override {
+    return summary_.epochs.empty() ? nlohmann::json(nullptr) : to_json(summary_);
+  }
+
+  void fit(const Dataset& data, const SessionSet& train) override {
+    set_compute_threads(1);
+    configure_allocator();
+    seed_torch(cfg_.train.seed);
+    rng_ = Rng(cfg_.train.seed);
+    const Task primary = cfg_.tasks.front();
+    // The label spaces check the data can carry each label head (categories, several types).
+    for (Task t : cfg_.tasks) {
+      if (t != Task::kIntent) {
+        EventLabels l = EventLabels::for_task(t, data);
+        if (t == primary) primary_labels_ = std::move(l);
+      }
+    }
+    const auto cats = data.item_category();
+    build(data.num_items(), {cats.begin(), cats.end()},
+          std::max<uint32_t>(data.num_categories(), 1));
+    optimizer_ = std::make_unique<torch::optim::Adam>(
+        net_->parameters(), torch::optim::AdamOptions(cfg_.learning_rate));
+    const bool validate = cfg_.train.validate && !data.valid().empty();
+    train_ = validate ? data.train() : train;
+    if (cfg_.has(Task::kIntent)) check_has_purchases(train_, "training");
+    next_buy_.clear();
+    events_ = 0;
+    for (size_t s = 0; s < train_.size(); ++s) {
+      if (cfg_.has(Task::kIntent)) next_buy_.push_back(next_buy_positions(train_[s]));
+      if (train_[s].size() >= 2) events_ += train_[s].size() - 1;
+    }
+    if (primary == Task::kIntent) {
+      intent_view_ = std::make_unique<InterestIntentView>(*this);
+    } else {
+      label_view_ = std::make_unique<InterestLabelView>(*this, primary);
+    }
+    TrainOptions o = cfg_.train.options(name());
+    o.validate = validate;
+    o.task = primary;
+    std::string heads;
+    for (Task t : cfg_.tasks) heads += (heads.empty() ? "" : ", ") + std::string(task_name(t));
+    spdlog::info("gru ({}): {} training events, {} categories; {}", heads, events_, categories_,
+                 compute_description(1));
+    summary_ = run_training(*this, data, o);
+    train_ = SessionSet();
+    next_buy_.clear();
+    best_.clear();
+    optimizer_.reset();
+    net_->eval();
+  }
+
+  size_t state_size() const override { return static_cast<size_t>(cfg_.hidden); }
+
+  void observe(std::span<float> state, uint32_t item, uint8_t type) const override {
+    KAIROS_CHECK_USAGE(net_, "gru: observe before fit");
+    KAIROS_ASSERT(state.size() == state_size());
+    torch::NoGradGuard no_grad;
+    const torch::Tensor h = torch::from_blob(state.data(), {1, cfg_.hidden});
+    const int64_t cat = item < category_.size() ? category_[item] : 0;
+    const torch::Tensor next =
+        net_->step(longs({cfg_.item_dim > 0 && item < num_items_ ? static_cast<int64_t>(item) : 0}),
+                   longs({cat}), longs({std::min<int64_t>(type, kNumEventTypes - 1)}), h)
+            .contiguous();
+    std::copy(next.data_ptr<float>(), next.data_ptr<float>() + cfg_.hidden, state.begin());
+  }
+
+  InterestOutput predict(std::span<const float> state) const override {
+    KAIROS_CHECK_USAGE(net_, "gru: predict before fit");
+    KAIROS_ASSERT(state.size() == state_size());
+    torch::NoGradGuard no_grad;
+    const torch::Tensor h =
+        torch::from_blob(const_cast<float*>(state.data()), {1, cfg_.hidden}).clone();
+    InterestOutput out;
+    auto copy = [](const torch::Tensor& t) {
+      const torch::Tensor c = t.reshape({-1}).contiguous();
+      return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+    };
+    if (net_->category_head)
+      out.category = copy(torch::softmax(net_->category_head(h).reshape({-1}) + mask_, 0));
+    if (net_->action_head) out.next_action = copy(torch::softmax(net_->action_head(h), 1));
+    if (net_->intent_head) out.intent = torch::sigmoid(net_->intent_head(h)).item<double>();
+    return out;
+  }
+
+  void save_weights(const std::string& path) const override { save_tensors(named(), path); }
+  void load_weights(const std::string& path, uint32_t num_items,
+                    std::vector<uint32_t> item_category, uint32_t num_categories) override {
+    KAIROS_CHECK(item_category.size() == num_items, "gru: {} item categories for {} items",
+                 item_category.size(), num_items);
+    build(num_items, std::move(item_category), std::max<uint32_t>(num_categories, 1));
+    load_tensors(named(), path);
+    net_->eval();
+  }
+
+  // ---- Trainable ----
+  const LabelModel* label_model() const override { return label_view_.get(); }
+  const EventLabels* labels() const override { return label_view_ ? &primary_labels_ : nullptr; }
+  const SequenceIntentModel* intent_model() const override { return intent_view_.get(); }
+  uint64_t events_per_epoch() const override { return events_; }
+
+  void train_epoch(int, double lr_factor,
+                   const std::function<void(const EpochProgress&)>& report) override {
+    net_->train();
+    for (auto& g : optimizer_->param_groups()) {
+      static_cast<torch::optim::AdamOptions&>(g.options()).lr(cfg_.learning_rate * lr_factor);
+    }
+    std::vector<uint32_t> order(train_.size());
+    std::iota(order.begin(), order.end(), 0u);
+    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng_.below(i)]);
+    SessionParallelBatches batches(train_, std::move(order), cfg_.batch_size);
+    torch::Tensor h = torch::zeros({cfg_.batch_size, cfg_.hidden});
+    std::vector<int64_t> items, cats, types, cat_targets, action_targets;
+    std::vector<float> intent_targets, keep;
+    const Task primary = cfg_.tasks.front();
+    const auto sum = torch::kSum;
+    EpochProgress pending;
+    int steps = 0;
+    while (batches.next()) {
+      const int lanes = batches.lanes();
+      if (h.size(0) != lanes) h = h.narrow(0, 0, lanes).contiguous();
+      items.assign(lanes, 0);
+      cats.assign(lanes, 0);
+      types.assign(lanes, 0);
+      cat_targets.assign(lanes, -100);  // ignored by the loss
+      action_targets.assign(lanes, 0);
+      intent_targets.assign(lanes, 0.0f);
+      keep.assign(lanes, 1.0f);
+      int64_t cat_count = 0;
+      for (int i = 0; i < lanes; ++i) {
+        const auto item = static_cast<uint32_t>(batches.input()[i]);
+        items[i] = cfg_.item_dim > 0 ? item : 0;
+        cats[i] = category_[item];
+        types[i] = std::min<uint8_t>(batches.input_type()[i], kNumEventTypes - 1);
+        const auto target = static_cast<uint32_t>(batches.target()[i]);
+        if (category_[target] != 0) {
+          cat_targets[i] = category_[target];
+          ++cat_count;
+        }
+        action_targets[i] = std::min<uint8_t>(batches.target_type()[i], kNumEventTypes - 1);
+        if (!next_buy_.empty()) {
+          // The prefix ends at the input event: its length is position + 1.
+          intent_targets[i] =
+              intent_label(next_buy_[batches.session()[i]], batches.position()[i] + 1,
+                           cfg_.intent_target, cfg_.within);
+        }
+        if (batches.reset()[i]) keep[i] = 0.0f;
+      }
+      h = (h * torch::tensor(keep).unsqueeze(1)).detach();  // new sessions start from zero
+      h = net_->step(longs(items), longs(cats), longs(types), h);
+      const torch::Tensor hd = net_->drop(h);
+      torch::Tensor total = torch::zeros({});
+      double primary_sum = 0;
+      int64_t primary_count = 0;
+      if (net_->category_head && cat_count > 0) {
+        const torch::Tensor l = torch::nn::functional::cross_entropy(
+            net_->category_head(hd), longs(cat_targets),
+            torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(sum));
+        total = total + l / static_cast<double>(cat_count);
+        if (primary == Task::kCategory) {
+          primary_sum = l.item<double>();
+          primary_count = cat_count;
+        }
+      }
+      if (net_->action_head) {
+        const torch::Tensor l = torch::nn::functional::cross_entropy(
+            net_->action_head(hd), longs(action_targets),
+            torch::nn::functional::CrossEntropyFuncOptions().reduction(sum));
+        total = total + l / static_cast<double>(lanes);
+        if (primary == Task::kNextAction) {
+          primary_sum = l.item<double>();
+          primary_count = lanes;
+        }
+      }
+      if (net_->intent_head) {
+        const torch::Tensor l = torch::nn::functional::binary_cross_entropy_with_logits(
+            net_->intent_head(hd).reshape({-1}), torch::tensor(intent_targets),
+            torch::nn::functional::BinaryCrossEntropyWithLogitsFuncOptions().reduction(sum));
+        total = total + l / static_cast<double>(lanes);
+        if (primary == Task::kIntent) {
+          primary_sum = l.item<double>();
+          primary_count = lanes;
+        }
+      }
+      if (total.requires_grad()) {
+        optimizer_->zero_grad();
+        total.backward();
+        optimizer_->step();
+      }
+      pending.loss_sum += primary_sum;
+      pending.events += primary_count;
+      if (++steps % 64 == 0) {
+        report(pending);
+        pending = {};
+      }
+    }
+    report(pending);
+    net_->eval();
+  }
+
+  void keep_best() override { best_ = snapshot(net_->parameters()); }
+  void restore_best() override { restore(net_->parameters(), best_); }
+
+ private:
+  void build(uint32_t num_items, std::vector<uint32_t> item_category, uint32_t num_categories) {
+    num_items_ = num_items;
+    categories_ = num_categories;
+    category_ = std::move(item_category);
+    for (uint32_t& c : category_) {
+      KAIROS_CHECK(c < num_categories, "gru: category id {} out of range ({} categories)", c,
+                   num_categories);
+    }
+    net_ = Net(cfg_, cfg_.item_dim > 0 ? num_items : 1, num_categories);
+    mask_ = torch::zeros({num_categories});
+    mask_[0] = -std::numeric_limits<float>::infinity();  // the unknown category
+    if (num_categories == 1) mask_[0] = 0.0f;            // no categories: nothing to mask
+    net_->eval();
+  }
+  NamedTensors named() const {
+    NamedTensors v;
+    for (const auto& p : net_->named_parameters()) v.emplace_back(p.key(), p.value());
+    return v;
+  }
+
+  InterestGruConfig cfg_;
+  Rng rng_{42};
+  uint32_t num_items_ = 0, categories_ = 0;
+  std::vector<uint32_t> category_;  // item -> category id
+  mutable Net net_{nullptr};  // forward in eval mode is const in effect (predict is thread-safe)
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  torch::Tensor mask_;
+  EventLabels primary_labels_ = EventLabels();
+  std::unique_ptr<InterestLabelView> label_view_;
+  std::unique_ptr<InterestIntentView> intent_view_;
+  SessionSet train_;
+  std::vector<std::vector<uint32_t>> next_buy_;  // per training session (intent head)
+  uint64_t events_ = 0;
+  TrainSummary summary_;
+  std::vector<torch::Tensor> best_;
+};
+
+}  // namespace
+
+std::unique_ptr<InterestModel> make_interest_gru(const nlohmann::json& hparams) {
+  return std::make_unique<InterestGru>(InterestGruConfig::from_json(hparams));
+}
+
+}  // namespace kairos

@@ -1,0 +1,121 @@
+// The interest model ("gru"): one encoder with category, next-action and intent heads learns a
+// planted funnel in every head at once; its serving state advances one step per event and equals
+// a replay; the artifact round trip (pipeline/train_interest.h) keeps every output and records the
+// heads, the calibration and each head's test metrics.
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "data/test_util.h"
+#include "deep/deep_fixtures.h"
+#include "models/artifact.h"
+#include "models/factory.h"
+#include "pipeline/train_interest.h"
+
+namespace kairos {
+namespace {
+
+constexpr uint8_t kView = 0, kCart = 1;
+
+class InterestGruTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    data_ = new Dataset(testing::planted_funnel_dataset(1500, 200, 200));
+    model_ = make_interest_model(
+                 "gru", testing::tiny_interest({{"tasks", {"intent", "category", "next-action"}}}))
+                 .release();
+    model_->fit(*data_, data_->train_full());
+  }
+  static void TearDownTestSuite() {
+    delete model_;
+    delete data_;
+  }
+  static Dataset* data_;
+  static InterestModel* model_;
+};
+Dataset* InterestGruTest::data_ = nullptr;
+InterestModel* InterestGruTest::model_ = nullptr;
+
+TEST_F(InterestGruTest, EveryHeadLearnsThePlantedFunnel) {
+  const std::vector<uint8_t> views = {kView, kView, kView};
+  // Intent: decided by the first item's parity.
+  EXPECT_GT(replay(*model_, std::vector<uint32_t>{3}, views).intent, 0.8);
+  EXPECT_LT(replay(*model_, std::vector<uint32_t>{4}, views).intent, 0.2);
+  // Next action after [x, y, g]: a cart when x is odd; the end of the session otherwise is not a
+  // target, so the view class is what remains.
+  const InterestOutput odd = replay(*model_, std::vector<uint32_t>{5, 12, 21 + 17 % 20}, views);
+  EXPECT_GT(odd.next_action[kCart], 0.6);
+  // Category after [x]: y is in c1.
+  const InterestOutput first = replay(*model_, std::vector<uint32_t>{4}, views);
+  ASSERT_EQ(first.category.size(), 3u);
+  EXPECT_EQ(first.category[0], 0.0f);  // the unknown category is never predicted
+  EXPECT_GT(first.category[1], 0.9);
+  // After [x, y]: g is in c2.
+  EXPECT_GT(replay(*model_, std::vector<uint32_t>{4, 12}, views).category[2], 0.9);
+}
+
+TEST_F(InterestGruTest, OneStepPerEventEqualsReplay) {
+  std::vector<float> state(model_->state_size(), 0.0f);
+  const std::vector<uint32_t> items = {7, 15, 22, 22};
+  const std::vector<uint8_t> types = {kView, kView, kView, kCart};
+  for (size_t i = 0; i < items.size(); ++i) {
+    model_->observe(state, items[i], types[i]);
+    const InterestOutput step = model_->predict(state);
+    const InterestOutput full =
+        replay(*model_, std::span(items).first(i + 1), std::span(types).first(i + 1));
+    EXPECT_EQ(step.intent, full.intent);
+    EXPECT_EQ(step.category, full.category);
+    EXPECT_EQ(step.next_action, full.next_action);
+  }
+}
+
+TEST(InterestPipeline, ArtifactRoundTripKeepsOutputsAndRecordsHeads) {
+  const Dataset d = testing::planted_funnel_dataset(800, 200, 200, 3);
+  test::TempDir tmp;
+  InterestTrainOptions o;
+  o.hparams = testing::tiny_interest({{"n_epochs", 3}});
+  o.tasks = {Task::kCategory, Task::kIntent};
+  o.out = tmp.file("interest");
+  o.eval_threads = 1;
+  const InterestTrainResult r = train_interest_and_save(d, o);
+  ASSERT_TRUE(r.metrics.contains("category"));
+  ASSERT_TRUE(r.metrics.contains("intent"));
+  EXPECT_GT(r.metrics["intent"]["metrics"]["ROC-AUC"].get<double>(), 0.9);
+  EXPECT_TRUE(r.calibration["intent"].contains("isotonic"));
+
+  const InterestArtifact a = load_interest_artifact(o.out);
+  EXPECT_EQ(a.meta["tasks"], nlohmann::json({"category", "intent"}));
+  EXPECT_EQ(a.meta["format"], "kairos-interest");
+  EXPECT_EQ(a.categories, (std::vector<std::string>{"", "c1", "c2"}));
+  // The loaded model answers as the trained one does.
+  for (const std::vector<uint32_t>& items : {std::vector<uint32_t>{3, 14}, {8}, {1, 11, 33, 33}}) {
+    const InterestOutput x = replay(*a.model, items, {}), y = replay(*r.model, items, {});
+    EXPECT_EQ(x.category, y.category);
+    EXPECT_EQ(x.intent, y.intent);
+  }
+  // A next-item loader refuses it, and it refuses a next-item artifact.
+  EXPECT_THROW(load_artifact(o.out), Error);
+}
+
+TEST(InterestPipeline, RefusesBadTaskLists) {
+  EXPECT_THROW(make_interest_model("gru", {{"tasks", {"category", "category"}}}), Error);
+  EXPECT_THROW(make_interest_model("gru", {{"tasks", {"next-item"}}}), Error);
+  EXPECT_THROW(make_interest_model("gru", {{"tasks", {"category"}}, {"widht", 3}}), Error);
+  EXPECT_THROW(make_interest_model("lstm"), Error);
+  // The category head needs categories.
+  DatasetParts p;
+  p.item_names = {"", "a", "b"};
+  p.category_names = {""};
+  p.item_category = {0, 0, 0};
+  p.items = {1, 2, 1, 2};
+  p.types = {0, 0, 0, 0};
+  p.ts = {1, 2, 3, 4};
+  p.offsets = {0, 2, 4};
+  p.users = {0, 0};
+  p.num_train = 2;
+  const Dataset d = Dataset::from_parts(std::move(p));
+  auto m = make_interest_model("gru", {{"tasks", "category"}});
+  EXPECT_THROW(m->fit(d, d.train_full()), Error);
+}
+
+}  // namespace
+}  // namespace kairos
