@@ -11,6 +11,7 @@
 #include "cli/model_config.h"
 #include "cli/parse_values.h"
 #include "core/error.h"
+#include "core/event_type.h"
 #include "core/system.h"
 #include "data/atomic_file.h"
 #include "eval/evaluator.h"
@@ -30,7 +31,7 @@ namespace {
 struct EvaluateFlags {
   std::string data, models = "pop,markov,vsknn", model_config, json_path, csv_path;
   std::string protocol, ties = "conservative", cutoffs = "5,10,20", sampled_mode = "uniform";
-  std::string part = "test", task = "next-item";
+  std::string part = "test", task = "next-item", target_types;
   bool calibrate = true;
   uint32_t within = 5;
   uint64_t max_train_cases = 0;
@@ -163,6 +164,12 @@ void run_evaluate(CLI::App* sub, const EvaluateFlags& f) {
   o.seed = f.seed;
   o.bootstrap = f.bootstrap;
   o.max_cases = f.max_cases;
+  for (const auto& t : split_list(f.target_types)) {
+    const auto type = parse_event_type(t);
+    KAIROS_CHECK_USAGE(type.has_value(), "--target-types: unknown event type '{}' ({})", t,
+                       "view, cart, fav, buy");
+    o.target_types |= static_cast<uint8_t>(1u << static_cast<int>(*type));
+  }
   const nlohmann::json config = load_model_config(f.model_config);
 
   std::vector<eval::EvalResult> results;
@@ -230,6 +237,8 @@ void add_evaluate_command(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--min-prefix", f->min_prefix, "Shortest input prefix (next-item)")
       ->capture_default_str();
+  sub->add_option("--target-types", f->target_types,
+                  "Next-item: only cases whose next event is of these types (e.g. cart,buy)");
   sub->add_option("--cutoffs", f->cutoffs,
                   "Metric cut-offs K (category: 1,3,5,10; next-action: 1,2)")
       ->capture_default_str();

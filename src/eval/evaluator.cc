@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "core/event_type.h"
 #include "core/parallel.h"
 #include "core/progress.h"
 #include "core/rng.h"
@@ -102,7 +103,7 @@ EvalResult evaluate(const SessionModel& model, const Dataset& data, const EvalOp
                      "protocol {} does not fit a {} dataset", protocol_name(p),
                      split_kind_name(data.split()));
   const SessionSet set = o.part == "valid" ? data.valid() : data.test();
-  const std::vector<Case> cases = make_cases(set, p, o.min_prefix, o.max_cases);
+  const std::vector<Case> cases = make_cases(set, p, o.min_prefix, o.max_cases, o.target_types);
   const uint32_t n_items = data.num_items();
   const std::vector<double> pop =
       popularity(o.part == "valid" ? data.train() : data.train_full(), n_items);
@@ -235,6 +236,13 @@ EvalResult evaluate(const SessionModel& model, const Dataset& data, const EvalOp
   EvalResult r;
   r.model = model.name();
   r.protocol = std::string(protocol_name(p));
+  if (o.target_types != 0) {
+    std::vector<std::string_view> names;
+    for (int t = 0; t < kNumEventTypes; ++t) {
+      if ((o.target_types >> t & 1) != 0) names.push_back(kEventTypeNames[t]);
+    }
+    r.protocol += fmt::format(" (targets: {})", fmt::join(names, ", "));
+  }
   if (p == Protocol::kNextItem && o.min_prefix > 1) {
     r.protocol += fmt::format(" (prefix >= {})", o.min_prefix);
   }

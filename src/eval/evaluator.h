@@ -28,6 +28,9 @@ struct EvalOptions {
   uint64_t seed = 42;
   uint32_t bootstrap = 1000;  // resamples for the 95% intervals (0 = none)
   uint64_t max_cases = 0;     // 0 = all
+  // Next-item only: a bit per EventType (1 << type); only cases whose target event has one of
+  // these types count (0 = all), e.g. the next item among carts and buys.
+  uint8_t target_types = 0;
   bool progress = true;
 };
 

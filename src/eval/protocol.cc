@@ -36,8 +36,10 @@ Protocol default_protocol(const Dataset& data) {
 }
 
 std::vector<Case> make_cases(const SessionSet& sessions, Protocol p, uint32_t min_prefix,
-                             uint64_t max_cases) {
+                             uint64_t max_cases, uint8_t target_types) {
   KAIROS_CHECK_USAGE(min_prefix >= 1, "--min-prefix must be at least 1");
+  KAIROS_CHECK_USAGE(target_types == 0 || p == Protocol::kNextItem,
+                     "target types apply to the next-item protocol only");
   std::vector<Case> cases;
   for (size_t s = 0; s < sessions.size(); ++s) {
     const auto n = static_cast<uint32_t>(sessions[s].size());
@@ -47,7 +49,11 @@ std::vector<Case> make_cases(const SessionSet& sessions, Protocol p, uint32_t mi
       cases.push_back({id, n - 1});
       continue;
     }
-    for (uint32_t i = min_prefix; i < n; ++i) cases.push_back({id, i});
+    const SessionView v = sessions[s];
+    for (uint32_t i = min_prefix; i < n; ++i) {
+      if (target_types == 0 || (target_types >> (v.types[i] & 7) & 1) != 0)
+        cases.push_back({id, i});
+    }
   }
   keep_evenly_spread(&cases, max_cases);
   return cases;

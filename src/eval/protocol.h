@@ -29,9 +29,11 @@ struct Case {
 };
 
 // The cases of `sessions` under protocol `p`. `min_prefix` (>= 1) applies to next-item and
-// rest-of-session. At most `max_cases` (0 = all) are kept, taken evenly across the list.
+// rest-of-session. `target_types` (next-item only): a bit per EventType, 0 = every type; a case
+// is kept when its target event's type has its bit set (e.g. the next item among carts and buys).
+// At most `max_cases` (0 = all) are kept, taken evenly across the list.
 std::vector<Case> make_cases(const SessionSet& sessions, Protocol p, uint32_t min_prefix,
-                             uint64_t max_cases = 0);
+                             uint64_t max_cases = 0, uint8_t target_types = 0);
 
 // The distinct targets of a case (one for next-item, last-item and leave-one-out).
 void case_targets(const SessionView& s, const Case& c, Protocol p, std::vector<uint32_t>* out);

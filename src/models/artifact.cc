@@ -87,6 +87,7 @@ void save_artifact(const SessionModel& model, const Dataset& data, const std::st
   model.save_weights((tmp / "model.pt").string());
   write_text(tmp / "items.tsv", items_tsv(data));
   nlohmann::json meta = meta_of("kairos-model", model.name(), data);
+  meta["tasks"] = {"next-item"};
   meta["hparams"] = model.hparams();
   meta["training"] = model.training_report();
   meta["metrics"] = metrics;

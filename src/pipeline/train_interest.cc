@@ -68,6 +68,7 @@ InterestTrainResult train_interest_and_save(const Dataset& data, const InterestT
       eo.min_prefix = o.min_prefix;
       eo.threads = o.eval_threads;
       eo.temperature = temperature;
+      if (t == Task::kNextAction) eo.cutoffs = {1, 2};  // four classes
       eo.progress = false;
       eval::LabelEvalResult r = eval::evaluate_labels(view, labels, data, eo);
       r.model = o.model;

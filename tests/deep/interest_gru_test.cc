@@ -96,6 +96,45 @@ TEST(InterestPipeline, ArtifactRoundTripKeepsOutputsAndRecordsHeads) {
   EXPECT_THROW(load_artifact(o.out), Error);
 }
 
+// A new head on a trained encoder: with freeze_encoder the encoder (the serving state) is the
+// artifact's, exactly; without it training moves it.
+TEST(InterestPipeline, AHeadTrainsOnAFrozenEncoder) {
+  const Dataset d = testing::planted_funnel_dataset(800, 200, 200, 5);
+  test::TempDir tmp;
+  InterestTrainOptions o;
+  o.hparams = testing::tiny_interest({{"n_epochs", 3}});
+  o.tasks = {Task::kIntent};
+  o.out = tmp.file("intent");
+  o.evaluate = false;
+  const InterestTrainResult base = train_interest_and_save(d, o);
+  auto on_top = [&](bool freeze) {
+    auto m = make_interest_model("gru", testing::tiny_interest({{"tasks", {"category"}},
+                                                                {"n_epochs", 8},
+                                                                {"init_from", o.out},
+                                                                {"freeze_encoder", freeze}}));
+    m->fit(d, d.train_full());
+    return m;
+  };
+  const auto frozen = on_top(true), free = on_top(false);
+  auto state = [](const InterestModel& m) {
+    std::vector<float> s(m.state_size(), 0.0f);
+    for (uint32_t item : {3u, 14u, 37u}) m.observe(s, item, 0);
+    return s;
+  };
+  EXPECT_EQ(state(*frozen), state(*base.model));
+  EXPECT_NE(state(*free), state(*base.model));
+  // The category head learnt on the frozen states: after [x] the next category is c1, whose prior
+  // share of the targets is 1/3.
+  EXPECT_GT(replay(*frozen, std::vector<uint32_t>{4}, {}).category[1], 0.5);
+  // Another dataset's artifact is refused.
+  const Dataset other = testing::planted_funnel_dataset(300, 50, 50, 6);
+  auto m = make_interest_model(
+      "gru", testing::tiny_interest(
+                 {{"tasks", {"category"}}, {"init_from", o.out}, {"freeze_encoder", true}}));
+  EXPECT_THROW(m->fit(other, other.train_full()), Error);
+  EXPECT_THROW(make_interest_model("gru", {{"freeze_encoder", true}}), Error);
+}
+
 TEST(InterestPipeline, RefusesBadTaskLists) {
   EXPECT_THROW(make_interest_model("gru", {{"tasks", {"category", "category"}}}), Error);
   EXPECT_THROW(make_interest_model("gru", {{"tasks", {"next-item"}}}), Error);

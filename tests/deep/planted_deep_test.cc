@@ -2,6 +2,7 @@
 // a clear margin on the planted second-order sessions (last-item protocol: predict g(x, y)).
 #include <gtest/gtest.h>
 
+#include "core/rng.h"
 #include "deep_fixtures.h"
 #include "eval/evaluator.h"
 #include "eval/protocol.h"
@@ -71,6 +72,43 @@ TEST_F(PlantedDeep, SasRecCosineScoresLearnIt) {
   const auto hp =
       testing::tiny_sasrec({{"loss", "sampled"}, {"n_sample", 16}, {"temperature", 0.1}});
   EXPECT_GT(mrr_at_20("sasrec", hp, *data_), markov + 0.3);
+}
+
+// Sessions [x, y]: x in 1..10, viewed or carted at random; y = 10 + x after a view, 20 + x after
+// a cart. Only the behaviour type tells the two apart.
+Dataset typed_pairs(size_t train, size_t valid, size_t test) {
+  Rng rng(13);
+  DatasetParts p;
+  p.item_names.push_back("");
+  for (uint32_t i = 1; i <= 30; ++i) p.item_names.push_back("i" + std::to_string(i));
+  p.category_names = {""};
+  p.item_category.assign(31, 0);
+  int64_t t = 0;
+  for (size_t s = 0; s < train + valid + test; ++s) {
+    const uint32_t x = 1 + static_cast<uint32_t>(rng.below(10));
+    const uint8_t type = static_cast<uint8_t>(rng.below(2));  // view or cart
+    for (const auto& [item, ty] :
+         {std::pair<uint32_t, uint8_t>{x, type}, {x + 10 + 10 * type, 0}}) {
+      p.items.push_back(item);
+      p.types.push_back(ty);
+      p.ts.push_back(t += 1000);
+    }
+    t += 3'600'000;
+    p.offsets.push_back(p.items.size());
+    p.users.push_back(0);
+  }
+  p.num_train = train;
+  p.num_valid = valid;
+  p.num_test = test;
+  return Dataset::from_parts(std::move(p));
+}
+
+TEST(TypedInputs, SasRecReadsBehaviourTypesWhenAskedTo) {
+  const Dataset d = typed_pairs(1500, 100, 300);
+  const double plain = mrr_at_20("sasrec", testing::tiny_sasrec(), d);
+  const double typed = mrr_at_20("sasrec", testing::tiny_sasrec({{"use_types", true}}), d);
+  EXPECT_LT(plain, 0.8);  // a coin flip between the two successors: ~0.75 at best
+  EXPECT_GT(typed, 0.95);
 }
 
 }  // namespace

@@ -74,7 +74,7 @@ TEST(Metrics, CoverageAndPopularity) {
 }
 
 // Sessions: train {1,2,3} {2,3,4}; test {1,2,3,4} {4,1} {2} (the last is too short to count).
-Dataset tiny(SplitKind split = SplitKind::kTemporal) {
+Dataset tiny(SplitKind split = SplitKind::kTemporal, bool typed = false) {
   DatasetParts p;
   p.split = split;
   p.item_names = {"", "a", "b", "c", "d"};
@@ -84,6 +84,10 @@ Dataset tiny(SplitKind split = SplitKind::kTemporal) {
   p.users = {1, 2, 1, 2, 3};
   p.items = {1, 2, 3, 2, 3, 4, 1, 2, 3, 4, 4, 1, 2};
   p.types.assign(13, 0);
+  if (typed) {
+    p.types[8] = 1;   // a cart: the third event of the first test session
+    p.types[11] = 3;  // a buy: the second event of the second
+  }
   for (int i = 0; i < 13; ++i) p.ts.push_back(1000 * i);
   p.num_train = 2;
   p.num_valid = 0;
@@ -108,6 +112,19 @@ TEST(Protocol, CaseListsOfEveryProtocol) {
   EXPECT_EQ(make_cases(d.test(), Protocol::kNextItem, 1, 2).size(), 2u);
   EXPECT_EQ(default_protocol(d), Protocol::kNextItem);
   EXPECT_EQ(default_protocol(tiny(SplitKind::kLeaveOneOut)), Protocol::kLeaveOneOut);
+}
+
+TEST(Protocol, TargetTypesKeepTheCasesWhoseNextEventHasThem) {
+  const Dataset d = tiny(SplitKind::kTemporal, true);
+  const uint8_t cart_or_buy = (1u << 1) | (1u << 3);
+  const auto cases = make_cases(d.test(), Protocol::kNextItem, 1, 0, cart_or_buy);
+  ASSERT_EQ(cases.size(), 2u);
+  EXPECT_EQ(cases[0].session, 0u);
+  EXPECT_EQ(cases[0].prefix, 2u);  // target: the cart
+  EXPECT_EQ(cases[1].session, 1u);
+  EXPECT_EQ(cases[1].prefix, 1u);  // target: the buy
+  EXPECT_EQ(make_cases(d.test(), Protocol::kNextItem, 1, 0, 1u << 2).size(), 0u);  // no fav
+  EXPECT_THROW(make_cases(d.test(), Protocol::kLastItem, 1, 0, cart_or_buy), Error);
 }
 
 // Scores item i as i (higher ids first), except it puts item 1 on top.

@@ -11,12 +11,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <numeric>
 
 #include "core/error.h"
 #include "core/event_type.h"
 #include "core/rng.h"
 #include "features/session_parallel.h"
+#include "models/artifact_text.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/tensor_io.h"
 #include "models/deep/torch_runtime.h"
@@ -39,6 +42,10 @@ struct InterestGruConfig {
   int batch_size = 128;
   IntentTarget intent_target = IntentTarget::kConverts;
   uint32_t within = 5;
+  // An interest artifact of the same dataset whose encoder (embeddings and GRU) starts this
+  // model; with freeze_encoder only the heads train (a new head on a trained encoder).
+  std::string init_from;
+  bool freeze_encoder = false;
   TrainConfig train;
 
   // Defaults: a model with the intent head alone is smaller (hidden 64, item_dim 32,
@@ -65,6 +72,10 @@ struct InterestGruConfig {
                        "gru: intent_target must be converts or within");
     c.intent_target = target == "converts" ? IntentTarget::kConverts : IntentTarget::kWithin;
     c.within = h.get<uint32_t>("within", c.within);
+    c.init_from = h.get<std::string>("init_from", c.init_from);
+    c.freeze_encoder = h.get<bool>("freeze_encoder", c.freeze_encoder);
+    KAIROS_CHECK_USAGE(!c.freeze_encoder || !c.init_from.empty(),
+                       "gru: freeze_encoder needs init_from (the artifact whose encoder is kept)");
     c.train = TrainConfig::read(h, 5);
     h.finish();
     KAIROS_CHECK_USAGE(c.hidden > 0 && c.category_dim > 0 && c.type_dim > 0 && c.item_dim >= 0,
@@ -88,7 +99,9 @@ struct InterestGruConfig {
               {"learning_rate", learning_rate},
               {"batch_size", batch_size},
               {"intent_target", intent_target == IntentTarget::kConverts ? "converts" : "within"},
-              {"within", within}});
+              {"within", within},
+              {"init_from", init_from},
+              {"freeze_encoder", freeze_encoder}});
     return j;
   }
   bool has(Task t) const { return std::find(tasks.begin(), tasks.end(), t) != tasks.end(); }
@@ -157,8 +170,17 @@ class InterestGru final : public InterestModel, public Trainable {
     const auto cats = data.item_category();
     build(data.num_items(), {cats.begin(), cats.end()},
           std::max<uint32_t>(data.num_categories(), 1));
+    if (!cfg_.init_from.empty()) load_encoder(cfg_.init_from, data);
+    std::vector<torch::Tensor> trained;
+    for (const auto& p : net_->named_parameters()) {
+      if (cfg_.freeze_encoder && !is_head(p.key())) {
+        p.value().set_requires_grad(false);
+      } else {
+        trained.push_back(p.value());
+      }
+    }
     optimizer_ = std::make_unique<torch::optim::Adam>(
-        net_->parameters(), torch::optim::AdamOptions(cfg_.learning_rate));
+        trained, torch::optim::AdamOptions(cfg_.learning_rate));
     const bool validate = cfg_.train.validate && !data.valid().empty();
     train_ = validate ? data.train() : train;
     if (cfg_.has(Task::kIntent)) check_has_purchases(train_, "training");
@@ -353,6 +375,31 @@ class InterestGru final : public InterestModel, public Trainable {
     mask_[0] = -std::numeric_limits<float>::infinity();  // the unknown category
     if (num_categories == 1) mask_[0] = 0.0f;            // no categories: nothing to mask
     net_->eval();
+  }
+  static bool is_head(const std::string& name) { return name.find("_head.") != std::string::npos; }
+  // The encoder's weights from another interest artifact trained on the same dataset.
+  void load_encoder(const std::string& dir, const Dataset& data) {
+    std::ifstream in(dir + "/meta.json", std::ios::binary);
+    KAIROS_CHECK_IO(in.good(), "gru: init_from {}: no meta.json there", dir);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const nlohmann::json meta = parse_artifact_meta(text, dir, "kairos-interest");
+    KAIROS_CHECK(meta["dataset"].value("fingerprint", "") == data.fingerprint(),
+                 "gru: init_from {} was trained on another dataset (its item and category indices "
+                 "do not match this one)",
+                 dir);
+    const nlohmann::json& h = meta.value("hparams", nlohmann::json::object());
+    for (const char* key : {"hidden", "item_dim", "category_dim", "type_dim"}) {
+      KAIROS_CHECK_USAGE(h.value(key, -1) == cfg_.to_json()[key],
+                         "gru: init_from {} has {} = {}, this model {}", dir, key,
+                         h.value(key, nlohmann::json()).dump(), cfg_.to_json()[key].dump());
+    }
+    NamedTensors encoder;
+    for (const auto& p : net_->named_parameters()) {
+      if (!is_head(p.key())) encoder.emplace_back(p.key(), p.value());
+    }
+    torch::NoGradGuard no_grad;
+    load_tensors(encoder, dir + "/model.pt");
+    spdlog::info("gru: encoder from {}{}", dir, cfg_.freeze_encoder ? " (frozen)" : "");
   }
   NamedTensors named() const {
     NamedTensors v;

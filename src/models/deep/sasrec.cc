@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "core/event_type.h"
 #include "core/rng.h"
 #include "features/negative_sampler.h"
 #include "models/deep/deep_models.h"
@@ -93,7 +94,7 @@ class SasRec final : public SessionModel, public Trainable {
   // ---- scoring ----
   void score(const SessionQuery& q, std::span<float> scores) const override {
     KAIROS_ASSERT(scores.size() == num_items_);
-    const std::vector<int64_t> seq = known(q.items);
+    const Known seq = known(q.items, q.types);
     torch::Tensor out = torch::from_blob(scores.data(), {static_cast<int64_t>(num_items_)});
     if (seq.empty()) {
       out.zero_();
@@ -113,7 +114,7 @@ class SasRec final : public SessionModel, public Trainable {
     return {e.data_ptr<float>(), e.data_ptr<float>() + e.numel()};
   }
   std::vector<float> query_vector(const SessionState& state) const override {
-    const std::vector<int64_t> seq = known(state.items);
+    const Known seq = known(state.items, state.types);
     if (seq.empty()) return std::vector<float>(cfg_.hidden, 0.0f);
     torch::NoGradGuard no_grad;
     const torch::Tensor h = as_query(encode_last(seq)).contiguous();
@@ -126,22 +127,18 @@ class SasRec final : public SessionModel, public Trainable {
   // recommended item; the reason names the share.
   std::vector<EventAttribution> explain(const SessionState& state, uint32_t, uint32_t,
                                         size_t max_events) const override {
-    std::vector<size_t> positions;  // index in the session of each encoded item
-    std::vector<int64_t> seq;
-    for (size_t i = 0; i < state.items.size(); ++i) {
-      if (state.items[i] != 0 && state.items[i] < num_items_) {
-        positions.push_back(i);
-        seq.push_back(state.items[i]);
-      }
-    }
-    const size_t n = std::min<size_t>({seq.size(), static_cast<size_t>(cfg_.max_len), max_events});
+    Known seq = known(state.items, state.types);
+    const std::vector<size_t>& positions = seq.positions;
+    const size_t n =
+        std::min<size_t>({seq.items.size(), static_cast<size_t>(cfg_.max_len), max_events});
     if (n == 0) return {};
     torch::NoGradGuard no_grad;
-    const torch::Tensor input =
-        torch::from_blob(seq.data() + seq.size() - n, {1, static_cast<int64_t>(n)}, torch::kLong)
-            .clone();
+    const auto last_n = [&](std::vector<int64_t>& v) {
+      return torch::from_blob(v.data() + v.size() - n, {1, static_cast<int64_t>(n)}, torch::kLong)
+          .clone();
+    };
     std::vector<torch::Tensor> attention;
-    net_.ptr()->forward(input, &attention);
+    net_.ptr()->forward(last_n(seq.items), last_n(seq.types), &attention);
     torch::Tensor rollout = torch::eye(static_cast<int64_t>(n));
     for (const auto& w : attention) {
       const torch::Tensor a = 0.5 * w[0].mean(0) + 0.5 * torch::eye(static_cast<int64_t>(n));
@@ -174,7 +171,8 @@ class SasRec final : public SessionModel, public Trainable {
   void build(uint32_t num_items) {
     KAIROS_CHECK(num_items >= 2, "sasrec: the catalogue is empty");
     num_items_ = num_items;
-    net_ = SasRecNet(num_items, cfg_.hidden, cfg_.blocks, cfg_.heads, cfg_.max_len, cfg_.dropout);
+    net_ = SasRecNet(num_items, cfg_.hidden, cfg_.blocks, cfg_.heads, cfg_.max_len, cfg_.dropout,
+                     cfg_.use_types);
   }
 
   NamedTensors named() const {
@@ -183,13 +181,22 @@ class SasRec final : public SessionModel, public Trainable {
     return out;
   }
 
-  // The session's items the model knows (unknown and padding indices dropped).
-  std::vector<int64_t> known(std::span<const uint32_t> items) const {
-    std::vector<int64_t> seq;
-    for (uint32_t item : items) {
-      if (item != 0 && item < num_items_) seq.push_back(item);
+  // The session's items the model knows (unknown and padding indices dropped), with their event
+  // types (views when `types` is empty).
+  struct Known {
+    std::vector<int64_t> items, types;
+    std::vector<size_t> positions;  // index in the session of each kept event
+    bool empty() const { return items.empty(); }
+  };
+  Known known(std::span<const uint32_t> items, std::span<const uint8_t> types) const {
+    Known k;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (items[i] == 0 || items[i] >= num_items_) continue;
+      k.items.push_back(items[i]);
+      k.types.push_back(types.empty() ? 0 : std::min<int64_t>(types[i], kNumEventTypes - 1));
+      k.positions.push_back(i);
     }
-    return seq;
+    return k;
   }
 
   // The output side of the scores. With a temperature, items and sessions are compared by
@@ -210,11 +217,13 @@ class SasRec final : public SessionModel, public Trainable {
   }
 
   // Hidden state after the last item of `seq` (the most recent max_len items).
-  torch::Tensor encode_last(const std::vector<int64_t>& seq) const {
-    const size_t n = std::min<size_t>(seq.size(), cfg_.max_len);
-    const torch::Tensor input = torch::from_blob(const_cast<int64_t*>(seq.data() + seq.size() - n),
-                                                 {1, static_cast<int64_t>(n)}, torch::kLong);
-    const torch::Tensor h = net_.ptr()->forward(input);
+  torch::Tensor encode_last(const Known& seq) const {
+    const size_t n = std::min<size_t>(seq.items.size(), cfg_.max_len);
+    const auto last_n = [&](const std::vector<int64_t>& v) {
+      return torch::from_blob(const_cast<int64_t*>(v.data() + v.size() - n),
+                              {1, static_cast<int64_t>(n)}, torch::kLong);
+    };
+    const torch::Tensor h = net_.ptr()->forward(last_n(seq.items), last_n(seq.types));
     return h[0][static_cast<int64_t>(n) - 1];
   }
 
@@ -225,8 +234,10 @@ class SasRec final : public SessionModel, public Trainable {
       len = std::max(len, std::min<size_t>(train_[s].size() - 1, cfg_.max_len));
     const int64_t b = static_cast<int64_t>(batch.size()), l = static_cast<int64_t>(len);
     torch::Tensor input = torch::zeros({b, l}, torch::kLong),
+                  types = torch::zeros({b, l}, torch::kLong),
                   target = torch::zeros({b, l}, torch::kLong);
     auto in = input.accessor<int64_t, 2>();
+    auto ty = types.accessor<int64_t, 2>();
     auto tg = target.accessor<int64_t, 2>();
     for (int64_t r = 0; r < b; ++r) {
       const SessionView v = train_[batch[r]];
@@ -234,10 +245,11 @@ class SasRec final : public SessionModel, public Trainable {
       for (size_t j = 0; j < n; ++j) {
         const size_t src = v.size() - 1 - n + j;
         in[r][l - n + j] = v.items[src];
+        ty[r][l - n + j] = std::min<int64_t>(v.types[src], kNumEventTypes - 1);
         tg[r][l - n + j] = v.items[src + 1];
       }
     }
-    const torch::Tensor h = net_->forward(input);
+    const torch::Tensor h = net_->forward(input, types);
     const torch::Tensor valid = (target.reshape({-1}) != 0).nonzero().reshape({-1});
     const torch::Tensor hv = h.reshape({-1, cfg_.hidden}).index_select(0, valid);
     const torch::Tensor tv = target.reshape({-1}).index_select(0, valid);

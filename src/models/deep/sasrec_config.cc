@@ -22,6 +22,7 @@ SasRecConfig SasRecConfig::from_json(const nlohmann::json& j) {
   c.weight_decay = h.get<double>("weight_decay", c.weight_decay);
   c.clip_norm = h.get<double>("clip_norm", c.clip_norm);
   c.temperature = h.get<double>("temperature", c.temperature);
+  c.use_types = h.get<bool>("use_types", c.use_types);
   c.train = TrainConfig::read(h, 20);
   h.finish();
   KAIROS_CHECK_USAGE(c.hidden > 0 && c.blocks > 0 && c.heads > 0 && c.max_len > 0,
@@ -52,7 +53,8 @@ nlohmann::json SasRecConfig::to_json() const {
                       {"learning_rate", learning_rate},
                       {"weight_decay", weight_decay},
                       {"clip_norm", clip_norm},
-                      {"temperature", temperature}};
+                      {"temperature", temperature},
+                      {"use_types", use_types}};
   j.update(train.to_json());
   return j;
 }

@@ -27,6 +27,9 @@ struct SasRecConfig {
   // > 0: scores are cosine(session, item) / temperature (normalised embeddings, as in CORE, Hou et
   // al. SIGIR 2022); 0: the paper's inner product.
   double temperature = 0.0;
+  // Behaviour types (view, cart, fav, buy) as inputs: a type embedding added to each event's item
+  // and position embeddings.
+  bool use_types = false;
   TrainConfig train{};
 
   static SasRecConfig from_json(const nlohmann::json& j);  // throws kUsage

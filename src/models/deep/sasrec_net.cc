@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "core/event_type.h"
+
 namespace kairos {
 
 SasRecBlockImpl::SasRecBlockImpl(int64_t hidden, int64_t heads, double dropout)
@@ -34,7 +36,7 @@ torch::Tensor SasRecBlockImpl::forward(const torch::Tensor& x, const torch::Tens
 }
 
 SasRecNetImpl::SasRecNetImpl(int64_t num_items, int64_t hidden, int64_t blocks_n, int64_t heads,
-                             int64_t max_len, double dropout)
+                             int64_t max_len, double dropout, bool use_types)
     : hidden(hidden), max_len(max_len), dropout(dropout) {
   const double sigma = 1.0 / std::sqrt(static_cast<double>(hidden));
   item_emb = register_parameter("item_emb", torch::randn({num_items, hidden}) * sigma);
@@ -47,16 +49,23 @@ SasRecNetImpl::SasRecNetImpl(int64_t num_items, int64_t hidden, int64_t blocks_n
   for (int64_t i = 0; i < blocks_n; ++i) blocks->push_back(SasRecBlock(hidden, heads, dropout));
   final_ln =
       register_module("final_ln", torch::nn::LayerNorm(torch::nn::LayerNormOptions({hidden})));
+  // Registered last: the other parameters draw the same initial values with or without it.
+  if (use_types) {
+    type_emb = register_parameter("type_emb", torch::randn({kNumEventTypes, hidden}) * sigma);
+  }
 }
 
-torch::Tensor SasRecNetImpl::forward(const torch::Tensor& seq,
+torch::Tensor SasRecNetImpl::forward(const torch::Tensor& seq, const torch::Tensor& types,
                                      std::vector<torch::Tensor>* attention) {
   const int64_t l = seq.size(1);
   const torch::Tensor keep = (seq != 0).unsqueeze(-1).to(torch::kFloat);
   const torch::Tensor pos = pos_emb.narrow(0, max_len - l, l);  // right-aligned positions
   torch::Tensor x = item_emb.index_select(0, seq.reshape({-1})).view({seq.size(0), l, hidden});
-  x = torch::dropout(x * std::sqrt(static_cast<double>(hidden)) + pos, dropout, is_training()) *
-      keep;
+  x = x * std::sqrt(static_cast<double>(hidden)) + pos;
+  if (type_emb.defined()) {
+    x = x + type_emb.index_select(0, types.reshape({-1})).view({seq.size(0), l, hidden});
+  }
+  x = torch::dropout(x, dropout, is_training()) * keep;
   // Causal mask; a large negative rather than -inf keeps all-padding rows finite.
   const torch::Tensor mask = torch::triu(torch::full({l, l}, -1e9), 1);
   for (size_t i = 0; i < blocks->size(); ++i) {

@@ -1,6 +1,7 @@
-// SASRec's network: item + learned position embeddings, `blocks` pre-norm causal self-attention
-// blocks (multi-head attention and a point-wise feed-forward, each with residual and dropout),
-// a final layer norm; scores are dot products with the (shared) item embeddings.
+// SASRec's network: item + learned position (+ optional behaviour-type) embeddings, `blocks`
+// pre-norm causal self-attention blocks (multi-head attention and a point-wise feed-forward, each
+// with residual and dropout), a final layer norm; scores are dot products with the (shared) item
+// embeddings.
 #pragma once
 
 #include <torch/torch.h>
@@ -25,14 +26,17 @@ TORCH_MODULE(SasRecBlock);
 
 struct SasRecNetImpl : torch::nn::Module {
   SasRecNetImpl(int64_t num_items, int64_t hidden, int64_t blocks, int64_t heads, int64_t max_len,
-                double dropout);
-  // seq [B, L] item indices, left-padded with 0 (L <= max_len). Returns [B, L, H].
+                double dropout, bool use_types = false);
+  // seq [B, L] item indices, left-padded with 0 (L <= max_len); types [B, L] their EventTypes
+  // (read only when the net was built with use_types). Returns [B, L, H].
   // attention (optional): per block [B, heads, L, L].
-  torch::Tensor forward(const torch::Tensor& seq, std::vector<torch::Tensor>* attention = nullptr);
+  torch::Tensor forward(const torch::Tensor& seq, const torch::Tensor& types,
+                        std::vector<torch::Tensor>* attention = nullptr);
 
   int64_t hidden, max_len;
   double dropout;
   torch::Tensor item_emb, pos_emb;
+  torch::Tensor type_emb;  // [kNumEventTypes, H], added to the input (use_types); else undefined
   torch::nn::ModuleList blocks;
   torch::nn::LayerNorm final_ln{nullptr};
 };
