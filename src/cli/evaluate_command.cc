@@ -31,7 +31,7 @@ namespace {
 struct EvaluateFlags {
   std::string data, models = "pop,markov,vsknn", model_config, json_path, csv_path;
   std::string protocol, ties = "conservative", cutoffs = "5,10,20", sampled_mode = "uniform";
-  std::string part = "test", task = "next-item", target_types;
+  std::string part = "test", task = "next-item", target_types, calibration = "temperature";
   bool calibrate = true;
   uint32_t within = 5;
   uint64_t max_train_cases = 0;
@@ -84,12 +84,16 @@ void run_evaluate_labels(CLI::App* sub, const EvaluateFlags& f, const Dataset& d
     const ModelSpec spec = model_spec(config, name);
     double temperature = 1.0, on_train_s = 0;
     std::unique_ptr<LabelModel> on_train;
+    eval::TopLabelCalibrator top_label;
     if (f.part == "test" && f.calibrate) {
       on_train = make_any_label_model(spec.model, spec.hparams);
       Stopwatch watch;
       on_train->fit(labels, data, data.train());
       on_train_s = watch.seconds();
       temperature = eval::calibrate_temperature(*on_train, labels, data, f.min_prefix);
+      if (f.calibration == "top-label") {
+        top_label = eval::fit_top_label(*on_train, labels, data, f.min_prefix, temperature);
+      }
     }
     // Models that train epochs fit on train and stop early on valid whatever they are given (as
     // the deep next-item models): the calibration fit is the model.
@@ -106,6 +110,7 @@ void run_evaluate_labels(CLI::App* sub, const EvaluateFlags& f, const Dataset& d
     }
     spdlog::info("{}: fitted in {:.2f} s, temperature {:.3f}", name, fit_s, temperature);
     o.temperature = temperature;
+    o.top_label = top_label.fitted() ? &top_label : nullptr;
     eval::LabelEvalResult r = eval::evaluate_labels(*model, labels, data, o);
     r.model = name;
     r.fit_seconds = fit_s;
@@ -237,6 +242,11 @@ void add_evaluate_command(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--min-prefix", f->min_prefix, "Shortest input prefix (next-item)")
       ->capture_default_str();
+  sub->add_option("--calibration", f->calibration,
+                  "Label tasks: temperature, or top-label (temperature, then a top-label "
+                  "isotonic map; both fitted on valid)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"temperature", "top-label"}));
   sub->add_option("--target-types", f->target_types,
                   "Next-item: only cases whose next event is of these types (e.g. cart,buy)");
   sub->add_option("--cutoffs", f->cutoffs,

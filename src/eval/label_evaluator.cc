@@ -83,6 +83,29 @@ double calibrate_temperature(const LabelModel& model, const EventLabels& labels,
   return scaler.temperature();
 }
 
+TopLabelCalibrator fit_top_label(const LabelModel& model, const EventLabels& labels,
+                                 const Dataset& data, uint32_t min_prefix, double temperature,
+                                 uint64_t max_cases) {
+  const SessionSet valid = data.valid();
+  const std::vector<Case> cases = label_cases(valid, labels, min_prefix, max_cases, nullptr);
+  TopLabelCalibrator calibrator;
+  if (cases.empty()) return calibrator;
+  const size_t n = labels.num_classes();
+  std::vector<float> probs(cases.size() * n);
+  std::vector<uint32_t> targets(cases.size());
+  parallel_for(cases.size(), 2, 256, [&](size_t begin, size_t end, int) {
+    for (size_t i = begin; i < end; ++i) {
+      const SessionView s = valid[cases[i].session];
+      const std::span<float> row(probs.data() + i * n, n);
+      model.predict(prefix_query(s, cases[i].prefix), row);
+      apply_temperature(row, temperature);
+      targets[i] = labels.label(s.items[cases[i].prefix], s.types[cases[i].prefix]);
+    }
+  });
+  calibrator.fit(probs, n, targets);
+  return calibrator;
+}
+
 LabelEvalResult evaluate_labels(const LabelModel& model, const EventLabels& labels,
                                 const Dataset& data, const LabelEvalOptions& o) {
   KAIROS_CHECK_USAGE(o.part == "test" || o.part == "valid", "--part must be test or valid");
@@ -120,6 +143,7 @@ LabelEvalResult evaluate_labels(const LabelModel& model, const EventLabels& labe
       const SessionView s = set[c.session];
       model.predict(prefix_query(s, c.prefix), t.probs);
       apply_temperature(t.probs, o.temperature);
+      if (o.top_label != nullptr) o.top_label->apply(t.probs);
       const uint32_t y = labels.label(s.items[c.prefix], s.types[c.prefix]);
       const float py = t.probs[y];
       // Conservative rank of y among the target classes.
@@ -181,6 +205,10 @@ LabelEvalResult evaluate_labels(const LabelModel& model, const EventLabels& labe
   r.cutoffs = cutoffs;
   r.threads = threads;
   r.temperature = o.temperature;
+  r.calibration = o.top_label != nullptr && o.top_label->fitted()
+                      ? "temperature + top-label isotonic"
+                  : o.temperature != 1.0 ? "temperature"
+                                         : "none";
   r.eval_seconds = wall.seconds();
   r.cases_per_second = r.eval_seconds > 0 ? static_cast<double>(cases.size()) / r.eval_seconds : 0;
   if (cases.empty()) return r;

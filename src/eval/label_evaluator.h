@@ -32,6 +32,8 @@ struct LabelEvalOptions {
   uint32_t bootstrap = 1000;  // resamples for the 95% intervals of HR@K (largest K) and log-loss
   uint64_t max_cases = 0;     // 0 = all, else evenly spread
   double temperature = 1.0;   // applied to every prediction
+  // Applied after the temperature when set (eval/classification/calibration.h).
+  const TopLabelCalibrator* top_label = nullptr;
   bool progress = true;
 };
 
@@ -45,6 +47,7 @@ struct LabelEvalResult {
   std::map<std::string, Interval> intervals;
   ReliabilityTable reliability;  // top-label, after calibration
   double temperature = 1.0;
+  std::string calibration = "temperature";  // or "temperature + top-label isotonic", "none"
   double fit_seconds = 0, eval_seconds = 0, cases_per_second = 0;
   int threads = 1;
 };
@@ -56,6 +59,12 @@ LabelEvalResult evaluate_labels(const LabelModel& model, const EventLabels& labe
 // `max_cases` validation cases (evenly spread). 1.0 when the dataset has no validation part.
 double calibrate_temperature(const LabelModel& model, const EventLabels& labels,
                              const Dataset& data, uint32_t min_prefix, uint64_t max_cases = 5000);
+
+// Top-label calibration of `model` (fitted on data.train()) after `temperature`, fitted on at most
+// `max_cases` validation cases (evenly spread). Unfitted when the dataset has no validation part.
+TopLabelCalibrator fit_top_label(const LabelModel& model, const EventLabels& labels,
+                                 const Dataset& data, uint32_t min_prefix, double temperature,
+                                 uint64_t max_cases = 20000);
 
 // The cases of `sessions` (next-item protocol) whose next event has a target class.
 std::vector<Case> label_cases(const SessionSet& sessions, const EventLabels& labels,

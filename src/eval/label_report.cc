@@ -26,6 +26,7 @@ nlohmann::json to_json(const LabelEvalResult& r) {
           {"metrics", r.metrics},
           {"ci95", intervals},
           {"temperature", r.temperature},
+          {"calibration", r.calibration},
           {"reliability", bins},
           {"fit_seconds", r.fit_seconds},
           {"eval_seconds", r.eval_seconds},
@@ -57,9 +58,9 @@ std::string to_table(const std::vector<LabelEvalResult>& results) {
   if (results.empty()) return "no results\n";
   const LabelEvalResult& f = results.front();
   std::string out = fmt::format(
-      "{} task on {} ({} cases; {} prefixes skipped: next event of unknown class) · probabilities "
-      "calibrated by a temperature fitted on validation\n",
-      f.task, f.part, f.cases, f.skipped_unknown);
+      "{} task on {} ({} cases; {} prefixes skipped: next event of unknown class) · calibration "
+      "fitted on validation: {}\n",
+      f.task, f.part, f.cases, f.skipped_unknown, f.calibration);
   const int kmax = f.cutoffs.empty() ? 0 : f.cutoffs.back();
   out += fmt::format("{:<16}", "model");
   for (int k : f.cutoffs)

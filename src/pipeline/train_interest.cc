@@ -63,11 +63,16 @@ InterestTrainResult train_interest_and_save(const Dataset& data, const InterestT
         validated ? eval::calibrate_temperature(view, labels, data, o.min_prefix) : 1.0;
     (t == Task::kCategory ? calibration.category_temperature : calibration.action_temperature) =
         temperature;
+    auto& top = t == Task::kCategory ? calibration.category_top : calibration.action_top;
+    if (validated && o.top_label) {
+      top = eval::fit_top_label(view, labels, data, o.min_prefix, temperature);
+    }
     if (o.evaluate) {
       eval::LabelEvalOptions eo;
       eo.min_prefix = o.min_prefix;
       eo.threads = o.eval_threads;
       eo.temperature = temperature;
+      eo.top_label = top ? &*top : nullptr;
       if (t == Task::kNextAction) eo.cutoffs = {1, 2};  // four classes
       eo.progress = false;
       eval::LabelEvalResult r = eval::evaluate_labels(view, labels, data, eo);

@@ -1,6 +1,7 @@
 // Training an interest model (models/interest/interest_model.h) end to end: fit the heads on the
 // training part (early stopping on the primary head's validation scalar), calibrate every head on
-// validation (a temperature per label head, an isotonic curve for intent), evaluate every head on
+// validation (a temperature and a top-label isotonic map per label head, an isotonic curve for
+// intent), evaluate every head on
 // test with its task's metrics, and write the interest artifact (models/artifact.h) with the
 // calibration and the metrics. `kairos train --task ...` maps its flags onto this.
 #pragma once
@@ -23,6 +24,8 @@ struct InterestTrainOptions {
   std::vector<Task> tasks;                            // the heads; the first is primary
   std::string out;                                    // artifact directory
   bool evaluate = true;                               // test metrics per head
+  // Label heads: a top-label isotonic map after the temperature (eval/interest_calibration.h).
+  bool top_label = true;
   int eval_threads = 2;
   uint32_t min_prefix = 1;
 };

@@ -406,3 +406,59 @@ TEST(MulticlassMetrics, BadInputIsAUsageError) {
 
 }  // namespace
 }  // namespace kairos::eval
+
+namespace kairos::eval {
+namespace {
+
+// Three classes; a model whose top probability is 0.95 but right 80 % of the time, and 0.4 but
+// right 70 %: no temperature fixes both, the top-label map does.
+TEST(TopLabelCalibrator, BendsTheConfidenceCurveAndKeepsRanks) {
+  std::vector<float> probs;
+  std::vector<uint32_t> labels;
+  for (int i = 0; i < 1000; ++i) {
+    const bool sure = i % 2 == 0;
+    const std::vector<float> row =
+        sure ? std::vector<float>{0.95f, 0.03f, 0.02f} : std::vector<float>{0.4f, 0.35f, 0.25f};
+    probs.insert(probs.end(), row.begin(), row.end());
+    const int right_in_10 = sure ? 8 : 7;
+    labels.push_back(i / 2 % 10 < right_in_10 ? 0 : 1);
+  }
+  TopLabelCalibrator c;
+  c.fit(probs, 3, labels);
+  std::vector<double> top;
+  std::vector<int> right;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    std::vector<float> row(probs.begin() + i * 3, probs.begin() + i * 3 + 3);
+    c.apply(row);
+    EXPECT_NEAR(row[0] + row[1] + row[2], 1.0, 1e-5);
+    EXPECT_GT(row[0], row[1]);  // the top stays on top
+    EXPECT_GT(row[1], row[2]);
+    top.push_back(row[0]);
+    right.push_back(labels[i] == 0 ? 1 : 0);
+  }
+  EXPECT_NEAR(top[0], 0.8, 1e-6);
+  EXPECT_NEAR(top[1], 0.7, 1e-6);
+  EXPECT_LT(expected_calibration_error(top, right), 1e-6);
+  // Saved and restored through its curve.
+  const TopLabelCalibrator back = TopLabelCalibrator::from_curve(
+      IsotonicCalibrator::from_knots(c.curve().knot_x(), c.curve().knot_y()));
+  std::vector<float> a = {0.4f, 0.35f, 0.25f}, b = a;
+  c.apply(a);
+  back.apply(b);
+  EXPECT_EQ(a, b);
+}
+
+// A top pulled down below its runner-up would change the ranking: it stops at the runner-up.
+TEST(TopLabelCalibrator, NeverDropsTheTopBelowTheRunnerUp) {
+  std::vector<float> probs = {0.5f, 0.45f, 0.05f, 0.5f, 0.45f, 0.05f};
+  std::vector<uint32_t> labels = {1, 1};  // the top is always wrong: the curve says 0
+  TopLabelCalibrator c;
+  c.fit(probs, 3, labels);
+  std::vector<float> row = {0.5f, 0.45f, 0.05f};
+  c.apply(row);
+  EXPECT_GT(row[0], row[1]);
+  EXPECT_NEAR(row[0] + row[1] + row[2], 1.0, 1e-5);
+}
+
+}  // namespace
+}  // namespace kairos::eval

@@ -244,4 +244,49 @@ IsotonicCalibrator IsotonicCalibrator::from_knots(std::vector<double> x, std::ve
   return c;
 }
 
+void TopLabelCalibrator::fit(std::span<const float> probs, size_t num_classes,
+                             std::span<const uint32_t> labels) {
+  KAIROS_CHECK_USAGE(
+      num_classes > 0 && !labels.empty() && probs.size() == labels.size() * num_classes,
+      "top-label calibration: {} probabilities for {} rows of {} classes", probs.size(),
+      labels.size(), num_classes);
+  std::vector<double> top(labels.size());
+  std::vector<int> right(labels.size());
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const std::span<const float> row = probs.subspan(i * num_classes, num_classes);
+    const auto best = std::max_element(row.begin(), row.end());
+    top[i] = *best;
+    right[i] = static_cast<size_t>(best - row.begin()) == labels[i] ? 1 : 0;
+  }
+  curve_.fit(top, right);
+}
+
+void TopLabelCalibrator::apply(std::span<float> probs) const {
+  if (!fitted() || probs.empty()) return;
+  size_t top = 0;
+  for (size_t c = 1; c < probs.size(); ++c) {
+    if (probs[c] > probs[top]) top = c;
+  }
+  const double p1 = probs[top];
+  if (p1 >= 1.0 - 1e-9) return;  // nothing else to give the rest to
+  double p2 = 0;
+  for (size_t c = 0; c < probs.size(); ++c) {
+    if (c != top) p2 = std::max(p2, static_cast<double>(probs[c]));
+  }
+  double q = std::clamp(curve_.apply(p1), 1e-4, 1 - 1e-4);
+  // The runner-up, rescaled, stays strictly below the top (a margin of 0.1 % survives float
+  // rounding, so a conservative rank cannot turn the top into a tie).
+  q = std::min(std::max(q, p2 / (1.0 - p1 + p2) * 1.001), std::max(p1, 1 - 1e-4));
+  const double scale = (1.0 - q) / (1.0 - p1);
+  for (size_t c = 0; c < probs.size(); ++c) {
+    probs[c] = c == top ? static_cast<float>(q) : static_cast<float>(probs[c] * scale);
+  }
+}
+
+TopLabelCalibrator TopLabelCalibrator::from_curve(IsotonicCalibrator curve) {
+  TopLabelCalibrator c;
+  c.curve_ = std::move(curve);
+  return c;
+}
+
 }  // namespace kairos::eval

@@ -96,4 +96,24 @@ class IsotonicCalibrator {
   std::vector<double> knot_x_, knot_y_;
 };
 
+// Top-label calibration (Gupta & Ramdas, ICLR 2022): an isotonic map from a distribution's top
+// probability to the probability that its top class is right, fitted on validation; the other
+// classes share the rest in their own proportions. A temperature moves every confidence the same
+// way; this bends the confidence curve where it needs it (a model under-confident at 0.3 and
+// over-confident at 0.95 is fixed by neither T < 1 nor T > 1). Ranks are kept: the new top
+// probability is never set below the rescaled runner-up. Calibrated tops stay within
+// [1e-4, 1 - 1e-4].
+class TopLabelCalibrator {
+ public:
+  // `probs`: row-major [n, num_classes] distributions; `labels`: the n true classes; n > 0.
+  void fit(std::span<const float> probs, size_t num_classes, std::span<const uint32_t> labels);
+  void apply(std::span<float> probs) const;  // one distribution, in place; no-op unless fitted
+  bool fitted() const { return curve_.fitted(); }
+  const IsotonicCalibrator& curve() const { return curve_; }
+  static TopLabelCalibrator from_curve(IsotonicCalibrator curve);
+
+ private:
+  IsotonicCalibrator curve_;
+};
+
 }  // namespace kairos::eval
