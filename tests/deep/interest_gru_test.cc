@@ -72,7 +72,7 @@ TEST(InterestPipeline, ArtifactRoundTripKeepsOutputsAndRecordsHeads) {
   const Dataset d = testing::planted_funnel_dataset(800, 200, 200, 3);
   test::TempDir tmp;
   InterestTrainOptions o;
-  o.hparams = testing::tiny_interest({{"n_epochs", 3}});
+  o.hparams = testing::tiny_interest({{"n_epochs", 3}, {"item_stats", true}});
   o.tasks = {Task::kCategory, Task::kIntent};
   o.out = tmp.file("interest");
   o.eval_threads = 1;

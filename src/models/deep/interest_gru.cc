@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "core/event_type.h"
 #include "core/rng.h"
+#include "features/session_features.h"
 #include "features/session_parallel.h"
 #include "models/artifact_text.h"
 #include "models/deep/deep_models.h"
@@ -46,6 +47,10 @@ struct InterestGruConfig {
   // model; with freeze_encoder only the heads train (a new head on a trained encoder).
   std::string init_from;
   bool freeze_encoder = false;
+  // Item statistics of the training sessions as inputs beside the embeddings: ln(1 + events) / 10,
+  // the smoothed share of the item's sessions that bought it and that carted it (the intent
+  // baselines' item features, features/session_features.h); out-of-fold for training sessions.
+  bool item_stats = false;
   TrainConfig train;
 
   // Defaults: a model with the intent head alone is smaller (hidden 64, item_dim 32,
@@ -74,6 +79,7 @@ struct InterestGruConfig {
     c.within = h.get<uint32_t>("within", c.within);
     c.init_from = h.get<std::string>("init_from", c.init_from);
     c.freeze_encoder = h.get<bool>("freeze_encoder", c.freeze_encoder);
+    c.item_stats = h.get<bool>("item_stats", c.item_stats);
     KAIROS_CHECK_USAGE(!c.freeze_encoder || !c.init_from.empty(),
                        "gru: freeze_encoder needs init_from (the artifact whose encoder is kept)");
     c.train = TrainConfig::read(h, 5);
@@ -101,7 +107,8 @@ struct InterestGruConfig {
               {"intent_target", intent_target == IntentTarget::kConverts ? "converts" : "within"},
               {"within", within},
               {"init_from", init_from},
-              {"freeze_encoder", freeze_encoder}});
+              {"freeze_encoder", freeze_encoder},
+              {"item_stats", item_stats}});
     return j;
   }
   bool has(Task t) const { return std::find(tasks.begin(), tasks.end(), t) != tasks.end(); }
@@ -111,12 +118,14 @@ struct NetImpl : torch::nn::Module {
   NetImpl(const InterestGruConfig& c, int64_t items, int64_t categories)
       : use_items(c.item_dim > 0),
         item(register_module(
-            "item", torch::nn::Embedding(std::max<int64_t>(items, 1), std::max(c.item_dim, 1)))),
+            "item", torch::nn::Embedding(c.item_dim > 0 ? items : 1, std::max(c.item_dim, 1)))),
         category(register_module("category", torch::nn::Embedding(categories, c.category_dim))),
         type(register_module("type", torch::nn::Embedding(kNumEventTypes, c.type_dim))),
-        cell(register_module(
-            "cell", torch::nn::GRUCell(c.item_dim + c.category_dim + c.type_dim, c.hidden))),
+        cell(register_module("cell", torch::nn::GRUCell(c.item_dim + c.category_dim + c.type_dim +
+                                                            (c.item_stats ? kStats : 0),
+                                                        c.hidden))),
         drop(register_module("drop", torch::nn::Dropout(c.dropout))) {
+    if (c.item_stats) stats = register_buffer("item_stats", torch::zeros({items, kStats}));
     if (c.has(Task::kCategory))
       category_head = register_module("category_head", torch::nn::Linear(c.hidden, categories));
     if (c.has(Task::kNextAction))
@@ -124,11 +133,16 @@ struct NetImpl : torch::nn::Module {
     if (c.has(Task::kIntent))
       intent_head = register_module("intent_head", torch::nn::Linear(c.hidden, 1));
   }
-  // One step for a batch of events: the new hidden state [B, H].
+  static constexpr int64_t kStats = 3;
+  // One step for a batch of events: the new hidden state [B, H]. `item_stats` [B, kStats]: the
+  // events' item statistics (training: out-of-fold); undefined: read from the `stats` buffer.
   torch::Tensor step(const torch::Tensor& items, const torch::Tensor& categories,
-                     const torch::Tensor& types, const torch::Tensor& h) {
+                     const torch::Tensor& types, const torch::Tensor& h,
+                     const torch::Tensor& item_stats = {}) {
     std::vector<torch::Tensor> x = {category(categories), type(types)};
     if (use_items) x.insert(x.begin(), item(items));
+    if (stats.defined())
+      x.push_back(item_stats.defined() ? item_stats : stats.index_select(0, items));
     return cell(drop(torch::cat(x, 1)), h);
   }
   bool use_items;
@@ -136,6 +150,7 @@ struct NetImpl : torch::nn::Module {
   torch::nn::GRUCell cell;
   torch::nn::Dropout drop;
   torch::nn::Linear category_head{nullptr}, action_head{nullptr}, intent_head{nullptr};
+  torch::Tensor stats;  // [items, kStats] item statistics of all training sessions (item_stats)
 };
 TORCH_MODULE(Net);
 
@@ -171,6 +186,9 @@ class InterestGru final : public InterestModel, public Trainable {
     build(data.num_items(), {cats.begin(), cats.end()},
           std::max<uint32_t>(data.num_categories(), 1));
     if (!cfg_.init_from.empty()) load_encoder(cfg_.init_from, data);
+    const bool validate = cfg_.train.validate && !data.valid().empty();
+    train_ = validate ? data.train() : train;
+    if (cfg_.item_stats) fill_item_stats(data.num_items());
     std::vector<torch::Tensor> trained;
     for (const auto& p : net_->named_parameters()) {
       if (cfg_.freeze_encoder && !is_head(p.key())) {
@@ -181,8 +199,6 @@ class InterestGru final : public InterestModel, public Trainable {
     }
     optimizer_ = std::make_unique<torch::optim::Adam>(
         trained, torch::optim::AdamOptions(cfg_.learning_rate));
-    const bool validate = cfg_.train.validate && !data.valid().empty();
-    train_ = validate ? data.train() : train;
     if (cfg_.has(Task::kIntent)) check_has_purchases(train_, "training");
     next_buy_.clear();
     events_ = 0;
@@ -207,6 +223,7 @@ class InterestGru final : public InterestModel, public Trainable {
     next_buy_.clear();
     best_.clear();
     optimizer_.reset();
+    fold_stats_ = torch::Tensor();
     net_->eval();
   }
 
@@ -219,8 +236,8 @@ class InterestGru final : public InterestModel, public Trainable {
     const torch::Tensor h = torch::from_blob(state.data(), {1, cfg_.hidden});
     const int64_t cat = item < category_.size() ? category_[item] : 0;
     const torch::Tensor next =
-        net_->step(longs({cfg_.item_dim > 0 && item < num_items_ ? static_cast<int64_t>(item) : 0}),
-                   longs({cat}), longs({std::min<int64_t>(type, kNumEventTypes - 1)}), h)
+        net_->step(longs({item < num_items_ ? static_cast<int64_t>(item) : 0}), longs({cat}),
+                   longs({std::min<int64_t>(type, kNumEventTypes - 1)}), h)
             .contiguous();
     std::copy(next.data_ptr<float>(), next.data_ptr<float>() + cfg_.hidden, state.begin());
   }
@@ -289,7 +306,7 @@ class InterestGru final : public InterestModel, public Trainable {
       int64_t cat_count = 0;
       for (int i = 0; i < lanes; ++i) {
         const auto item = static_cast<uint32_t>(batches.input()[i]);
-        items[i] = cfg_.item_dim > 0 ? item : 0;
+        items[i] = item;
         cats[i] = category_[item];
         types[i] = std::min<uint8_t>(batches.input_type()[i], kNumEventTypes - 1);
         const auto target = static_cast<uint32_t>(batches.target()[i]);
@@ -307,7 +324,16 @@ class InterestGru final : public InterestModel, public Trainable {
         if (batches.reset()[i]) keep[i] = 0.0f;
       }
       h = (h * torch::tensor(keep).unsqueeze(1)).detach();  // new sessions start from zero
-      h = net_->step(longs(items), longs(cats), longs(types), h);
+      torch::Tensor stats;
+      if (fold_stats_.defined()) {
+        std::vector<int64_t> rows(lanes);
+        for (int i = 0; i < lanes; ++i) {
+          const auto fold = static_cast<int64_t>(batches.session()[i] % FoldedItemStats::kFolds);
+          rows[i] = fold * num_items_ + items[i];
+        }
+        stats = fold_stats_.index_select(0, longs(rows));
+      }
+      h = net_->step(longs(items), longs(cats), longs(types), h, stats);
       const torch::Tensor hd = net_->drop(h);
       torch::Tensor total = torch::zeros({});
       double primary_sum = 0;
@@ -370,11 +396,35 @@ class InterestGru final : public InterestModel, public Trainable {
       KAIROS_CHECK(c < num_categories, "gru: category id {} out of range ({} categories)", c,
                    num_categories);
     }
-    net_ = Net(cfg_, cfg_.item_dim > 0 ? num_items : 1, num_categories);
+    net_ = Net(cfg_, std::max<uint32_t>(num_items, 1), num_categories);
     mask_ = torch::zeros({num_categories});
     mask_[0] = -std::numeric_limits<float>::infinity();  // the unknown category
     if (num_categories == 1) mask_[0] = 0.0f;            // no categories: nothing to mask
     net_->eval();
+  }
+  // The item statistics: of all training sessions into the net's buffer (validation, serving),
+  // and per fold for the training sessions' own steps (out-of-fold: a session's purchase never
+  // reaches its own inputs).
+  void fill_item_stats(uint32_t num_items) {
+    const FoldedItemStats folded(train_, num_items);
+    auto rows = [&](const ItemStats& st) {
+      torch::Tensor t = torch::zeros({static_cast<int64_t>(num_items), NetImpl::kStats});
+      auto a = t.accessor<float, 2>();
+      for (uint32_t i = 1; i < num_items; ++i) {
+        a[i][0] = static_cast<float>(st.log_popularity(i) / 10.0);
+        a[i][1] = static_cast<float>(st.buy_rate(i));
+        a[i][2] = static_cast<float>(st.cart_rate(i));
+      }
+      return t;
+    };
+    torch::NoGradGuard no_grad;
+    net_->stats.copy_(rows(folded.all()));
+    std::vector<torch::Tensor> folds;
+    for (int f = 0; f < FoldedItemStats::kFolds; ++f) {
+      // for_training_session(s) is the statistics of the folds other than s % kFolds.
+      folds.push_back(rows(folded.for_training_session(static_cast<size_t>(f))));
+    }
+    fold_stats_ = torch::cat(folds, 0);
   }
   static bool is_head(const std::string& name) { return name.find("_head.") != std::string::npos; }
   // The encoder's weights from another interest artifact trained on the same dataset.
@@ -404,6 +454,7 @@ class InterestGru final : public InterestModel, public Trainable {
   NamedTensors named() const {
     NamedTensors v;
     for (const auto& p : net_->named_parameters()) v.emplace_back(p.key(), p.value());
+    for (const auto& b : net_->named_buffers()) v.emplace_back(b.key(), b.value());
     return v;
   }
 
@@ -414,6 +465,7 @@ class InterestGru final : public InterestModel, public Trainable {
   mutable Net net_{nullptr};  // forward in eval mode is const in effect (predict is thread-safe)
   std::unique_ptr<torch::optim::Adam> optimizer_;
   torch::Tensor mask_;
+  torch::Tensor fold_stats_;  // [kFolds * items, kStats] while training with item_stats
   EventLabels primary_labels_ = EventLabels();
   std::unique_ptr<InterestLabelView> label_view_;
   std::unique_ptr<InterestIntentView> intent_view_;
