@@ -51,6 +51,10 @@ struct InterestGruConfig {
   // the smoothed share of the item's sessions that bought it and that carted it (the intent
   // baselines' item features, features/session_features.h); out-of-fold for training sessions.
   bool item_stats = false;
+  // Truncated back-propagation through time: the graph is cut every `bptt` steps (1 = one-step,
+  // as GRU4Rec; longer windows let a head learn what happened several events ago, at the cost of
+  // memory and time per step).
+  int bptt = 1;
   TrainConfig train;
 
   // Defaults: a model with the intent head alone is smaller (hidden 64, item_dim 32,
@@ -80,6 +84,8 @@ struct InterestGruConfig {
     c.init_from = h.get<std::string>("init_from", c.init_from);
     c.freeze_encoder = h.get<bool>("freeze_encoder", c.freeze_encoder);
     c.item_stats = h.get<bool>("item_stats", c.item_stats);
+    c.bptt = h.get<int>("bptt", c.bptt);
+    KAIROS_CHECK_USAGE(c.bptt >= 1 && c.bptt <= 1000, "gru: bptt must be in 1..1000");
     KAIROS_CHECK_USAGE(!c.freeze_encoder || !c.init_from.empty(),
                        "gru: freeze_encoder needs init_from (the artifact whose encoder is kept)");
     c.train = TrainConfig::read(h, 5);
@@ -108,7 +114,8 @@ struct InterestGruConfig {
               {"within", within},
               {"init_from", init_from},
               {"freeze_encoder", freeze_encoder},
-              {"item_stats", item_stats}});
+              {"item_stats", item_stats},
+              {"bptt", bptt}});
     return j;
   }
   bool has(Task t) const { return std::find(tasks.begin(), tasks.end(), t) != tasks.end(); }
@@ -293,6 +300,17 @@ class InterestGru final : public InterestModel, public Trainable {
     const auto sum = torch::kSum;
     EpochProgress pending;
     int steps = 0;
+    torch::Tensor window = torch::zeros({});  // the losses since the graph was last cut
+    int window_steps = 0, window_age = 0;
+    auto learn = [&] {
+      if (window_steps > 0) {
+        optimizer_->zero_grad();
+        (window / static_cast<double>(window_steps)).backward();
+        optimizer_->step();
+      }
+      window = torch::zeros({});
+      window_steps = window_age = 0;
+    };
     while (batches.next()) {
       const int lanes = batches.lanes();
       if (h.size(0) != lanes) h = h.narrow(0, 0, lanes).contiguous();
@@ -323,7 +341,10 @@ class InterestGru final : public InterestModel, public Trainable {
         }
         if (batches.reset()[i]) keep[i] = 0.0f;
       }
-      h = (h * torch::tensor(keep).unsqueeze(1)).detach();  // new sessions start from zero
+      // New sessions start from zero. The graph is cut every `bptt` steps (1: one-step truncated
+      // back-propagation, as GRU4Rec); in between, gradients flow back through the earlier steps
+      // of each lane's session (a reset lane's factor 0 stops them at its session's start).
+      h = h * torch::tensor(keep).unsqueeze(1);
       torch::Tensor stats;
       if (fold_stats_.defined()) {
         std::vector<int64_t> rows(lanes);
@@ -369,9 +390,12 @@ class InterestGru final : public InterestModel, public Trainable {
         }
       }
       if (total.requires_grad()) {
-        optimizer_->zero_grad();
-        total.backward();
-        optimizer_->step();
+        window = window + total;
+        ++window_steps;
+      }
+      if (++window_age >= cfg_.bptt) {
+        learn();
+        h = h.detach();
       }
       pending.loss_sum += primary_sum;
       pending.events += primary_count;
@@ -380,6 +404,7 @@ class InterestGru final : public InterestModel, public Trainable {
         pending = {};
       }
     }
+    learn();
     report(pending);
     net_->eval();
   }
