@@ -1,6 +1,7 @@
 // Sequence models of the purchase-intent task (docs/TASKS.md): P(target | the prefix's events),
 // read from the events themselves instead of the feature rows of intent_classifier.h. The deep
-// one (`gru`, models/deep/gru_intent.cc) is made by make_sequence_intent_model
+// one (`gru`, the interest model of models/deep/interest_gru.cc with the intent head alone, seen
+// through models/interest/interest_views.h) is made by make_sequence_intent_model
 // (models/factory.h) and trained by the trainer, which early-stops it on the validation log-loss.
 #pragma once
 
