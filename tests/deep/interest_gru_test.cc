@@ -176,8 +176,8 @@ TEST(InterestGru, OneAndEightStepBackPropagationKeepAnEarlyCart) {
   const Dataset d = remember_the_cart(2000, 200, 200);
   auto fitted = [&](int bptt) {
     auto m = make_interest_model(
-        "gru", testing::tiny_interest({{"tasks", {"intent"}}, {"item_dim", 0}, {"bptt", bptt},
-                                       {"n_epochs", 8}}));
+        "gru", testing::tiny_interest(
+                   {{"tasks", {"intent"}}, {"item_dim", 0}, {"bptt", bptt}, {"n_epochs", 8}}));
     m->fit(d, d.train_full());
     return m;
   };
