@@ -129,6 +129,15 @@ TEST(InterestPipeline, AHeadTrainsOnAFrozenEncoder) {
   // The category head learnt on the frozen states: after [x] the next category is c1, whose prior
   // share of the targets is 1/3.
   EXPECT_GT(replay(*frozen, std::vector<uint32_t>{4}, {}).category[1], 0.5);
+  // With the source's intent head as well: it comes along frozen, so intent is the source's own.
+  auto both = make_interest_model("gru", testing::tiny_interest({{"tasks", {"category", "intent"}},
+                                                                 {"n_epochs", 2},
+                                                                 {"init_from", o.out},
+                                                                 {"freeze_encoder", true}}));
+  both->fit(d, d.train_full());
+  for (const std::vector<uint32_t>& items : {std::vector<uint32_t>{3}, {4, 12}, {5, 12, 38}}) {
+    EXPECT_EQ(replay(*both, items, {}).intent, replay(*base.model, items, {}).intent);
+  }
   // Another dataset's artifact is refused.
   const Dataset other = testing::planted_funnel_dataset(300, 50, 50, 6);
   auto m = make_interest_model(

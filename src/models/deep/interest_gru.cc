@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iterator>
 #include <numeric>
+#include <set>
 
 #include "core/error.h"
 #include "core/event_type.h"
@@ -44,7 +45,8 @@ struct InterestGruConfig {
   IntentTarget intent_target = IntentTarget::kConverts;
   uint32_t within = 5;
   // An interest artifact of the same dataset whose encoder (embeddings and GRU) starts this
-  // model; with freeze_encoder only the heads train (a new head on a trained encoder).
+  // model, with the heads both models have; with freeze_encoder those stay as they are and only
+  // the new heads train (new heads on a trained encoder).
   std::string init_from;
   bool freeze_encoder = false;
   // Item statistics of the training sessions as inputs beside the embeddings: ln(1 + events) / 10,
@@ -198,7 +200,7 @@ class InterestGru final : public InterestModel, public Trainable {
     if (cfg_.item_stats) fill_item_stats(data.num_items());
     std::vector<torch::Tensor> trained;
     for (const auto& p : net_->named_parameters()) {
-      if (cfg_.freeze_encoder && !is_head(p.key())) {
+      if (cfg_.freeze_encoder && loaded_.count(p.key()) != 0) {
         p.value().set_requires_grad(false);
       } else {
         trained.push_back(p.value());
@@ -468,13 +470,38 @@ class InterestGru final : public InterestModel, public Trainable {
                          "gru: init_from {} has {} = {}, this model {}", dir, key,
                          h.value(key, nlohmann::json()).dump(), cfg_.to_json()[key].dump());
     }
-    NamedTensors encoder;
+    // The heads both models have come along (and are frozen with the encoder): a model with the
+    // source's intent head plus new category and next-action heads answers intent as the source
+    // did.
+    std::vector<std::string> inherited;
+    for (const auto& t : meta.value("tasks", nlohmann::json::array())) {
+      const Task task = parse_task(t.get<std::string>());
+      if (cfg_.has(task)) inherited.push_back(head_prefix(task));
+    }
+    NamedTensors loaded;
+    loaded_.clear();
     for (const auto& p : net_->named_parameters()) {
-      if (!is_head(p.key())) encoder.emplace_back(p.key(), p.value());
+      const bool head = is_head(p.key());
+      const bool kept = std::any_of(inherited.begin(), inherited.end(),
+                                    [&](const std::string& h) { return p.key().rfind(h, 0) == 0; });
+      if (head && !kept) continue;
+      loaded.emplace_back(p.key(), p.value());
+      loaded_.insert(p.key());
     }
     torch::NoGradGuard no_grad;
-    load_tensors(encoder, dir + "/model.pt");
-    spdlog::info("gru: encoder from {}{}", dir, cfg_.freeze_encoder ? " (frozen)" : "");
+    load_tensors(loaded, dir + "/model.pt");
+    spdlog::info("gru: encoder{} from {}{}", inherited.empty() ? "" : " and shared heads", dir,
+                 cfg_.freeze_encoder ? " (frozen)" : "");
+  }
+  static std::string head_prefix(Task t) {
+    switch (t) {
+      case Task::kCategory:
+        return "category_head.";
+      case Task::kNextAction:
+        return "action_head.";
+      default:
+        return "intent_head.";
+    }
   }
   NamedTensors named() const {
     NamedTensors v;
@@ -490,7 +517,8 @@ class InterestGru final : public InterestModel, public Trainable {
   mutable Net net_{nullptr};  // forward in eval mode is const in effect (predict is thread-safe)
   std::unique_ptr<torch::optim::Adam> optimizer_;
   torch::Tensor mask_;
-  torch::Tensor fold_stats_;  // [kFolds * items, kStats] while training with item_stats
+  torch::Tensor fold_stats_;      // [kFolds * items, kStats] while training with item_stats
+  std::set<std::string> loaded_;  // parameters taken from init_from (frozen with freeze_encoder)
   EventLabels primary_labels_ = EventLabels();
   std::unique_ptr<InterestLabelView> label_view_;
   std::unique_ptr<InterestIntentView> intent_view_;
