@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "data/dataset.h"
 #include "data/event_log.h"
 #include "data/reader.h"
 
@@ -21,6 +22,43 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+};
+
+// Builds a small Dataset session by session: items "i1".."iN" (index 0 padding), the given
+// categories (`category_names[0]` = "" the unknown one; `item_category` per item index, empty =
+// all unknown), events `event_gap_ms` apart, sessions an hour apart, all of user 0.
+class SessionsBuilder {
+ public:
+  explicit SessionsBuilder(uint32_t items, std::vector<std::string> category_names = {""},
+                           std::vector<uint32_t> item_category = {}, int64_t event_gap_ms = 1000)
+      : gap_(event_gap_ms) {
+    p_.item_names.push_back("");
+    for (uint32_t i = 1; i <= items; ++i) p_.item_names.push_back("i" + std::to_string(i));
+    p_.category_names = std::move(category_names);
+    p_.item_category = std::move(item_category);
+    p_.item_category.resize(items + 1, 0);
+  }
+  void add(uint32_t item, uint8_t type = 0) {
+    p_.items.push_back(item);
+    p_.types.push_back(type);
+    p_.ts.push_back(t_ += gap_);
+  }
+  void end_session() {
+    t_ += 3'600'000;
+    p_.offsets.push_back(p_.items.size());
+    p_.users.push_back(0);
+  }
+  // The sessions so far, the first `train` for training, then `valid`, then `test`.
+  Dataset build(size_t train, size_t valid, size_t test) {
+    p_.num_train = train;
+    p_.num_valid = valid;
+    p_.num_test = test;
+    return Dataset::from_parts(std::move(p_));
+  }
+
+ private:
+  DatasetParts p_;
+  int64_t t_ = 0, gap_;
 };
 
 // Adds a view event for user `u` (session empty) at `t_s` seconds.

@@ -12,6 +12,7 @@
 
 #include "core/rng.h"
 #include "data/dataset.h"
+#include "data/test_util.h"
 #include "models/factory.h"
 
 namespace kairos::testing {
@@ -29,35 +30,20 @@ inline std::vector<uint32_t> planted_session(Rng& rng) {
 inline Dataset planted_dataset(size_t train, size_t valid, size_t test, uint64_t seed = 7,
                                bool funnel = false) {
   Rng rng(seed);
-  DatasetParts p;
-  const uint32_t num_items = 41;
-  p.item_names.push_back("");
-  for (uint32_t i = 1; i < num_items; ++i) p.item_names.push_back("i" + std::to_string(i));
-  p.category_names = {"", "c1", "c2"};
-  p.item_category.assign(num_items, 1);
-  p.item_category[0] = 0;
-  for (uint32_t i = 21; i < num_items; ++i) p.item_category[i] = 2;
-  int64_t t = 0;
-  auto push = [&](uint32_t item, uint8_t type) {
-    p.items.push_back(item);
-    p.types.push_back(type);
-    p.ts.push_back(t += 1000);
-  };
+  std::vector<uint32_t> cats(41, 1);
+  cats[0] = 0;
+  for (uint32_t i = 21; i < 41; ++i) cats[i] = 2;
+  test::SessionsBuilder b(40, {"", "c1", "c2"}, cats);
   for (size_t s = 0; s < train + valid + test; ++s) {
     const std::vector<uint32_t> v = planted_session(rng);
-    for (uint32_t item : v) push(item, 0);
+    for (uint32_t item : v) b.add(item, 0);
     if (funnel && v[0] % 2 == 1) {
-      push(v[2], 1);  // cart
-      push(v[2], 3);  // buy
+      b.add(v[2], 1);  // cart
+      b.add(v[2], 3);  // buy
     }
-    t += 3600 * 1000;
-    p.offsets.push_back(p.items.size());
-    p.users.push_back(0);
+    b.end_session();
   }
-  p.num_train = train;
-  p.num_valid = valid;
-  p.num_test = test;
-  return Dataset::from_parts(std::move(p));
+  return b.build(train, valid, test);
 }
 
 inline Dataset planted_funnel_dataset(size_t train, size_t valid, size_t test, uint64_t seed = 7) {

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/event_type.h"
 #include "core/rng.h"
+#include "data/test_util.h"
 #include "eval/intent_evaluator.h"
 #include "models/factory.h"
 
@@ -15,18 +16,9 @@ namespace {
 // in a buy with probability 0.8, others with 0.05.
 Dataset funnel(size_t train, size_t valid, size_t test) {
   Rng rng(5);
-  DatasetParts p;
-  p.item_names.push_back("");
-  for (uint32_t i = 1; i <= 30; ++i) p.item_names.push_back("i" + std::to_string(i));
-  p.category_names = {"", "a"};
-  p.item_category.assign(31, 1);
-  p.item_category[0] = 0;
-  int64_t t = 0;
-  auto push = [&](uint32_t item, EventType type) {
-    p.items.push_back(item);
-    p.types.push_back(static_cast<uint8_t>(type));
-    p.ts.push_back(t += 30'000);
-  };
+  std::vector<uint32_t> cats(31, 1);
+  cats[0] = 0;
+  test::SessionsBuilder b(30, {"", "a"}, cats, 30'000);
   for (size_t s = 0; s < train + valid + test; ++s) {
     const size_t len = 2 + rng.below(8);
     bool carted = false;
@@ -34,18 +26,13 @@ Dataset funnel(size_t train, size_t valid, size_t test) {
     for (size_t i = 0; i < len; ++i) {
       last = 1 + static_cast<uint32_t>(rng.below(30));
       const bool cart = !carted && rng.uniform() < 0.15;
-      push(last, cart ? EventType::kCart : EventType::kView);
+      b.add(last, static_cast<uint8_t>(cart ? EventType::kCart : EventType::kView));
       carted |= cart;
     }
-    if (rng.uniform() < (carted ? 0.8 : 0.05)) push(last, EventType::kBuy);
-    t += 3'600'000;
-    p.offsets.push_back(p.items.size());
-    p.users.push_back(0);
+    if (rng.uniform() < (carted ? 0.8 : 0.05)) b.add(last, static_cast<uint8_t>(EventType::kBuy));
+    b.end_session();
   }
-  p.num_train = train;
-  p.num_valid = valid;
-  p.num_test = test;
-  return Dataset::from_parts(std::move(p));
+  return b.build(train, valid, test);
 }
 
 TEST(GruIntent, LearnsThePlantedFunnelFromTheEvents) {

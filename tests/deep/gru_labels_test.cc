@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/rng.h"
+#include "data/test_util.h"
 #include "eval/label_evaluator.h"
 #include "models/factory.h"
 #include "tasks/event_labels.h"
@@ -17,29 +18,17 @@ namespace {
 // alone (markov) narrows it to one of four, a sequence model can be right every time.
 Dataset second_order(size_t train, size_t valid, size_t test) {
   Rng rng(11);
-  DatasetParts p;
-  p.item_names.push_back("");
-  for (uint32_t i = 1; i <= 40; ++i) p.item_names.push_back("i" + std::to_string(i));
-  p.category_names = {"", "c1", "c2", "c3", "c4"};
-  p.item_category.assign(41, 0);
-  for (uint32_t i = 1; i <= 40; ++i) p.item_category[i] = 1 + (i - 1) / 10;
-  int64_t t = 0;
+  std::vector<uint32_t> cats(41, 0);
+  for (uint32_t i = 1; i <= 40; ++i) cats[i] = 1 + (i - 1) / 10;
+  test::SessionsBuilder d(40, {"", "c1", "c2", "c3", "c4"}, cats);
   for (size_t s = 0; s < train + valid + test; ++s) {
     const uint32_t a = 1 + static_cast<uint32_t>(rng.below(4));
     const uint32_t b = 1 + static_cast<uint32_t>(rng.below(4));
-    for (uint32_t c : {a, b, (a + b) % 4 + 1}) {
-      p.items.push_back(1 + (c - 1) * 10 + static_cast<uint32_t>(rng.below(10)));
-      p.types.push_back(0);
-      p.ts.push_back(t += 1000);
-    }
-    t += 3'600'000;
-    p.offsets.push_back(p.items.size());
-    p.users.push_back(0);
+    for (uint32_t c : {a, b, (a + b) % 4 + 1})
+      d.add(1 + (c - 1) * 10 + static_cast<uint32_t>(rng.below(10)));
+    d.end_session();
   }
-  p.num_train = train;
-  p.num_valid = valid;
-  p.num_test = test;
-  return Dataset::from_parts(std::move(p));
+  return d.build(train, valid, test);
 }
 
 eval::LabelEvalResult fit_and_evaluate(const std::string& name, const nlohmann::json& hp,

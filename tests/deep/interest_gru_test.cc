@@ -153,32 +153,18 @@ TEST(InterestPipeline, AHeadTrainsOnAFrozenEncoder) {
 // there at every step, so each step is trained to write what the next one must read.
 Dataset remember_the_cart(size_t train, size_t valid, size_t test) {
   Rng rng(21);
-  DatasetParts p;
-  p.item_names.push_back("");
-  for (uint32_t i = 1; i <= 20; ++i) p.item_names.push_back("i" + std::to_string(i));
-  p.category_names = {"", "c"};
-  p.item_category.assign(21, 1);
-  p.item_category[0] = 0;
-  int64_t t = 0;
-  auto push = [&](uint32_t item, uint8_t type) {
-    p.items.push_back(item);
-    p.types.push_back(type);
-    p.ts.push_back(t += 1000);
-  };
+  std::vector<uint32_t> cats(21, 1);
+  cats[0] = 0;
+  test::SessionsBuilder b(20, {"", "c"}, cats);
   for (size_t s = 0; s < train + valid + test; ++s) {
     const bool cart = rng.below(2) == 1;
-    push(1 + static_cast<uint32_t>(rng.below(20)), cart ? kCart : kView);
-    for (int i = 0; i < 6; ++i) push(1 + static_cast<uint32_t>(rng.below(20)), kView);
-    if (cart) push(1 + static_cast<uint32_t>(rng.below(20)), 3);
-    push(1 + static_cast<uint32_t>(rng.below(20)), kView);  // every session ends with a view
-    t += 3'600'000;
-    p.offsets.push_back(p.items.size());
-    p.users.push_back(0);
+    b.add(1 + static_cast<uint32_t>(rng.below(20)), cart ? kCart : kView);
+    for (int i = 0; i < 6; ++i) b.add(1 + static_cast<uint32_t>(rng.below(20)), kView);
+    if (cart) b.add(1 + static_cast<uint32_t>(rng.below(20)), 3);
+    b.add(1 + static_cast<uint32_t>(rng.below(20)), kView);  // every session ends with a view
+    b.end_session();
   }
-  p.num_train = train;
-  p.num_valid = valid;
-  p.num_test = test;
-  return Dataset::from_parts(std::move(p));
+  return b.build(train, valid, test);
 }
 
 TEST(InterestGru, OneAndEightStepBackPropagationKeepAnEarlyCart) {

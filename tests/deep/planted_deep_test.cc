@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/rng.h"
+#include "data/test_util.h"
 #include "deep_fixtures.h"
 #include "eval/evaluator.h"
 #include "eval/protocol.h"
@@ -78,29 +79,15 @@ TEST_F(PlantedDeep, SasRecCosineScoresLearnIt) {
 // a cart. Only the behaviour type tells the two apart.
 Dataset typed_pairs(size_t train, size_t valid, size_t test) {
   Rng rng(13);
-  DatasetParts p;
-  p.item_names.push_back("");
-  for (uint32_t i = 1; i <= 30; ++i) p.item_names.push_back("i" + std::to_string(i));
-  p.category_names = {""};
-  p.item_category.assign(31, 0);
-  int64_t t = 0;
+  test::SessionsBuilder b(30);
   for (size_t s = 0; s < train + valid + test; ++s) {
     const uint32_t x = 1 + static_cast<uint32_t>(rng.below(10));
     const uint8_t type = static_cast<uint8_t>(rng.below(2));  // view or cart
-    for (const auto& [item, ty] :
-         {std::pair<uint32_t, uint8_t>{x, type}, {x + 10 + 10 * type, 0}}) {
-      p.items.push_back(item);
-      p.types.push_back(ty);
-      p.ts.push_back(t += 1000);
-    }
-    t += 3'600'000;
-    p.offsets.push_back(p.items.size());
-    p.users.push_back(0);
+    b.add(x, type);
+    b.add(x + 10 + 10 * type, 0);
+    b.end_session();
   }
-  p.num_train = train;
-  p.num_valid = valid;
-  p.num_test = test;
-  return Dataset::from_parts(std::move(p));
+  return b.build(train, valid, test);
 }
 
 TEST(TypedInputs, SasRecReadsBehaviourTypesWhenAskedTo) {

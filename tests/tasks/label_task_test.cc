@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/rng.h"
+#include "data/test_util.h"
 #include "eval/label_evaluator.h"
 #include "eval/label_report.h"
 #include "models/labels/label_model.h"
@@ -23,22 +24,15 @@ namespace {
 // buy always after a cart.
 Dataset planted_labels(size_t train, size_t valid, size_t test, double p_next, uint64_t seed = 3) {
   Rng rng(seed);
-  DatasetParts p;
-  p.item_names.push_back("");
-  for (uint32_t i = 1; i <= 50; ++i) p.item_names.push_back("i" + std::to_string(i));
-  p.category_names = {"", "c1", "c2", "c3", "c4", "c5"};
-  p.item_category.assign(51, 0);
-  for (uint32_t i = 1; i < 50; ++i) p.item_category[i] = 1 + (i - 1) / 10;
-  int64_t t = 0;
+  std::vector<uint32_t> cats(51, 0);
+  for (uint32_t i = 1; i < 50; ++i) cats[i] = 1 + (i - 1) / 10;
+  test::SessionsBuilder b(50, {"", "c1", "c2", "c3", "c4", "c5"}, cats);
   for (size_t s = 0; s < train + valid + test; ++s) {
     const size_t len = 3 + rng.below(6);
     uint32_t cat = 1 + static_cast<uint32_t>(rng.below(5));
     uint8_t type = 0;
     for (size_t e = 0; e < len; ++e) {
-      const uint32_t item = 1 + (cat - 1) * 10 + static_cast<uint32_t>(rng.below(10));
-      p.items.push_back(item);
-      p.types.push_back(type);
-      p.ts.push_back(t += 1000);
+      b.add(1 + (cat - 1) * 10 + static_cast<uint32_t>(rng.below(10)), type);
       type = type == 1 ? 3 : type == 0 && rng.uniform() < 0.3 ? 1 : 0;
       const uint32_t cycle = cat % 5 + 1;
       if (rng.uniform() < p_next) {
@@ -48,14 +42,9 @@ Dataset planted_labels(size_t train, size_t valid, size_t test, double p_next, u
         while (cat == cycle);
       }
     }
-    t += 3600 * 1000;
-    p.offsets.push_back(p.items.size());
-    p.users.push_back(0);
+    b.end_session();
   }
-  p.num_train = train;
-  p.num_valid = valid;
-  p.num_test = test;
-  return Dataset::from_parts(std::move(p));
+  return b.build(train, valid, test);
 }
 
 TEST(EventLabels, CategoryAndActionClasses) {
