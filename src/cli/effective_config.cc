@@ -1,4 +1,5 @@
-#include <cstdio>
+#include <spdlog/spdlog.h>
+
 #include <regex>
 #include <sstream>
 
@@ -22,7 +23,9 @@ void print_effective_config(const CLI::App& app) {
     }
     out += line + '\n';
   }
-  std::fprintf(stderr, "effective config:\n%s", out.c_str());
+  // To the log at debug level (`--verbose` or `--log-level debug`): the terminal is kept for
+  // progress and results.
+  spdlog::debug("effective config:\n{}", out);
 }
 
 }  // namespace kairos::cli

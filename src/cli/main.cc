@@ -36,9 +36,12 @@ int main(int argc, char** argv) {
   bool quiet = false;
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off")
       ->capture_default_str();
+  bool verbose = false;
   app.add_flag("--quiet,-q", quiet, "No progress bars");
+  app.add_flag("--verbose,-v", verbose,
+               "Debug logging, including each command's effective configuration");
   app.parse_complete_callback([&] {
-    kairos::init_logging(log_level);
+    kairos::init_logging(verbose ? "debug" : log_level);
     kairos::ProgressBar::set_enabled(!quiet);
   });
   for (auto add : kCommands) add(app);

@@ -77,7 +77,9 @@ std::string YamlConfig::to_config(const CLI::App* app, bool default_also, bool w
     out << prefix << name << ": " << value << "\n";
   }
   for (const CLI::App* sub : app->get_subcommands({})) {
-    if (sub->parsed()) {
+    if (sub->get_name().empty()) {  // an option group: its options belong to this level
+      out << to_config(sub, default_also, write_description, prefix);
+    } else if (sub->parsed()) {
       out << prefix << sub->get_name() << ":\n";
       out << to_config(sub, default_also, write_description, prefix + "  ");
     }

@@ -227,8 +227,12 @@ PrepareResult prepare(const PrepareOptions& o) {
   log.report.strict = o.read.strict;
   read_all(o, predefined, &log);
   record_read_stats(log, &st);
-  KAIROS_CHECK(log.size() > 0, "no events were read from the input files ({} rows skipped)",
-               log.report.rows_skipped());
+  if (log.size() == 0) {
+    std::string reasons;
+    for (const std::string& line : log.report.describe()) reasons += "\n  " + line;
+    KAIROS_THROW(ErrorKind::kInput, "no events were read from the input files ({} rows skipped){}",
+                 log.report.rows_skipped(), reasons.empty() ? "" : ":" + reasons);
+  }
   spdlog::info("read {} events from {} rows in {:.1f}s", log.size(), log.report.rows_read,
                clock.seconds());
 

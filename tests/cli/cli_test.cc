@@ -39,7 +39,15 @@ TEST(Cli, SynthPrepareStatsRoundTrip) {
   r = kairos("prepare --format taobao --input " + shop + " --output " + dir.file("prep"));
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("rows read"), std::string::npos);
+  // The effective configuration goes to the debug log, not the terminal (--verbose shows it,
+  // option groups inline with their command, no empty key).
+  EXPECT_EQ(r.output.find("effective config"), std::string::npos);
+  r = kairos("--verbose prepare --format taobao --input " + shop + " --output " +
+             dir.file("prep2"));
+  ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("effective config"), std::string::npos);
+  EXPECT_NE(r.output.find("  csv-item: item_id"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("  :\n"), std::string::npos) << r.output;
   std::ifstream stats(dir.file("prep/stats.json"));
   const auto j = nlohmann::json::parse(stats);
   EXPECT_EQ(j["input"]["rows_read"], 20000);
@@ -50,11 +58,21 @@ TEST(Cli, SynthPrepareStatsRoundTrip) {
   EXPECT_NE(r.output.find(d.fingerprint()), std::string::npos);
 }
 
+TEST(Cli, AnInputWithNoEventsShowsWhy) {
+  test::TempDir dir;
+  std::ofstream(dir.file("notes.txt")) << "hello\nworld\n";
+  const CliRun r = kairos("prepare --format taobao --input " + dir.file("notes.txt") +
+                          " --output " + dir.file("prep"));
+  EXPECT_EQ(r.code, 3) << r.output;
+  EXPECT_NE(r.output.find("no events were read"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("notes.txt:1"), std::string::npos) << r.output;  // the first reason
+}
+
 TEST(Cli, FlagsOverrideTheYamlConfig) {
   test::TempDir dir;
   std::ofstream(dir.file("c.yaml")) << "synth:\n  events: 5000\n  seed: 9\n";
-  const CliRun r = kairos("--config " + dir.file("c.yaml") + " synth --events 3000 --output " +
-                          dir.file("s.csv"));
+  const CliRun r = kairos("--verbose --config " + dir.file("c.yaml") +
+                          " synth --events 3000 --output " + dir.file("s.csv"));
   ASSERT_EQ(r.code, 0) << r.output;
   std::ifstream in(dir.file("s.csv"));
   size_t lines = 0;
@@ -144,7 +162,7 @@ namespace kairos {
 namespace {
 
 TEST(Cli, ServeRefusesAMissingModelAndNeverLogsTheApiKey) {
-  const CliRun r = kairos("serve --model /nonexistent/model --api-key hunter2 --port 0");
+  const CliRun r = kairos("--verbose serve --model /nonexistent/model --api-key hunter2 --port 0");
   EXPECT_EQ(r.code, 4) << r.output;
   EXPECT_NE(r.output.find("does not exist"), std::string::npos);
   EXPECT_NE(r.output.find("api-key: <redacted>"), std::string::npos);
