@@ -1,5 +1,6 @@
-// kairos evaluate: fit (or load, for artifact directories) each model, evaluate all on one prepared
-// dataset, print one table, write JSON and CSV (docs/PROTOCOLS.md).
+// kairos evaluate: maps its flags onto pipeline/evaluate_models.h (fit, or load for artifact
+// directories, each model and evaluate all on one prepared dataset), prints one table, writes
+// JSON and CSV (docs/PROTOCOLS.md).
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -12,18 +13,12 @@
 #include "cli/parse_values.h"
 #include "core/error.h"
 #include "core/event_type.h"
-#include "core/system.h"
 #include "data/atomic_file.h"
-#include "eval/evaluator.h"
-#include "eval/intent_evaluator.h"
-#include "eval/label_evaluator.h"
 #include "eval/label_report.h"
 #include "eval/report.h"
-#include "models/artifact.h"
-#include "models/factory.h"
-#include "models/labels/label_model.h"
+#include "pipeline/evaluate_models.h"
+#include "tasks/event_labels.h"
 #include "tasks/task.h"
-#include "train/trainer.h"
 
 namespace kairos::cli {
 namespace {
@@ -58,11 +53,27 @@ void report(const EvaluateFlags& f, const Dataset& data, nlohmann::json header,
   if (!csv.empty()) write_file_atomic(csv, eval::to_csv(results));
 }
 
+// The models named by a --models list: config labels, model names or (next-item) artifact
+// directories.
+std::vector<ModelEntry> entries(const EvaluateFlags& f, const std::string& models,
+                                bool artifacts = false) {
+  const nlohmann::json config = load_model_config(f.model_config);
+  std::vector<ModelEntry> out;
+  for (const auto& name : split_list(models)) {
+    if (artifacts && std::filesystem::is_directory(name)) {
+      out.push_back({name, "", nlohmann::json::object()});
+      continue;
+    }
+    ModelSpec spec = model_spec(config, name);
+    out.push_back({name, spec.model, std::move(spec.hparams)});
+  }
+  return out;
+}
+
 // Label tasks (category, next-action): each model is fitted on train, its temperature fitted on
 // valid, then refitted on train + valid and evaluated on test with that temperature. With
 // --part valid the model is fitted on train and evaluated uncalibrated (T = 1).
 void run_evaluate_labels(CLI::App* sub, const EvaluateFlags& f, const Dataset& data, Task task) {
-  const EventLabels labels = EventLabels::for_task(task, data);
   eval::LabelEvalOptions o;
   o.part = f.part;
   o.min_prefix = f.min_prefix;
@@ -76,47 +87,15 @@ void run_evaluate_labels(CLI::App* sub, const EvaluateFlags& f, const Dataset& d
   o.bootstrap = f.bootstrap;
   o.max_cases = f.max_cases;
   KAIROS_CHECK_USAGE(f.sampled == 0, "--sampled applies to the next-item task only");
-  const nlohmann::json config = load_model_config(f.model_config);
   const std::string models =
       sub->count("--models") > 0 ? f.models : "popularity,markov,session-decay";
-  std::vector<eval::LabelEvalResult> results;
-  for (const auto& name : split_list(models)) {
-    const ModelSpec spec = model_spec(config, name);
-    double temperature = 1.0, on_train_s = 0;
-    std::unique_ptr<LabelModel> on_train;
-    eval::TopLabelCalibrator top_label;
-    if (f.part == "test" && f.calibrate) {
-      on_train = make_any_label_model(spec.model, spec.hparams);
-      Stopwatch watch;
-      on_train->fit(labels, data, data.train());
-      on_train_s = watch.seconds();
-      temperature = eval::calibrate_temperature(*on_train, labels, data, f.min_prefix);
-      if (f.calibration == "top-label") {
-        top_label = eval::fit_top_label(*on_train, labels, data, f.min_prefix, temperature);
-      }
-    }
-    // Models that train epochs fit on train and stop early on valid whatever they are given (as
-    // the deep next-item models): the calibration fit is the model.
-    std::unique_ptr<LabelModel> model;
-    Stopwatch fit_watch;
-    double fit_s = 0;
-    if (on_train && dynamic_cast<const Trainable*>(on_train.get()) != nullptr) {
-      model = std::move(on_train);
-      fit_s = on_train_s;
-    } else {
-      model = make_any_label_model(spec.model, spec.hparams);
-      model->fit(labels, data, f.part == "valid" ? data.train() : data.train_full());
-      fit_s = fit_watch.seconds();
-    }
-    spdlog::info("{}: fitted in {:.2f} s, temperature {:.3f}", name, fit_s, temperature);
-    o.temperature = temperature;
-    o.top_label = top_label.fitted() ? &top_label : nullptr;
-    eval::LabelEvalResult r = eval::evaluate_labels(*model, labels, data, o);
-    r.model = name;
-    r.fit_seconds = fit_s;
-    results.push_back(std::move(r));
-  }
-  report(f, data, {{"task", std::string(task_name(task))}, {"classes", labels.num_classes()}},
+  LabelCalibrationOptions c;
+  c.calibrate = f.calibrate;
+  c.top_label = f.calibration == "top-label";
+  const auto results = evaluate_label_models(data, task, entries(f, models), o, c);
+  report(f, data,
+         {{"task", std::string(task_name(task))},
+          {"classes", EventLabels::for_task(task, data).num_classes()}},
          results);
 }
 
@@ -131,22 +110,8 @@ void run_evaluate_intent(CLI::App* sub, const EvaluateFlags& f, const Dataset& d
   o.threads = f.threads;
   o.seed = f.seed;
   o.bootstrap = f.bootstrap;
-  const nlohmann::json config = load_model_config(f.model_config);
   const std::string models = sub->count("--models") > 0 ? f.models : "logistic,gbdt";
-  std::vector<eval::IntentEvalResult> results;
-  for (const auto& name : split_list(models)) {
-    const ModelSpec spec = model_spec(config, name);
-    const bool sequence = spec.model == "gru";  // the deep one reads the events themselves
-    auto rows =
-        sequence ? eval::evaluate_intent_sequence(
-                       name, [&] { return make_sequence_intent_model(spec.model, spec.hparams); },
-                       data, o)
-                 : eval::evaluate_intent(spec.model, spec.hparams, data, o);
-    for (auto& r : rows) {
-      r.model = name;
-      results.push_back(std::move(r));
-    }
-  }
+  const auto results = evaluate_intent_models(data, entries(f, models), o);
   report(f, data, {{"task", "intent"}, {"within", f.within}}, results);
 }
 
@@ -175,33 +140,7 @@ void run_evaluate(CLI::App* sub, const EvaluateFlags& f) {
                        "view, cart, fav, buy");
     o.target_types |= static_cast<uint8_t>(1u << static_cast<int>(*type));
   }
-  const nlohmann::json config = load_model_config(f.model_config);
-
-  std::vector<eval::EvalResult> results;
-  for (const auto& name : split_list(f.models)) {
-    if (std::filesystem::is_directory(name)) {  // a trained artifact: no fitting
-      KAIROS_CHECK_USAGE(o.part == "test", "{}: a trained artifact is evaluated on the test part",
-                         name);
-      set_inference_threads(1);  // the evaluator's threads score concurrently
-      Artifact a = load_artifact(name);
-      check_artifact_matches(a, data, name);
-      eval::EvalResult r = eval::evaluate(*a.model, data, o);
-      r.model = name;
-      results.push_back(std::move(r));
-      continue;
-    }
-    const ModelSpec spec = model_spec(config, name);
-    auto model = make_model(spec.model, spec.hparams);
-    Stopwatch fit_watch;
-    model->fit(data, o.part == "valid" ? data.train() : data.train_full());
-    const double fit_s = fit_watch.seconds();
-    spdlog::info("{}: fitted in {:.2f} s{}", name, fit_s,
-                 spec.hparams.empty() ? "" : " with " + spec.hparams.dump());
-    eval::EvalResult r = eval::evaluate(*model, data, o);
-    r.model = name;
-    r.fit_seconds = fit_s;
-    results.push_back(std::move(r));
-  }
+  const auto results = evaluate_next_item_models(data, entries(f, f.models, true), o);
   report(f, data,
          {{"task", "next-item"}, {"ranking", results.empty() ? "full" : results.front().ranking}},
          results);

@@ -1,10 +1,9 @@
-// kairos train: fit one model (deep models: the Trainer's epoch loop with early stopping on the
-// validation part), evaluate it on the test part, and write an artifact directory
-// (models/artifact.h) that `kairos predict`, `kairos evaluate` and `kairos serve` load. With
-// --task category,intent,... it trains an interest model instead (pipeline/train_interest.h).
+// kairos train: maps its flags onto pipeline/train_and_save.h — fit one model (deep models: the
+// Trainer's epoch loop with early stopping on the validation part), evaluate it on the test part,
+// and write an artifact directory (models/artifact.h) that `kairos predict`, `kairos evaluate`
+// and `kairos serve` load; with --task category,intent,... an interest model instead.
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -14,14 +13,9 @@
 #include "cli/model_config.h"
 #include "cli/parse_values.h"
 #include "core/error.h"
-#include "core/system.h"
 #include "data/atomic_file.h"
-#include "eval/evaluator.h"
-#include "eval/report.h"
-#include "models/artifact.h"
-#include "models/factory.h"
 #include "models/interest/interest_model.h"
-#include "pipeline/train_interest.h"
+#include "pipeline/train_and_save.h"
 
 namespace kairos::cli {
 namespace {
@@ -53,46 +47,11 @@ std::vector<Task> interest_tasks(const std::string& flag) {
   return parse_interest_tasks(names);  // refuses next-item among interest heads, repeats
 }
 
-void run_train_interest(const TrainFlags& f, ModelSpec spec, const Dataset& data,
-                        std::vector<Task> tasks, const std::string& out) {
-  InterestTrainOptions o;
-  o.model = spec.model;
-  o.hparams = std::move(spec.hparams);
-  o.tasks = std::move(tasks);
-  o.out = out;
-  o.evaluate = !f.no_eval;
-  o.eval_threads = f.eval_threads;
-  o.min_prefix = f.min_prefix;
-  const InterestTrainResult r = train_interest_and_save(data, o);
-  spdlog::info("{}: trained in {:.1f} s", spec.label, r.fit_seconds);
-  std::printf("%s", r.tables.c_str());
-  std::fflush(stdout);
-  spdlog::info("wrote {}", out);
-  if (!f.json_path.empty()) {
-    const nlohmann::json j = {{"artifact", out},
-                              {"model", spec.model},
-                              {"label", spec.label},
-                              {"task", f.task},
-                              {"fit_seconds", r.fit_seconds},
-                              {"training", r.training},
-                              {"calibration", r.calibration},
-                              {"metrics", r.metrics}};
-    write_file_atomic(f.json_path, j.dump(2) + "\n");
-  }
-}
-
 void run_train(CLI::App* sub, const TrainFlags& f) {
   print_effective_config(*sub);
   ModelSpec spec = model_spec(load_model_config(f.config), f.model);
-  const std::vector<Task> tasks = interest_tasks(f.task);
-  const auto& infos = model_infos();
-  const auto info = std::find_if(infos.begin(), infos.end(),
-                                 [&](const ModelInfo& i) { return i.name == spec.model; });
-  KAIROS_CHECK_USAGE(!tasks.empty() || info == infos.end() || info->trained,
-                     "{}: only the deep models write artifacts so far; evaluate baselines with "
-                     "`kairos evaluate --models {}`",
-                     spec.model, spec.model);
-  const Dataset data = Dataset::load(f.data);
+  TrainRequest r;
+  r.tasks = interest_tasks(f.task);
   if (!f.hparams_json.empty()) {
     nlohmann::json extra;
     try {
@@ -104,58 +63,26 @@ void run_train(CLI::App* sub, const TrainFlags& f) {
     spec.hparams.update(extra);
   }
   if (f.epochs > 0) spec.hparams["n_epochs"] = f.epochs;
-  if (f.threads > 0) spec.hparams["threads"] = f.threads;
   if (f.seed >= 0) spec.hparams["seed"] = f.seed;
-  const std::string out = f.out.empty() ? default_out(spec.label) : f.out;
-  const std::string log = f.log_path.empty() ? out + ".train_log.jsonl" : f.log_path;
-  std::filesystem::create_directories(std::filesystem::path(out).parent_path());
-  std::filesystem::remove(log);
-  spec.hparams["log"] = log;
-  if (!tasks.empty()) {
-    spdlog::info("training log: {}", log);
-    run_train_interest(f, std::move(spec), data, tasks, out);
-    return;
-  }
-  auto model = make_model(spec.model, spec.hparams);
-  spdlog::info("training log: {}", log);
-
-  Stopwatch watch;
-  model->fit(data, data.train_full());
-  const double fit_s = watch.seconds();
-  spdlog::info("{}: trained in {:.1f} s", spec.label, fit_s);
-  if (const nlohmann::json rep = model->training_report(); rep.is_object()) {
-    spdlog::info(
-        "{}: best epoch {} (valid MRR@20 {:.4f}) reached after {:.1f} s wall; {:.0f} training "
-        "events/s",
-        spec.label, rep.value("best_epoch", 0), rep.value("best_valid_MRR@20", -1.0),
-        rep.value("seconds_to_best", 0.0), rep.value("events_per_s", 0.0));
-  }
-
-  nlohmann::json metrics = nullptr;
-  if (!f.no_eval) {
-    eval::EvalOptions o;
-    o.cutoffs = {10, 20};
-    o.min_prefix = f.min_prefix;
-    o.bootstrap = 0;
-    o.threads = f.eval_threads;
-    eval::EvalResult r = eval::evaluate(*model, data, o);
-    r.model = spec.label;
-    r.fit_seconds = fit_s;
-    std::printf("%s", eval::to_table({r}).c_str());
-    std::fflush(stdout);
-    metrics = eval::to_json(r);
-  }
-  save_artifact(*model, data, out, metrics);
-  spdlog::info("wrote {}", out);
-  if (!f.json_path.empty()) {
-    const nlohmann::json j = {{"artifact", out},
-                              {"model", spec.model},
-                              {"label", spec.label},
-                              {"fit_seconds", fit_s},
-                              {"training", model->training_report()},
-                              {"metrics", metrics}};
-    write_file_atomic(f.json_path, j.dump(2) + "\n");
-  }
+  r.model = spec.model;
+  r.label = spec.label;
+  r.hparams = std::move(spec.hparams);
+  r.out = f.out.empty() ? default_out(r.label) : f.out;
+  if (f.threads > 0) r.run.threads = f.threads;
+  r.run.log = f.log_path.empty() ? r.out + ".train_log.jsonl" : f.log_path;
+  r.evaluate = !f.no_eval;
+  r.eval_threads = f.eval_threads;
+  r.min_prefix = f.min_prefix;
+  check_train_request(r);
+  const Dataset data = Dataset::load(f.data);
+  std::filesystem::create_directories(std::filesystem::path(r.out).parent_path());
+  std::filesystem::remove(r.run.log);
+  spdlog::info("training log: {}", r.run.log);
+  const TrainResult result = train_and_save(data, r);
+  std::printf("%s", result.tables.c_str());
+  std::fflush(stdout);
+  spdlog::info("wrote {}", r.out);
+  if (!f.json_path.empty()) write_file_atomic(f.json_path, result.to_json(r).dump(2) + "\n");
 }
 
 }  // namespace

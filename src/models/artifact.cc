@@ -18,6 +18,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The model's saved configuration. Artifacts written before run options were split from the
+// configuration (models/run_options.h) also saved "threads" and "log": dropped here.
+nlohmann::json saved_config(const nlohmann::json& meta) {
+  nlohmann::json h = meta.value("hparams", nlohmann::json::object());
+  if (h.is_object()) {
+    h.erase("threads");
+    h.erase("log");
+  }
+  return h;
+}
+
 std::string now_utc() {
   const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
@@ -143,8 +154,7 @@ InterestArtifact load_interest_artifact(const std::string& dir) {
   }
   a.item_categories = std::move(table.categories);
   a.items = Vocab(std::move(table.names));
-  a.model = make_interest_model(a.meta["model"].get<std::string>(),
-                                a.meta.value("hparams", nlohmann::json::object()));
+  a.model = make_interest_model(a.meta["model"].get<std::string>(), saved_config(a.meta));
   a.model->load_weights((d / "model.pt").string(), num_items, std::move(item_category),
                         static_cast<uint32_t>(a.categories.size()));
   return a;
@@ -162,7 +172,7 @@ Artifact load_artifact(const std::string& dir) {
   a.items = Vocab(std::move(table.names));  // refuses duplicate ids
   std::string name = a.meta["model"].get<std::string>();
   if (name == "gru4rec-lstm") name = "gru4rec";  // the LSTM cell is a hyperparameter
-  a.model = make_model(name, a.meta.value("hparams", nlohmann::json::object()));
+  a.model = make_model(name, saved_config(a.meta));
   a.model->load_weights((d / "model.pt").string(), num_items);
   return a;
 }

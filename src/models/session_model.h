@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "models/run_options.h"
 
 namespace kairos {
 
@@ -67,6 +68,9 @@ class SessionModel {
 
   virtual std::string name() const = 0;
   virtual void fit(const Dataset& data, const SessionSet& train) = 0;
+  // How the next fit() runs (threads, training log); models that train epochs use it, others
+  // ignore it. Not part of the model: never saved (models/run_options.h).
+  virtual void set_run_options(const RunOptions&) {}
   virtual void score(const SessionQuery& query, std::span<float> scores) const = 0;
 
   virtual std::unique_ptr<SessionState> start() const { return std::make_unique<SessionState>(); }

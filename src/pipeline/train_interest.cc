@@ -23,6 +23,7 @@ InterestTrainResult train_interest_and_save(const Dataset& data, const InterestT
                      "the heads come from --task, not from the hyperparameters");
   for (Task t : o.tasks) hparams["tasks"].push_back(std::string(task_name(t)));
   std::unique_ptr<InterestModel> model = make_interest_model(o.model, hparams);
+  model->set_run_options(o.run);
 
   InterestTrainResult result;
   Stopwatch watch;

@@ -14,6 +14,7 @@
 
 #include "data/dataset.h"
 #include "models/interest/interest_model.h"
+#include "models/run_options.h"
 #include "tasks/task.h"
 
 namespace kairos {
@@ -22,6 +23,7 @@ struct InterestTrainOptions {
   std::string model = "gru";
   nlohmann::json hparams = nlohmann::json::object();  // without "tasks" (set from `tasks`)
   std::vector<Task> tasks;                            // the heads; the first is primary
+  RunOptions run;                                     // threads, training log: not saved
   std::string out;                                    // artifact directory
   bool evaluate = true;                               // test metrics per head
   // Label heads: a top-label isotonic map after the temperature (eval/interest_calibration.h).

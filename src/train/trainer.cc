@@ -130,12 +130,20 @@ TrainSummary run_training(Trainable& t, const Dataset& data, const TrainOptions&
                       t.events_per_epoch(), "events");
       double loss_sum = 0;
       Stopwatch watch;
-      t.train_epoch(epoch, r.lr_factor, [&](const EpochProgress& p) {
+      t.begin_epoch(epoch, r.lr_factor);
+      EpochProgress p;
+      uint64_t batches = 0;
+      while (t.forward_backward(&p)) {
+        t.apply_update();
         r.events += p.events;
         loss_sum += p.loss_sum;
         bar.add(p.events);
-        if (r.events > 0) bar.set_note(fmt::format("loss {:.4f}", loss_sum / r.events));
-      });
+        if (++batches % 32 == 0 && r.events > 0) {
+          bar.set_note(fmt::format("loss {:.4f}", loss_sum / r.events));
+        }
+        p = {};
+      }
+      t.end_epoch();
       r.seconds = watch.seconds();
       r.loss = r.events > 0 ? loss_sum / r.events : 0.0;
       r.events_per_second = r.seconds > 0 ? r.events / r.seconds : 0.0;

@@ -2,12 +2,13 @@
 // events/s, ETA), validation after each epoch on the dataset's validation part by the task's own
 // scalar (tasks/task.h: MRR@20 for next-item, log-loss for the label tasks), early stopping with
 // patience, best-checkpoint keeping, a JSON-lines training log and the learning-rate
-// schedule. It holds no LibTorch: a model plugs in through `Trainable`, which owns its tensors and
-// optimiser (GRU4Rec's sparse Adagrad and SASRec's Adam differ too much to share one object).
+// schedule, and the batch loop of each epoch. It holds no LibTorch: a model plugs in through
+// `Trainable`, which owns its tensors and optimiser (GRU4Rec's sparse Adagrad and SASRec's Adam
+// differ too much to share one object) and splits one update into its gradient and its step, so
+// a data-parallel trainer can reduce the gradients in between without touching any model.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -41,10 +42,23 @@ class Trainable {
   virtual uint32_t intent_within() const { return 5; }
   // Training targets per epoch (the progress bar's total).
   virtual uint64_t events_per_epoch() const = 0;
-  // Runs one epoch at learning-rate factor `lr_factor` (times the model's base rate); calls
-  // `report` every few batches.
-  virtual void train_epoch(int epoch, double lr_factor,
-                           const std::function<void(const EpochProgress&)>& report) = 0;
+
+  // The trainer owns the batch loop; a model contributes the three parts of one update:
+  //
+  //   begin_epoch(e, lr);
+  //   while (forward_backward(&progress)) { [a data-parallel trainer all-reduces here]
+  //                                         apply_update(); }
+  //   end_epoch();
+  //
+  // begin_epoch: shuffles, resets recurrent state, sets the learning rate to the model's base
+  // rate times `lr_factor` and the epoch's threads. forward_backward: the next mini-batch's
+  // loss and gradients (in the model's gradient tensors; nothing is updated yet); false when the
+  // epoch has no batch left. `progress` receives the batch's targets and summed loss.
+  // apply_update: the optimiser step on those gradients.
+  virtual void begin_epoch(int epoch, double lr_factor) = 0;
+  virtual bool forward_backward(EpochProgress* progress) = 0;
+  virtual void apply_update() = 0;
+  virtual void end_epoch() {}
   // Keeps a copy of the current weights as the best so far / puts the best copy back.
   virtual void keep_best() = 0;
   virtual void restore_best() = 0;

@@ -46,6 +46,20 @@ TEST_P(ArtifactRoundTrip, LoadedModelScoresIdentically) {
     EXPECT_EQ(scores_of(*a.model, d.num_items(), s), scores_of(*m, d.num_items(), s));
   }
   check_artifact_matches(a, d, dir);
+  // The saved configuration is what the model is, not how it was run: no threads, no log path.
+  EXPECT_FALSE(a.meta["hparams"].contains("threads"));
+  EXPECT_FALSE(a.meta["hparams"].contains("log"));
+  EXPECT_EQ(make_model(GetParam().first, a.meta["hparams"])->hparams(), a.meta["hparams"]);
+  // Artifacts written before the split saved run options in hparams: they still load.
+  {
+    std::ifstream in(dir + "/meta.json");
+    auto meta = nlohmann::json::parse(in);
+    meta["hparams"]["threads"] = 2;
+    meta["hparams"]["log"] = "old.jsonl";
+    std::ofstream(dir + "/meta.json") << meta.dump();
+    EXPECT_EQ(scores_of(*load_artifact(dir).model, d.num_items(), {3, 15}),
+              scores_of(*m, d.num_items(), {3, 15}));
+  }
   // Saving again over the same directory replaces it atomically.
   save_artifact(*m, d, dir);
   EXPECT_TRUE(load_artifact(dir).meta["metrics"].is_null());

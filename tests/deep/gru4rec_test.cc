@@ -143,8 +143,10 @@ TEST(Gru4Rec, FusedCrossEntropyStepEqualsAutograd) {
     const auto b = scores_of(*reference, d.num_items(), {2, 13});
     for (const int threads : {1, 3}) {
       hp["fused_loss"] = true;
-      hp["threads"] = threads;
       auto fused = make_model("gru4rec", hp);
+      RunOptions run;
+      run.threads = threads;
+      fused->set_run_options(run);
       fused->fit(d, d.train_full());
       const auto a = scores_of(*fused, d.num_items(), {2, 13});
       for (uint32_t j = 1; j < d.num_items(); ++j)

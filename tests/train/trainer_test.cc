@@ -1,6 +1,6 @@
 // The Trainer with a scripted model: validation picks the best epoch, patience stops training,
 // the best weights are restored, the JSON-lines log has one line per epoch, and the schedule's
-// factor reaches the model.
+// factor reaches the model; the trainer owns the batch loop (gradient, then update, per batch).
 #include "train/trainer.h"
 
 #include <gtest/gtest.h>
@@ -34,18 +34,34 @@ class ScriptedModel : public SessionModel, public Trainable {
   }
   const SessionModel& model() const override { return *this; }
   uint64_t events_per_epoch() const override { return 10; }
-  void train_epoch(int epoch, double lr_factor,
-                   const std::function<void(const EpochProgress&)>& report) override {
-    quality_ = script_.at(epoch);
+  // Two batches per epoch of 5 targets each; the epoch's quality is set by its last update.
+  void begin_epoch(int epoch, double lr_factor) override {
+    epoch_ = epoch;
+    batches_left_ = 2;
     factors.push_back(lr_factor);
-    report({10, 5.0});
+    calls += "B";
   }
+  bool forward_backward(EpochProgress* p) override {
+    if (batches_left_ == 0) return false;
+    --batches_left_;
+    p->events += 5;
+    p->loss_sum += 2.5;
+    calls += "f";
+    return true;
+  }
+  void apply_update() override {
+    if (batches_left_ == 0) quality_ = script_.at(epoch_);
+    calls += "a";
+  }
+  void end_epoch() override { calls += "E"; }
   void keep_best() override { best_ = quality_; }
   void restore_best() override { quality_ = best_; }
   double quality() const { return quality_; }
   std::vector<double> factors;
+  std::string calls;  // B begin_epoch, f forward_backward, a apply_update, E end_epoch
 
  private:
+  int epoch_ = 0, batches_left_ = 0;
   std::vector<double> script_;
   double quality_ = 0.01, best_ = 0.01;
 };
@@ -111,6 +127,12 @@ TEST(Trainer, WithoutValidationRunsEveryEpoch) {
   EXPECT_EQ(s.epochs.size(), 3u);
   EXPECT_EQ(s.best_epoch, -1);
   EXPECT_EQ(m.quality(), 0.1);  // the last epoch is kept
+  // The trainer runs the batch loop: every gradient is applied before the next is computed.
+  EXPECT_EQ(m.calls,
+            "BfafaE"
+            "BfafaE"
+            "BfafaE");
+  EXPECT_EQ(s.epochs[0].events, 10u);
 }
 
 TEST(LrSchedule, CosineAndWarmup) {

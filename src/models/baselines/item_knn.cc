@@ -9,7 +9,7 @@
 #include "models/baselines/baselines.h"
 #include "models/baselines/item_rules.h"
 #include "models/baselines/popularity.h"
-#include "models/hparams.h"
+#include "models/config_reader.h"
 
 namespace kairos {
 namespace {
@@ -61,7 +61,7 @@ class ItemKnn final : public SessionModel {
 }  // namespace
 
 std::unique_ptr<SessionModel> make_item_knn(const nlohmann::json& hparams) {
-  Hparams h(hparams, "iknn");
+  ConfigReader h(hparams, "iknn");
   const int n_sims = h.get<int>("n_sims", 100);
   const double lmbd = h.get<double>("lmbd", 20.0);
   const double alpha = h.get<double>("alpha", 0.5);

@@ -9,7 +9,7 @@
 #include "models/baselines/baselines.h"
 #include "models/baselines/item_rules.h"
 #include "models/baselines/popularity.h"
-#include "models/hparams.h"
+#include "models/config_reader.h"
 
 namespace kairos {
 namespace {
@@ -56,7 +56,7 @@ class Markov final : public SessionModel {
 }  // namespace
 
 std::unique_ptr<SessionModel> make_markov(const nlohmann::json& hparams) {
-  Hparams h(hparams, "markov");
+  ConfigReader h(hparams, "markov");
   const int pruning = h.get<int>("pruning", 20);
   const bool tiebreak = h.get<bool>("pop_tiebreak", false);
   h.finish();

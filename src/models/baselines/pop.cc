@@ -3,7 +3,7 @@
 
 #include "models/baselines/baselines.h"
 #include "models/baselines/popularity.h"
-#include "models/hparams.h"
+#include "models/config_reader.h"
 
 namespace kairos {
 namespace {
@@ -27,7 +27,7 @@ class Pop final : public SessionModel {
 }  // namespace
 
 std::unique_ptr<SessionModel> make_pop(const nlohmann::json& hparams) {
-  Hparams(hparams, "pop").finish();
+  ConfigReader(hparams, "pop").finish();
   return std::make_unique<Pop>();
 }
 

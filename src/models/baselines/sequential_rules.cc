@@ -7,7 +7,7 @@
 #include "models/baselines/baselines.h"
 #include "models/baselines/item_rules.h"
 #include "models/baselines/popularity.h"
-#include "models/hparams.h"
+#include "models/config_reader.h"
 
 namespace kairos {
 namespace {
@@ -40,7 +40,7 @@ class SequentialRules final : public SessionModel {
 }  // namespace
 
 std::unique_ptr<SessionModel> make_sequential_rules(const nlohmann::json& hparams) {
-  Hparams h(hparams, "sr");
+  ConfigReader h(hparams, "sr");
   const int steps = h.get<int>("steps", 10);
   const auto weighting = h.get<std::string>("weighting", "div");
   const int pruning = h.get<int>("pruning", 20);

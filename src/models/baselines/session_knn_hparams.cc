@@ -4,12 +4,12 @@
 #include "core/error.h"
 #include "models/baselines/baselines.h"
 #include "models/baselines/session_knn.h"
-#include "models/hparams.h"
+#include "models/config_reader.h"
 
 namespace kairos {
 namespace {
 
-KnnOptions common(Hparams& h, KnnVariant v, uint32_t k, uint32_t sample_size) {
+KnnOptions common(ConfigReader& h, KnnVariant v, uint32_t k, uint32_t sample_size) {
   KnnOptions o;
   o.variant = v;
   o.k = h.get<uint32_t>("k", k);
@@ -23,14 +23,14 @@ KnnOptions common(Hparams& h, KnnVariant v, uint32_t k, uint32_t sample_size) {
 }
 
 // A decay constant; null (session-rec's None) and 0 turn it off.
-double lambda(Hparams& h, const nlohmann::json& j, const char* key, double fallback) {
+double lambda(ConfigReader& h, const nlohmann::json& j, const char* key, double fallback) {
   const double v = h.get<double>(key, fallback);
   if (j.is_object() && j.contains(key) && j[key].is_null()) return 0.0;
   KAIROS_CHECK_USAGE(v >= 0, "{} must be >= 0 (0 = off)", key);
   return v;
 }
 
-void stan_lambdas(Hparams& h, const nlohmann::json& j, KnnOptions& o) {
+void stan_lambdas(ConfigReader& h, const nlohmann::json& j, KnnOptions& o) {
   o.lambda_spw = lambda(h, j, "lambda_spw", 1.02);
   o.lambda_snh_days = lambda(h, j, "lambda_snh", 5.0);
   o.lambda_inh = lambda(h, j, "lambda_inh", 2.05);
@@ -39,7 +39,7 @@ void stan_lambdas(Hparams& h, const nlohmann::json& j, KnnOptions& o) {
 }  // namespace
 
 std::unique_ptr<SessionModel> make_sknn(const nlohmann::json& hparams) {
-  Hparams h(hparams, "sknn");
+  ConfigReader h(hparams, "sknn");
   KnnOptions o = common(h, KnnVariant::kSknn, 100, 500);
   const auto similarity = h.get<std::string>("similarity", "cosine");
   h.finish();
@@ -55,7 +55,7 @@ std::unique_ptr<SessionModel> make_sknn(const nlohmann::json& hparams) {
 }
 
 std::unique_ptr<SessionModel> make_vsknn(const nlohmann::json& hparams) {
-  Hparams h(hparams, "vsknn");
+  ConfigReader h(hparams, "vsknn");
   KnnOptions o = common(h, KnnVariant::kVsknn, 100, 1000);
   o.similarity = KnnSimilarity::kVec;
   o.weighting = parse_decay(h.get<std::string>("weighting", "div"), "vsknn", "weighting");
@@ -67,7 +67,7 @@ std::unique_ptr<SessionModel> make_vsknn(const nlohmann::json& hparams) {
 }
 
 std::unique_ptr<SessionModel> make_stan(const nlohmann::json& hparams) {
-  Hparams h(hparams, "stan");
+  ConfigReader h(hparams, "stan");
   KnnOptions o = common(h, KnnVariant::kStan, 100, 5000);
   stan_lambdas(h, hparams, o);
   h.finish();
@@ -75,7 +75,7 @@ std::unique_ptr<SessionModel> make_stan(const nlohmann::json& hparams) {
 }
 
 std::unique_ptr<SessionModel> make_vstan(const nlohmann::json& hparams) {
-  Hparams h(hparams, "vstan");
+  ConfigReader h(hparams, "vstan");
   KnnOptions o = common(h, KnnVariant::kVstan, 100, 5000);
   const auto similarity = h.get<std::string>("similarity", "cosine");
   stan_lambdas(h, hparams, o);

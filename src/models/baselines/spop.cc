@@ -5,7 +5,7 @@
 
 #include "models/baselines/baselines.h"
 #include "models/baselines/popularity.h"
-#include "models/hparams.h"
+#include "models/config_reader.h"
 
 namespace kairos {
 namespace {
@@ -34,7 +34,7 @@ class SessionPop final : public SessionModel {
 }  // namespace
 
 std::unique_ptr<SessionModel> make_spop(const nlohmann::json& hparams) {
-  Hparams(hparams, "spop").finish();
+  ConfigReader(hparams, "spop").finish();
   return std::make_unique<SessionPop>();
 }
 

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "core/error.h"
 #include "core/parallel.h"
@@ -66,60 +67,74 @@ class Gru4Rec final : public SessionModel, public Trainable {
     for (size_t s = 0; s < train_.size(); ++s) {
       if (train_[s].size() >= 2) events_per_epoch_ += train_[s].size() - 1;
     }
-    TrainOptions o = cfg_.train.options(name());
+    TrainOptions o = cfg_.train.options(name(), run_);
     o.validate = validate;
     spdlog::info("{}: {} training events, {} items; {}", name(), events_per_epoch_, num_items_,
-                 compute_description(cfg_.train.threads));
+                 compute_description(run_.threads));
     summary_ = run_training(*this, data, o);
     train_ = SessionSet();
     best_.clear();
   }
 
+  void set_run_options(const RunOptions& run) override { run_ = run; }
+
   // ---- Trainable ----
   const SessionModel& model() const override { return *this; }
   uint64_t events_per_epoch() const override { return events_per_epoch_; }
 
-  void train_epoch(int epoch, double lr_factor,
-                   const std::function<void(const EpochProgress&)>& report) override {
+  void begin_epoch(int, double lr_factor) override {
     // The fused cross-entropy step splits its large products over the threads itself; the
     // autograd path (BPR-max) lets OpenBLAS use them.
-    const TrainingThreads threads(fused_loss() ? 1 : cfg_.train.threads);
+    threads_.emplace(fused_loss() ? 1 : run_.threads);
+    lr_factor_ = lr_factor;
     std::vector<uint32_t> order(train_.size());
     std::iota(order.begin(), order.end(), 0u);
     if (cfg_.shuffle) {
       for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng_.below(i)]);
     }
-    SessionParallelBatches batches(train_, std::move(order), cfg_.batch_size);
-    std::vector<torch::Tensor> hidden;
-    for (const auto& l : layers_) hidden.push_back(torch::zeros({cfg_.batch_size, l.state_size()}));
-    std::vector<int64_t> negatives(cfg_.n_sample);
-    std::vector<int64_t> reset_rows;
-    EpochProgress pending;
-    int steps = 0;
-    while (batches.next()) {
-      const int lanes = batches.lanes();
-      if (hidden[0].size(0) != lanes) {
-        for (auto& h : hidden) h = h.narrow(0, 0, lanes).contiguous();
-      }
-      reset_rows.clear();
-      for (int i = 0; i < lanes; ++i) {
-        if (batches.reset()[i]) reset_rows.push_back(i);
-      }
-      if (!reset_rows.empty()) {
-        const torch::Tensor rows = index_tensor(reset_rows);
-        for (auto& h : hidden) h.index_fill_(0, rows, 0.0);
-      }
-      sampler_.sample(rng_, negatives);
-      const double loss = train_step(index_tensor(batches.input()), index_tensor(batches.target()),
-                                     index_tensor(negatives), hidden, lr_factor);
-      pending.events += lanes;
-      pending.loss_sum += loss;
-      if (++steps % 32 == 0) {
-        report(pending);
-        pending = {};
-      }
+    batches_.emplace(train_, std::move(order), cfg_.batch_size);
+    hidden_.clear();
+    for (const auto& l : layers_)
+      hidden_.push_back(torch::zeros({cfg_.batch_size, l.state_size()}));
+    negatives_.assign(cfg_.n_sample, 0);
+  }
+
+  bool forward_backward(EpochProgress* progress) override {
+    SessionParallelBatches& batches = *batches_;
+    if (!batches.next()) return false;
+    const int lanes = batches.lanes();
+    if (hidden_[0].size(0) != lanes) {
+      for (auto& h : hidden_) h = h.narrow(0, 0, lanes).contiguous();
     }
-    report(pending);
+    std::vector<int64_t> reset_rows;
+    for (int i = 0; i < lanes; ++i) {
+      if (batches.reset()[i]) reset_rows.push_back(i);
+    }
+    if (!reset_rows.empty()) {
+      const torch::Tensor rows = index_tensor(reset_rows);
+      for (auto& h : hidden_) h.index_fill_(0, rows, 0.0);
+    }
+    sampler_.sample(rng_, negatives_);
+    progress->loss_sum += gradients(index_tensor(batches.input()), index_tensor(batches.target()),
+                                    index_tensor(negatives_), hidden_);
+    progress->events += lanes;
+    return true;
+  }
+
+  // Dense parameters from their .grad(); the item tables' touched rows from pending_.
+  void apply_update() override {
+    opt_.step_dense(lr_factor_);
+    opt_.step_rows(wy_handle_, pending_.out_index, pending_.out_rows, lr_factor_);
+    opt_.step_rows(by_handle_, pending_.y, pending_.bias, lr_factor_);
+    if (pending_.emb.defined())
+      opt_.step_rows(emb_handle_, pending_.input, pending_.emb, lr_factor_);
+    pending_ = {};
+  }
+
+  void end_epoch() override {
+    batches_.reset();
+    hidden_.clear();
+    threads_.reset();
   }
 
   void keep_best() override { best_ = snapshot(weights()); }
@@ -212,7 +227,7 @@ class Gru4Rec final : public SessionModel, public Trainable {
     const int64_t n = num_items, out = cfg_.layers.back();
     layers_.clear();
     opt_ = AdagradM(cfg_.learning_rate, cfg_.momentum);
-    opt_.set_threads(cfg_.train.threads);
+    opt_.set_threads(run_.threads);
     int64_t input = 0;
     if (cfg_.constrained_embedding) {
       input = out;
@@ -351,9 +366,10 @@ class Gru4Rec final : public SessionModel, public Trainable {
     scores[0] = -std::numeric_limits<float>::infinity();
   }
 
-  double train_step(const torch::Tensor& input, const torch::Tensor& target,
-                    const torch::Tensor& negatives, std::vector<torch::Tensor>& hidden,
-                    double lr_factor) {
+  // The loss of one session-parallel step and its gradients: the dense parameters' in .grad(),
+  // the touched rows of the item tables in pending_ (applied by apply_update()).
+  double gradients(const torch::Tensor& input, const torch::Tensor& target,
+                   const torch::Tensor& negatives, std::vector<torch::Tensor>& hidden) {
     const int64_t lanes = input.size(0);
     const torch::Tensor y = cfg_.n_sample > 0 ? torch::cat({target, negatives}) : target;
     torch::Tensor x, out_rows, rows_leaf, emb_leaf, out_index;
@@ -381,8 +397,8 @@ class Gru4Rec final : public SessionModel, public Trainable {
       offset = offset - cfg_.logq * lp.unsqueeze(0);
     }
     if (fused_loss()) {
-      return fused_cross_entropy_step(h, offset, out_rows, rows_leaf, emb_leaf, input, y, out_index,
-                                      hidden, lr_factor);
+      return fused_cross_entropy_gradients(h, offset, out_rows, rows_leaf, emb_leaf, input, y,
+                                           out_index, hidden);
     }
     torch::Tensor r = torch::addmm(offset, h, out_rows.t());
     const torch::Tensor diag = diagonal_targets(lanes, r.options());
@@ -394,10 +410,9 @@ class Gru4Rec final : public SessionModel, public Trainable {
       loss = bpr_max(r, diag, cfg_.bpreg);
     }
     loss.backward();
-    opt_.step_dense(lr_factor);
-    opt_.step_rows(wy_handle_, out_index, rows_leaf.grad(), lr_factor);
-    opt_.step_rows(by_handle_, y, bias_leaf.grad(), lr_factor);
-    if (emb_leaf.defined()) opt_.step_rows(emb_handle_, input, emb_leaf.grad(), lr_factor);
+    pending_ = {out_index, rows_leaf.grad(),
+                y,         bias_leaf.grad(),
+                input,     emb_leaf.defined() ? emb_leaf.grad() : torch::Tensor()};
     for (auto& hs : hidden) hs = hs.detach();
     return loss.item<double>();
   }
@@ -406,11 +421,12 @@ class Gru4Rec final : public SessionModel, public Trainable {
   // dL/dR = P - I, so dL/dh = (P - I) O, dL/dO = (P - I)^T h, dL/db = column sums — the two GEMMs
   // autograd would run, without its log-softmax temporaries. Only h goes back through autograd
   // (the recurrent layers and the input rows). Same result as the autograd path (tested).
-  double fused_cross_entropy_step(const torch::Tensor& h, const torch::Tensor& offset,
-                                  const torch::Tensor& out_rows, const torch::Tensor& rows_leaf,
-                                  const torch::Tensor& emb_leaf, const torch::Tensor& input,
-                                  const torch::Tensor& y, const torch::Tensor& out_index,
-                                  std::vector<torch::Tensor>& hidden, double lr_factor) {
+  double fused_cross_entropy_gradients(const torch::Tensor& h, const torch::Tensor& offset,
+                                       const torch::Tensor& out_rows,
+                                       const torch::Tensor& rows_leaf,
+                                       const torch::Tensor& emb_leaf, const torch::Tensor& input,
+                                       const torch::Tensor& y, const torch::Tensor& out_index,
+                                       std::vector<torch::Tensor>& hidden) {
     const int64_t lanes = h.size(0), cols = y.size(0);
     torch::Tensor grad_h, grad_out, grad_bias;
     double loss = 0;
@@ -422,7 +438,7 @@ class Gru4Rec final : public SessionModel, public Trainable {
       grad_out = torch::empty({cols, hd.size(1)}, hd.options());
       // Rows of P (lanes) in parallel: scores, softmax, dL/dh; then its columns (the sampled
       // items) in parallel: dL/dO. Each part is one single-threaded BLAS call.
-      const int parts = std::max(1, cfg_.train.threads);
+      const int parts = std::max(1, run_.threads);
       std::vector<double> part_loss(parts, 0.0);
       const auto part_size = [parts](int64_t n) {
         return static_cast<size_t>((n + parts - 1) / parts);
@@ -454,15 +470,14 @@ class Gru4Rec final : public SessionModel, public Trainable {
       grad_rows = rows_leaf.grad();
       grad_rows.narrow(0, lanes, cols).add_(grad_out);
     }
-    opt_.step_dense(lr_factor);
-    opt_.step_rows(wy_handle_, out_index, grad_rows, lr_factor);
-    opt_.step_rows(by_handle_, y, grad_bias, lr_factor);
-    if (emb_leaf.defined()) opt_.step_rows(emb_handle_, input, emb_leaf.grad(), lr_factor);
+    pending_ = {out_index, grad_rows, y,
+                grad_bias, input,     emb_leaf.defined() ? emb_leaf.grad() : torch::Tensor()};
     for (auto& hs : hidden) hs = hs.detach();
     return loss;
   }
 
   Gru4RecConfig cfg_;
+  RunOptions run_;
   uint32_t num_items_ = 0;
   std::vector<RecurrentLayer> layers_;
   torch::Tensor wy_, by_, emb_, log_pop_;
@@ -472,6 +487,17 @@ class Gru4Rec final : public SessionModel, public Trainable {
   NegativeSampler sampler_;
   Rng rng_{42};
   uint64_t events_per_epoch_ = 0;
+  // The epoch in progress (begin_epoch .. end_epoch) and the update computed but not applied.
+  std::optional<TrainingThreads> threads_;
+  std::optional<SessionParallelBatches> batches_;
+  std::vector<torch::Tensor> hidden_;
+  std::vector<int64_t> negatives_;
+  double lr_factor_ = 1;
+  struct PendingRows {
+    torch::Tensor out_index, out_rows;  // output (and tied input) table rows and their gradients
+    torch::Tensor y, bias;              // output bias rows and their gradients
+    torch::Tensor input, emb;           // separate input embedding rows and their gradients
+  } pending_;
   std::vector<torch::Tensor> best_;
   TrainSummary summary_;
 };

@@ -30,10 +30,17 @@ struct Gru4RecConfig {
   double logq = 1.0;          // logQ correction weight (cross-entropy)
   bool shuffle = false;       // session order per epoch (official: data order)
   bool fused_loss = true;     // XE gradient written out (false: autograd, same maths)
-  TrainConfig train{};
+  TrainConfig train{};        // the shared training keys, saved in the same flat object
+
+  NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(Gru4RecConfig, cell, layers, embedding,
+                                              constrained_embedding, loss, elu_param, batch_size,
+                                              dropout_p_embed, dropout_p_hidden, learning_rate,
+                                              momentum, n_sample, sample_alpha, bpreg, logq,
+                                              shuffle, fused_loss)
+  void check(const std::string& model) const;  // throws kUsage
 
   static Gru4RecConfig from_json(const nlohmann::json& j);  // throws kUsage
-  nlohmann::json to_json() const;
+  nlohmann::json to_json() const;                           // model and training keys
 };
 
 }  // namespace kairos

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iterator>
 #include <numeric>
+#include <optional>
 #include <set>
 
 #include "core/error.h"
@@ -22,11 +23,11 @@
 #include "features/session_features.h"
 #include "features/session_parallel.h"
 #include "models/artifact_text.h"
+#include "models/config_reader.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/tensor_io.h"
 #include "models/deep/torch_runtime.h"
 #include "models/deep/train_config.h"
-#include "models/hparams.h"
 #include "models/interest/interest_views.h"
 #include "train/trainer.h"
 
@@ -42,7 +43,7 @@ struct InterestGruConfig {
   double dropout = 0.2;
   double learning_rate = 0.003;
   int batch_size = 128;
-  IntentTarget intent_target = IntentTarget::kConverts;
+  std::string intent_target = "converts";  // converts | within
   uint32_t within = 5;
   // An interest artifact of the same dataset whose encoder (embeddings and GRU) starts this
   // model, with the heads both models have; with freeze_encoder those stay as they are and only
@@ -57,68 +58,56 @@ struct InterestGruConfig {
   // as GRU4Rec; longer windows let a head learn what happened several events ago, at the cost of
   // memory and time per step).
   int bptt = 1;
-  TrainConfig train;
+  TrainConfig train;  // the shared training keys, saved in the same flat object
+
+  NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(InterestGruConfig, hidden, item_dim, category_dim,
+                                              type_dim, dropout, learning_rate, batch_size,
+                                              intent_target, within, init_from, freeze_encoder,
+                                              item_stats, bptt)
+
+  void check(const std::string& model) const {
+    KAIROS_CHECK_USAGE(hidden > 0 && category_dim > 0 && type_dim > 0 && item_dim >= 0,
+                       "{}: hidden, category_dim and type_dim must be positive, item_dim >= 0",
+                       model);
+    KAIROS_CHECK_USAGE(dropout >= 0 && dropout < 1, "{}: dropout must be in [0, 1)", model);
+    KAIROS_CHECK_USAGE(batch_size > 0 && learning_rate > 0,
+                       "{}: batch_size and learning_rate must be positive", model);
+    KAIROS_CHECK_USAGE(intent_target == "converts" || intent_target == "within",
+                       "{}: intent_target must be converts or within", model);
+    KAIROS_CHECK_USAGE(within >= 1, "{}: within must be >= 1", model);
+    KAIROS_CHECK_USAGE(bptt >= 1 && bptt <= 1000, "{}: bptt must be in 1..1000", model);
+    KAIROS_CHECK_USAGE(!freeze_encoder || !init_from.empty(),
+                       "{}: freeze_encoder needs init_from (the artifact whose encoder is kept)",
+                       model);
+  }
 
   // Defaults: a model with the intent head alone is smaller (hidden 64, item_dim 32,
   // category_dim 16, dropout 0.1): one logistic output needs less than a softmax over categories.
   static InterestGruConfig from_json(const nlohmann::json& j) {
-    Hparams h(j, "gru");
+    ConfigReader r(j, "gru");
     InterestGruConfig c;
-    c.tasks = parse_interest_tasks(h.get<nlohmann::json>("tasks", "category"));
+    c.tasks = parse_interest_tasks(r.take("tasks", "category"));
     if (c.tasks == std::vector<Task>{Task::kIntent}) {
       c.hidden = 64;
       c.item_dim = 32;
       c.category_dim = 16;
       c.dropout = 0.1;
     }
-    c.hidden = h.get<int>("hidden", c.hidden);
-    c.item_dim = h.get<int>("item_dim", c.item_dim);
-    c.category_dim = h.get<int>("category_dim", c.category_dim);
-    c.type_dim = h.get<int>("type_dim", c.type_dim);
-    c.dropout = h.get<double>("dropout", c.dropout);
-    c.learning_rate = h.get<double>("learning_rate", c.learning_rate);
-    c.batch_size = h.get<int>("batch_size", c.batch_size);
-    const std::string target = h.get<std::string>("intent_target", "converts");
-    KAIROS_CHECK_USAGE(target == "converts" || target == "within",
-                       "gru: intent_target must be converts or within");
-    c.intent_target = target == "converts" ? IntentTarget::kConverts : IntentTarget::kWithin;
-    c.within = h.get<uint32_t>("within", c.within);
-    c.init_from = h.get<std::string>("init_from", c.init_from);
-    c.freeze_encoder = h.get<bool>("freeze_encoder", c.freeze_encoder);
-    c.item_stats = h.get<bool>("item_stats", c.item_stats);
-    c.bptt = h.get<int>("bptt", c.bptt);
-    KAIROS_CHECK_USAGE(c.bptt >= 1 && c.bptt <= 1000, "gru: bptt must be in 1..1000");
-    KAIROS_CHECK_USAGE(!c.freeze_encoder || !c.init_from.empty(),
-                       "gru: freeze_encoder needs init_from (the artifact whose encoder is kept)");
-    c.train = TrainConfig::read(h, 5);
-    h.finish();
-    KAIROS_CHECK_USAGE(c.hidden > 0 && c.category_dim > 0 && c.type_dim > 0 && c.item_dim >= 0,
-                       "gru: hidden, category_dim and type_dim must be positive, item_dim >= 0");
-    KAIROS_CHECK_USAGE(c.dropout >= 0 && c.dropout < 1, "gru: dropout must be in [0, 1)");
-    KAIROS_CHECK_USAGE(c.batch_size > 0 && c.learning_rate > 0,
-                       "gru: batch_size and learning_rate must be positive");
-    KAIROS_CHECK_USAGE(c.within >= 1, "gru: within must be >= 1");
+    r.read(c);
+    c.train = TrainConfig::read(r, 5);
+    r.finish();
     return c;
   }
   nlohmann::json to_json() const {
-    nlohmann::json j = train.to_json();
+    nlohmann::json j = *this;
+    j.update(nlohmann::json(train));
     nlohmann::json names = nlohmann::json::array();
     for (Task t : tasks) names.push_back(std::string(task_name(t)));
-    j.update({{"tasks", names},
-              {"hidden", hidden},
-              {"item_dim", item_dim},
-              {"category_dim", category_dim},
-              {"type_dim", type_dim},
-              {"dropout", dropout},
-              {"learning_rate", learning_rate},
-              {"batch_size", batch_size},
-              {"intent_target", intent_target == IntentTarget::kConverts ? "converts" : "within"},
-              {"within", within},
-              {"init_from", init_from},
-              {"freeze_encoder", freeze_encoder},
-              {"item_stats", item_stats},
-              {"bptt", bptt}});
+    j["tasks"] = names;
     return j;
+  }
+  IntentTarget target() const {
+    return intent_target == "converts" ? IntentTarget::kConverts : IntentTarget::kWithin;
   }
   bool has(Task t) const { return std::find(tasks.begin(), tasks.end(), t) != tasks.end(); }
 };
@@ -171,7 +160,7 @@ class InterestGru final : public InterestModel, public Trainable {
 
   std::string name() const override { return "gru"; }
   const std::vector<Task>& tasks() const override { return cfg_.tasks; }
-  IntentTarget intent_target() const override { return cfg_.intent_target; }
+  IntentTarget intent_target() const override { return cfg_.target(); }
   uint32_t intent_within() const override { return cfg_.within; }
   nlohmann::json hparams() const override { return cfg_.to_json(); }
   nlohmann::json training_report() const override {
@@ -220,7 +209,7 @@ class InterestGru final : public InterestModel, public Trainable {
     } else {
       label_view_ = std::make_unique<InterestLabelView>(*this, primary);
     }
-    TrainOptions o = cfg_.train.options(name());
+    TrainOptions o = cfg_.train.options(name(), run_);
     o.validate = validate;
     o.task = primary;
     std::string heads;
@@ -279,14 +268,15 @@ class InterestGru final : public InterestModel, public Trainable {
     net_->eval();
   }
 
+  void set_run_options(const RunOptions& run) override { run_ = run; }
+
   // ---- Trainable ----
   const LabelModel* label_model() const override { return label_view_.get(); }
   const EventLabels* labels() const override { return label_view_ ? &primary_labels_ : nullptr; }
   const SequenceIntentModel* intent_model() const override { return intent_view_.get(); }
   uint64_t events_per_epoch() const override { return events_; }
 
-  void train_epoch(int, double lr_factor,
-                   const std::function<void(const EpochProgress&)>& report) override {
+  void begin_epoch(int, double lr_factor) override {
     net_->train();
     for (auto& g : optimizer_->param_groups()) {
       static_cast<torch::optim::AdamOptions&>(g.options()).lr(cfg_.learning_rate * lr_factor);
@@ -294,120 +284,39 @@ class InterestGru final : public InterestModel, public Trainable {
     std::vector<uint32_t> order(train_.size());
     std::iota(order.begin(), order.end(), 0u);
     for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng_.below(i)]);
-    SessionParallelBatches batches(train_, std::move(order), cfg_.batch_size);
-    torch::Tensor h = torch::zeros({cfg_.batch_size, cfg_.hidden});
-    std::vector<int64_t> items, cats, types, cat_targets, action_targets;
-    std::vector<float> intent_targets, keep;
-    const Task primary = cfg_.tasks.front();
-    const auto sum = torch::kSum;
-    EpochProgress pending;
-    int steps = 0;
-    torch::Tensor window = torch::zeros({});  // the losses since the graph was last cut
-    int window_steps = 0, window_age = 0;
-    auto learn = [&] {
-      if (window_steps > 0) {
-        optimizer_->zero_grad();
-        (window / static_cast<double>(window_steps)).backward();
-        optimizer_->step();
-      }
-      window = torch::zeros({});
-      window_steps = window_age = 0;
-    };
-    while (batches.next()) {
-      const int lanes = batches.lanes();
-      if (h.size(0) != lanes) h = h.narrow(0, 0, lanes).contiguous();
-      items.assign(lanes, 0);
-      cats.assign(lanes, 0);
-      types.assign(lanes, 0);
-      cat_targets.assign(lanes, -100);  // ignored by the loss
-      action_targets.assign(lanes, 0);
-      intent_targets.assign(lanes, 0.0f);
-      keep.assign(lanes, 1.0f);
-      int64_t cat_count = 0;
-      for (int i = 0; i < lanes; ++i) {
-        const auto item = static_cast<uint32_t>(batches.input()[i]);
-        items[i] = item;
-        cats[i] = category_[item];
-        types[i] = std::min<uint8_t>(batches.input_type()[i], kNumEventTypes - 1);
-        const auto target = static_cast<uint32_t>(batches.target()[i]);
-        if (category_[target] != 0) {
-          cat_targets[i] = category_[target];
-          ++cat_count;
-        }
-        action_targets[i] = std::min<uint8_t>(batches.target_type()[i], kNumEventTypes - 1);
-        if (!next_buy_.empty()) {
-          // The prefix ends at the input event: its length is position + 1.
-          intent_targets[i] =
-              intent_label(next_buy_[batches.session()[i]], batches.position()[i] + 1,
-                           cfg_.intent_target, cfg_.within);
-        }
-        if (batches.reset()[i]) keep[i] = 0.0f;
-      }
-      // New sessions start from zero. The graph is cut every `bptt` steps (1: one-step truncated
-      // back-propagation, as GRU4Rec); in between, gradients flow back through the earlier steps
-      // of each lane's session (a reset lane's factor 0 stops them at its session's start).
-      h = h * torch::tensor(keep).unsqueeze(1);
-      torch::Tensor stats;
-      if (fold_stats_.defined()) {
-        std::vector<int64_t> rows(lanes);
-        for (int i = 0; i < lanes; ++i) {
-          const auto fold = static_cast<int64_t>(batches.session()[i] % FoldedItemStats::kFolds);
-          rows[i] = fold * num_items_ + items[i];
-        }
-        stats = fold_stats_.index_select(0, longs(rows));
-      }
-      h = net_->step(longs(items), longs(cats), longs(types), h, stats);
-      const torch::Tensor hd = net_->drop(h);
-      torch::Tensor total = torch::zeros({});
-      double primary_sum = 0;
-      int64_t primary_count = 0;
-      if (net_->category_head && cat_count > 0) {
-        const torch::Tensor l = torch::nn::functional::cross_entropy(
-            net_->category_head(hd), longs(cat_targets),
-            torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(sum));
-        total = total + l / static_cast<double>(cat_count);
-        if (primary == Task::kCategory) {
-          primary_sum = l.item<double>();
-          primary_count = cat_count;
-        }
-      }
-      if (net_->action_head) {
-        const torch::Tensor l = torch::nn::functional::cross_entropy(
-            net_->action_head(hd), longs(action_targets),
-            torch::nn::functional::CrossEntropyFuncOptions().reduction(sum));
-        total = total + l / static_cast<double>(lanes);
-        if (primary == Task::kNextAction) {
-          primary_sum = l.item<double>();
-          primary_count = lanes;
-        }
-      }
-      if (net_->intent_head) {
-        const torch::Tensor l = torch::nn::functional::binary_cross_entropy_with_logits(
-            net_->intent_head(hd).reshape({-1}), torch::tensor(intent_targets),
-            torch::nn::functional::BinaryCrossEntropyWithLogitsFuncOptions().reduction(sum));
-        total = total + l / static_cast<double>(lanes);
-        if (primary == Task::kIntent) {
-          primary_sum = l.item<double>();
-          primary_count = lanes;
-        }
-      }
-      if (total.requires_grad()) {
-        window = window + total;
-        ++window_steps;
-      }
-      if (++window_age >= cfg_.bptt) {
-        learn();
-        h = h.detach();
-      }
-      pending.loss_sum += primary_sum;
-      pending.events += primary_count;
-      if (++steps % 64 == 0) {
-        report(pending);
-        pending = {};
-      }
+    batches_.emplace(train_, std::move(order), cfg_.batch_size);
+    h_ = torch::zeros({cfg_.batch_size, cfg_.hidden});
+    has_update_ = false;
+  }
+
+  // One update covers `bptt` session-parallel steps (1: one-step truncated back-propagation, as
+  // GRU4Rec): their losses are summed over the window, back-propagated through its steps, and
+  // the graph is cut at its end.
+  bool forward_backward(EpochProgress* progress) override {
+    torch::Tensor window = torch::zeros({});
+    int window_steps = 0, age = 0;
+    while (age < cfg_.bptt && batches_->next()) {
+      ++age;
+      if (step_loss(progress, &window)) ++window_steps;
     }
-    learn();
-    report(pending);
+    if (age == 0) return false;
+    has_update_ = window_steps > 0;
+    if (has_update_) {
+      optimizer_->zero_grad();
+      (window / static_cast<double>(window_steps)).backward();
+    }
+    h_ = h_.detach();
+    return true;
+  }
+
+  void apply_update() override {
+    if (has_update_) optimizer_->step();
+    has_update_ = false;
+  }
+
+  void end_epoch() override {
+    batches_.reset();
+    h_ = torch::Tensor();
     net_->eval();
   }
 
@@ -415,6 +324,96 @@ class InterestGru final : public InterestModel, public Trainable {
   void restore_best() override { restore(net_->parameters(), best_); }
 
  private:
+  // One session-parallel step: advances h_, adds the heads' loss to `window`; false when no
+  // trained head had a target (nothing to back-propagate).
+  bool step_loss(EpochProgress* progress, torch::Tensor* window) {
+    std::vector<int64_t> items, cats, types, cat_targets, action_targets;
+    std::vector<float> intent_targets, keep;
+    const Task primary = cfg_.tasks.front();
+    const auto sum = torch::kSum;
+    const int lanes = batches_->lanes();
+    if (h_.size(0) != lanes) h_ = h_.narrow(0, 0, lanes).contiguous();
+    items.assign(lanes, 0);
+    cats.assign(lanes, 0);
+    types.assign(lanes, 0);
+    cat_targets.assign(lanes, -100);  // ignored by the loss
+    action_targets.assign(lanes, 0);
+    intent_targets.assign(lanes, 0.0f);
+    keep.assign(lanes, 1.0f);
+    int64_t cat_count = 0;
+    for (int i = 0; i < lanes; ++i) {
+      const auto item = static_cast<uint32_t>(batches_->input()[i]);
+      items[i] = item;
+      cats[i] = category_[item];
+      types[i] = std::min<uint8_t>(batches_->input_type()[i], kNumEventTypes - 1);
+      const auto target = static_cast<uint32_t>(batches_->target()[i]);
+      if (category_[target] != 0) {
+        cat_targets[i] = category_[target];
+        ++cat_count;
+      }
+      action_targets[i] = std::min<uint8_t>(batches_->target_type()[i], kNumEventTypes - 1);
+      if (!next_buy_.empty()) {
+        // The prefix ends at the input event: its length is position + 1.
+        intent_targets[i] = intent_label(next_buy_[batches_->session()[i]],
+                                         batches_->position()[i] + 1, cfg_.target(), cfg_.within);
+      }
+      if (batches_->reset()[i]) keep[i] = 0.0f;
+    }
+    // New sessions start from zero. The graph is cut every `bptt` steps (1: one-step truncated
+    // back-propagation, as GRU4Rec); in between, gradients flow back through the earlier steps
+    // of each lane's session (a reset lane's factor 0 stops them at its session's start).
+    h_ = h_ * torch::tensor(keep).unsqueeze(1);
+    torch::Tensor stats;
+    if (fold_stats_.defined()) {
+      std::vector<int64_t> rows(lanes);
+      for (int i = 0; i < lanes; ++i) {
+        const auto fold = static_cast<int64_t>(batches_->session()[i] % FoldedItemStats::kFolds);
+        rows[i] = fold * num_items_ + items[i];
+      }
+      stats = fold_stats_.index_select(0, longs(rows));
+    }
+    h_ = net_->step(longs(items), longs(cats), longs(types), h_, stats);
+    const torch::Tensor hd = net_->drop(h_);
+    torch::Tensor total = torch::zeros({});
+    double primary_sum = 0;
+    int64_t primary_count = 0;
+    if (net_->category_head && cat_count > 0) {
+      const torch::Tensor l = torch::nn::functional::cross_entropy(
+          net_->category_head(hd), longs(cat_targets),
+          torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(sum));
+      total = total + l / static_cast<double>(cat_count);
+      if (primary == Task::kCategory) {
+        primary_sum = l.item<double>();
+        primary_count = cat_count;
+      }
+    }
+    if (net_->action_head) {
+      const torch::Tensor l = torch::nn::functional::cross_entropy(
+          net_->action_head(hd), longs(action_targets),
+          torch::nn::functional::CrossEntropyFuncOptions().reduction(sum));
+      total = total + l / static_cast<double>(lanes);
+      if (primary == Task::kNextAction) {
+        primary_sum = l.item<double>();
+        primary_count = lanes;
+      }
+    }
+    if (net_->intent_head) {
+      const torch::Tensor l = torch::nn::functional::binary_cross_entropy_with_logits(
+          net_->intent_head(hd).reshape({-1}), torch::tensor(intent_targets),
+          torch::nn::functional::BinaryCrossEntropyWithLogitsFuncOptions().reduction(sum));
+      total = total + l / static_cast<double>(lanes);
+      if (primary == Task::kIntent) {
+        primary_sum = l.item<double>();
+        primary_count = lanes;
+      }
+    }
+    progress->loss_sum += primary_sum;
+    progress->events += primary_count;
+    if (!total.requires_grad()) return false;
+    *window = *window + total;
+    return true;
+  }
+
   void build(uint32_t num_items, std::vector<uint32_t> item_category, uint32_t num_categories) {
     num_items_ = num_items;
     categories_ = num_categories;
@@ -511,11 +510,17 @@ class InterestGru final : public InterestModel, public Trainable {
   }
 
   InterestGruConfig cfg_;
+  RunOptions run_;
   Rng rng_{42};
   uint32_t num_items_ = 0, categories_ = 0;
   std::vector<uint32_t> category_;  // item -> category id
   mutable Net net_{nullptr};  // forward in eval mode is const in effect (predict is thread-safe)
   std::unique_ptr<torch::optim::Adam> optimizer_;
+  // The epoch in progress: its batches, the lanes' hidden state, and whether the last
+  // forward_backward() left gradients to apply.
+  std::optional<SessionParallelBatches> batches_;
+  torch::Tensor h_;
+  bool has_update_ = false;
   torch::Tensor mask_;
   torch::Tensor fold_stats_;      // [kFolds * items, kStats] while training with item_stats
   std::set<std::string> loaded_;  // parameters taken from init_from (frozen with freeze_encoder)

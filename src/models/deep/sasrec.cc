@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "core/error.h"
 #include "core/event_type.h"
@@ -55,10 +56,10 @@ class SasRec final : public SessionModel, public Trainable {
     optimizer_ = std::make_unique<torch::optim::Adam>(
         net_->parameters(),
         torch::optim::AdamOptions(cfg_.learning_rate).weight_decay(cfg_.weight_decay));
-    TrainOptions o = cfg_.train.options(name());
+    TrainOptions o = cfg_.train.options(name(), run_);
     o.validate = validate;
     spdlog::info("{}: {} training sequences, {} targets, {} items; {}", name(), sequences_.size(),
-                 events_per_epoch_, num_items_, compute_description(cfg_.train.threads));
+                 events_per_epoch_, num_items_, compute_description(run_.threads));
     summary_ = run_training(*this, data, o);
     net_->eval();
     train_ = SessionSet();
@@ -66,26 +67,41 @@ class SasRec final : public SessionModel, public Trainable {
     best_.clear();
   }
 
+  void set_run_options(const RunOptions& run) override { run_ = run; }
+
   // ---- Trainable ----
   const SessionModel& model() const override { return *this; }
   uint64_t events_per_epoch() const override { return events_per_epoch_; }
 
-  void train_epoch(int epoch, double lr_factor,
-                   const std::function<void(const EpochProgress&)>& report) override {
-    const TrainingThreads threads(cfg_.train.threads);
+  void begin_epoch(int, double lr_factor) override {
+    threads_.emplace(run_.threads);
     net_->train();
     for (auto& group : optimizer_->param_groups()) {
       static_cast<torch::optim::AdamOptions&>(group.options()).lr(cfg_.learning_rate * lr_factor);
     }
-    std::vector<uint32_t> order = sequences_;
-    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng_.below(i)]);
-    for (size_t begin = 0; begin < order.size(); begin += cfg_.batch_size) {
-      const size_t end = std::min(order.size(), begin + cfg_.batch_size);
-      EpochProgress p;
-      p.loss_sum = train_batch({order.data() + begin, end - begin}, &p.events);
-      report(p);
-    }
+    order_ = sequences_;
+    for (size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[rng_.below(i)]);
+    next_ = 0;
+  }
+
+  bool forward_backward(EpochProgress* progress) override {
+    if (next_ >= order_.size()) return false;
+    const size_t end = std::min(order_.size(), next_ + cfg_.batch_size);
+    progress->loss_sum += gradients({order_.data() + next_, end - next_}, &progress->events);
+    next_ = end;
+    return true;
+  }
+
+  void apply_update() override {
+    if (cfg_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(net_->parameters(), cfg_.clip_norm);
+    optimizer_->step();
+    torch::NoGradGuard no_grad;
+    net_->item_emb[0].zero_();  // padding stays zero
+  }
+
+  void end_epoch() override {
     net_->eval();
+    threads_.reset();
   }
 
   void keep_best() override { best_ = snapshot(net_->parameters()); }
@@ -227,7 +243,8 @@ class SasRec final : public SessionModel, public Trainable {
     return h[0][static_cast<int64_t>(n) - 1];
   }
 
-  double train_batch(std::span<const uint32_t> batch, uint64_t* events) {
+  // The summed loss of a batch of training sequences and the gradients of its mean (in .grad()).
+  double gradients(std::span<const uint32_t> batch, uint64_t* events) {
     // Left-padded inputs x[:-1] and targets x[1:], the last max_len of each sequence.
     size_t len = 0;
     for (uint32_t s : batch)
@@ -253,7 +270,7 @@ class SasRec final : public SessionModel, public Trainable {
     const torch::Tensor valid = (target.reshape({-1}) != 0).nonzero().reshape({-1});
     const torch::Tensor hv = h.reshape({-1, cfg_.hidden}).index_select(0, valid);
     const torch::Tensor tv = target.reshape({-1}).index_select(0, valid);
-    *events = static_cast<uint64_t>(tv.size(0));
+    *events += static_cast<uint64_t>(tv.size(0));
     torch::Tensor loss;
     if (cfg_.loss == "full") {
       loss = softmax_cross_entropy(torch::mm(as_query(hv), output_emb().t()), tv);
@@ -281,21 +298,20 @@ class SasRec final : public SessionModel, public Trainable {
     const double total = loss.item<double>();
     optimizer_->zero_grad();
     (loss / static_cast<double>(std::max<int64_t>(tv.size(0), 1))).backward();
-    if (cfg_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(net_->parameters(), cfg_.clip_norm);
-    optimizer_->step();
-    {
-      torch::NoGradGuard no_grad;
-      net_->item_emb[0].zero_();  // padding stays zero
-    }
     return total;
   }
 
   SasRecConfig cfg_;
+  RunOptions run_;
   uint32_t num_items_ = 0;
   SasRecNet net_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
   SessionSet train_;
   std::vector<uint32_t> sequences_;
+  // The epoch in progress: its threads, its sequence order and the next batch's start.
+  std::optional<TrainingThreads> threads_;
+  std::vector<uint32_t> order_;
+  size_t next_ = 0;
   NegativeSampler sampler_;
   torch::Tensor log_q_, log_pop_;
   Rng rng_{42};

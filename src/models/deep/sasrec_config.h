@@ -30,10 +30,16 @@ struct SasRecConfig {
   // Behaviour types (view, cart, fav, buy) as inputs: a type embedding added to each event's item
   // and position embeddings.
   bool use_types = false;
-  TrainConfig train{};
+  TrainConfig train{};  // the shared training keys, saved in the same flat object
+
+  NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(SasRecConfig, hidden, blocks, heads, max_len, dropout,
+                                              loss, n_sample, sample_alpha, in_batch_negatives,
+                                              batch_size, learning_rate, weight_decay, clip_norm,
+                                              temperature, use_types)
+  void check(const std::string& model) const;  // throws kUsage
 
   static SasRecConfig from_json(const nlohmann::json& j);  // throws kUsage
-  nlohmann::json to_json() const;
+  nlohmann::json to_json() const;                          // model and training keys
 };
 
 }  // namespace kairos

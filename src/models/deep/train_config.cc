@@ -2,51 +2,39 @@
 
 namespace kairos {
 
-TrainConfig TrainConfig::read(Hparams& h, int default_epochs) {
+void TrainConfig::check(const std::string& model) const {
+  KAIROS_CHECK_USAGE(n_epochs > 0, "{}: n_epochs must be positive", model);
+  KAIROS_CHECK_USAGE(patience > 0, "{}: patience must be positive", model);
+  schedule().factor(0, n_epochs);  // validates the schedule kind
+}
+
+TrainConfig TrainConfig::read(ConfigReader& r, int default_epochs) {
   TrainConfig c;
-  c.epochs = h.get<int>("n_epochs", h.get<int>("epochs", default_epochs));
-  c.patience = h.get<int>("patience", c.patience);
-  c.min_delta = h.get<double>("min_delta", c.min_delta);
-  c.schedule.kind = h.get<std::string>("lr_schedule", c.schedule.kind);
-  c.schedule.gamma = h.get<double>("lr_gamma", c.schedule.gamma);
-  c.schedule.step_epochs = h.get<int>("lr_step_epochs", c.schedule.step_epochs);
-  c.schedule.warmup_epochs = h.get<int>("lr_warmup_epochs", c.schedule.warmup_epochs);
-  c.schedule.min_factor = h.get<double>("lr_min_factor", c.schedule.min_factor);
-  c.valid_max_cases = h.get<uint64_t>("valid_max_cases", c.valid_max_cases);
-  c.validate = h.get<bool>("validate", c.validate);
-  c.threads = h.get<int>("threads", c.threads);
-  c.seed = h.get<uint64_t>("seed", c.seed);
-  c.log = h.get<std::string>("log", c.log);
-  KAIROS_CHECK_USAGE(c.epochs > 0, "n_epochs must be positive");
-  KAIROS_CHECK_USAGE(c.patience > 0, "patience must be positive");
-  c.schedule.factor(0, c.epochs);  // validates the schedule kind
+  c.n_epochs = default_epochs;
+  r.alias("epochs", "n_epochs");
+  r.read(c);
   return c;
 }
 
-nlohmann::json TrainConfig::to_json() const {
-  return {{"n_epochs", epochs},
-          {"patience", patience},
-          {"min_delta", min_delta},
-          {"lr_schedule", schedule.kind},
-          {"lr_gamma", schedule.gamma},
-          {"lr_step_epochs", schedule.step_epochs},
-          {"lr_warmup_epochs", schedule.warmup_epochs},
-          {"lr_min_factor", schedule.min_factor},
-          {"valid_max_cases", valid_max_cases},
-          {"validate", validate},
-          {"threads", threads},
-          {"seed", seed}};
+LrSchedule TrainConfig::schedule() const {
+  LrSchedule s;
+  s.kind = lr_schedule;
+  s.gamma = lr_gamma;
+  s.step_epochs = lr_step_epochs;
+  s.warmup_epochs = lr_warmup_epochs;
+  s.min_factor = lr_min_factor;
+  return s;
 }
 
-TrainOptions TrainConfig::options(const std::string& label) const {
+TrainOptions TrainConfig::options(const std::string& label, const RunOptions& run) const {
   TrainOptions o;
-  o.epochs = epochs;
+  o.epochs = n_epochs;
   o.patience = patience;
   o.min_delta = min_delta;
-  o.schedule = schedule;
+  o.schedule = schedule();
   o.valid_max_cases = valid_max_cases;
   o.validate = validate;
-  o.log_path = log;
+  o.log_path = run.log;
   o.label = label;
   return o;
 }

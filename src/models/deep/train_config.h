@@ -1,5 +1,6 @@
-// The training settings every deep model shares (epochs, early stopping, schedule, threads, seed,
-// log), read from the same hyperparameter object as the model's own keys.
+// The training settings every deep model shares (epochs, early stopping, schedule, seed), saved
+// with the model beside its own keys in one flat object (models/config_reader.h). Threads and the
+// log path are run options (models/run_options.h), not settings.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -7,27 +8,35 @@
 #include <cstdint>
 #include <string>
 
-#include "models/hparams.h"
+#include "models/config_reader.h"
+#include "models/run_options.h"
 #include "train/trainer.h"
 
 namespace kairos {
 
 struct TrainConfig {
-  int epochs = 10;
+  int n_epochs = 10;  // "epochs" also accepted (ConfigReader alias)
   int patience = 3;
   double min_delta = 0.0;
-  LrSchedule schedule;
-  uint64_t valid_max_cases = 0;
+  std::string lr_schedule = "constant";  // train/lr_schedule.h
+  double lr_gamma = 0.5;
+  int lr_step_epochs = 5;
+  int lr_warmup_epochs = 0;
+  double lr_min_factor = 0.0;
+  uint64_t valid_max_cases = 0;  // cap on validation cases (0 = all)
   bool validate = true;
-  int threads =
-      2;  // threads for a training epoch's large products (LibTorch at 1; torch_runtime.h)
   uint64_t seed = 42;
-  std::string log;  // JSON-lines training log path
 
-  // Reads the keys above (n_epochs also accepted, as GRU4Rec names it).
-  static TrainConfig read(Hparams& h, int default_epochs);
-  nlohmann::json to_json() const;
-  TrainOptions options(const std::string& label) const;
+  NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(TrainConfig, n_epochs, patience, min_delta,
+                                              lr_schedule, lr_gamma, lr_step_epochs,
+                                              lr_warmup_epochs, lr_min_factor, valid_max_cases,
+                                              validate, seed)
+  void check(const std::string& model) const;  // throws kUsage
+
+  // With `default_epochs` as the model's default; "epochs" read as "n_epochs".
+  static TrainConfig read(ConfigReader& r, int default_epochs);
+  LrSchedule schedule() const;
+  TrainOptions options(const std::string& label, const RunOptions& run) const;
 };
 
 }  // namespace kairos

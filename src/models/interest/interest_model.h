@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "models/run_options.h"
 #include "tasks/intent_targets.h"
 #include "tasks/task.h"
 
@@ -46,6 +47,9 @@ class InterestModel {
   virtual uint32_t intent_within() const = 0;
 
   virtual void fit(const Dataset& data, const SessionSet& train) = 0;
+  // How the next fit() runs (threads, training log); models that train epochs use it, others
+  // ignore it. Not part of the model: never saved (models/run_options.h).
+  virtual void set_run_options(const RunOptions&) {}
 
   virtual size_t state_size() const = 0;
   virtual void observe(std::span<float> state, uint32_t item, uint8_t type) const = 0;
