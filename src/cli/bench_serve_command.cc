@@ -267,12 +267,25 @@ class LoadGenerator {
                   static_cast<unsigned long long>(n), n / f_.seconds, q(0.5), q(0.9), q(0.99),
                   q(0.999), s.latency_ms.empty() ? 0.0 : s.latency_ms.back(),
                   static_cast<unsigned long long>(s.errors), statuses.c_str());
-      out[name] = {
-          {"requests", n},          {"ok", ok},
-          {"errors", s.errors},     {"statuses", st},
-          {"rate", n / f_.seconds}, {"p50_ms", q(0.5)},
-          {"p90_ms", q(0.9)},       {"p99_ms", q(0.99)},
-          {"p999_ms", q(0.999)},    {"max_ms", s.latency_ms.empty() ? 0.0 : s.latency_ms.back()}};
+      // Latency histogram on log-spaced bins (x1.25 from 0.05 ms), for plots (kairos report).
+      nlohmann::json histogram = nlohmann::json::array();
+      size_t at = 0;
+      for (double upper = 0.05; at < s.latency_ms.size(); upper *= 1.25) {
+        const size_t begin = at;
+        while (at < s.latency_ms.size() && s.latency_ms[at] <= upper) ++at;
+        histogram.push_back({{"upper_ms", upper}, {"count", at - begin}});
+      }
+      out[name] = {{"histogram", histogram},
+                   {"requests", n},
+                   {"ok", ok},
+                   {"errors", s.errors},
+                   {"statuses", st},
+                   {"rate", n / f_.seconds},
+                   {"p50_ms", q(0.5)},
+                   {"p90_ms", q(0.9)},
+                   {"p99_ms", q(0.99)},
+                   {"p999_ms", q(0.999)},
+                   {"max_ms", s.latency_ms.empty() ? 0.0 : s.latency_ms.back()}};
     }
     return out;
   }

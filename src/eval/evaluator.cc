@@ -14,6 +14,7 @@
 #include "core/rng.h"
 #include "core/system.h"
 #include "eval/bootstrap.h"
+#include "eval/prefix_buckets.h"
 #include "eval/ranking/metrics.h"
 #include "index/top_k.h"
 
@@ -273,15 +274,32 @@ EvalResult evaluate(const SessionModel& model, const Dataset& data, const EvalOp
       r.metrics[fmt::format("Coverage@{}", cutoffs[k])] = all.value();
     }
   }
-  if (o.bootstrap > 0 && !cases.empty()) {
+  {
     const size_t k = cutoffs.size() - 1;
-    for (const auto& [name, j] : {std::pair{"HR", 0}, {"MRR", 1}}) {
-      std::vector<double> per_case(cases.size());
-      for (size_t ci = 0; ci < cases.size(); ++ci) {
-        per_case[ci] = values[ci * width + k * kPerCutoff + j];
+    r.by_length.resize(kPrefixBuckets.size());
+    for (size_t b = 0; b < kPrefixBuckets.size(); ++b) r.by_length[b].lengths = kPrefixBuckets[b];
+    for (size_t ci = 0; ci < cases.size(); ++ci) {
+      RankBucket& b = r.by_length[prefix_bucket(cases[ci].prefix)];
+      ++b.cases;
+      b.hr += values[ci * width + k * kPerCutoff + 0];
+      b.mrr += values[ci * width + k * kPerCutoff + 1];
+    }
+    for (RankBucket& b : r.by_length) {
+      if (b.cases == 0) continue;
+      b.hr /= static_cast<double>(b.cases);
+      b.mrr /= static_cast<double>(b.cases);
+    }
+  }
+  if (o.bootstrap > 0 && !cases.empty()) {  // HR, MRR and NDCG at every cut-off
+    std::vector<double> per_case(cases.size());
+    for (size_t k = 0; k < cutoffs.size(); ++k) {
+      for (size_t j = 0; j < 3; ++j) {
+        for (size_t ci = 0; ci < cases.size(); ++ci) {
+          per_case[ci] = values[ci * width + k * kPerCutoff + j];
+        }
+        const auto [lo, hi] = bootstrap_interval(per_case, o.bootstrap, o.seed);
+        r.intervals[fmt::format("{}@{}", metric_names()[j], cutoffs[k])] = {lo, hi};
       }
-      const auto [lo, hi] = bootstrap_interval(per_case, o.bootstrap, o.seed);
-      r.intervals[fmt::format("{}@{}", name, max_k)] = {lo, hi};
     }
   }
   return r;

@@ -38,6 +38,14 @@ struct Interval {
   double low = 0, high = 0;
 };
 
+// Hit rate and MRR at the largest cut-off over the cases whose prefix length falls in a bucket
+// (eval/prefix_buckets.h).
+struct RankBucket {
+  std::string lengths;
+  uint64_t cases = 0;
+  double hr = 0, mrr = 0;
+};
+
 struct EvalResult {
   std::string model;
   std::string protocol;
@@ -48,8 +56,9 @@ struct EvalResult {
   std::vector<int> cutoffs;
   // "HR@20" -> mean over cases; also "Coverage@K" and "Popularity@K" (full ranking only).
   std::map<std::string, double> metrics;
-  // 95% bootstrap intervals of HR@K and MRR@K at the largest cut-off.
+  // 95% bootstrap intervals of HR@K, MRR@K and NDCG@K at every cut-off.
   std::map<std::string, Interval> intervals;
+  std::vector<RankBucket> by_length;  // per prefix length, at the largest cut-off
   double fit_seconds = 0;
   double eval_seconds = 0;
   double cases_per_second = 0;

@@ -14,6 +14,7 @@
 #include "eval/bootstrap.h"
 #include "eval/classification/binary_metrics.h"
 #include "eval/classification/calibration.h"
+#include "eval/prefix_buckets.h"
 #include "features/session_features.h"
 #include "models/intent/intent_classifier.h"
 #include "tasks/intent_targets.h"
@@ -56,14 +57,6 @@ void set_labels(Rows* r, bool converts) {
   const auto& y = converts ? r->converts : r->within;
   for (size_t i = 0; i < y.size(); ++i) r->features.y[i] = static_cast<float>(y[i]);
 }
-
-size_t bucket_of(uint32_t prefix) {
-  if (prefix <= 3) return prefix - 1;
-  if (prefix <= 5) return 3;
-  if (prefix <= 10) return 4;
-  return 5;
-}
-constexpr const char* kBuckets[] = {"1", "2", "3", "4-5", "6-10", "11+"};
 
 // Mean of the per-case values over bootstrap resamples of the cases: the 2.5th/97.5th percentiles.
 Interval auc_interval(const std::vector<double>& p, const std::vector<int>& y, uint32_t resamples,
@@ -121,7 +114,9 @@ void score_predictions(const std::vector<double>& pv, const std::vector<int>& yv
   r.metrics["log-loss"] = log_loss(p, y);
   r.metrics["log-loss (raw)"] = log_loss(raw, y);
   r.metrics["Brier"] = brier_score(p, y);
-  r.metrics["ECE"] = expected_calibration_error(p, y);
+  r.reliability = reliability_table(p, y);
+  r.metrics["ECE"] = r.reliability.ece;
+  r.curve = binary_curve(p, y);
   r.metrics["ECE (raw)"] = expected_calibration_error(raw, y);
   r.metrics["threshold"] = chosen.threshold;
   r.metrics["precision"] = at.precision;
@@ -140,17 +135,17 @@ void score_predictions(const std::vector<double>& pv, const std::vector<int>& yv
     r.intervals["Brier"] = {lo, hi};
     r.intervals["ROC-AUC"] = auc_interval(p, y, std::max(1u, o.bootstrap / 5), o.seed);
   }
-  for (size_t b = 0; b < 6; ++b) {
+  for (size_t b = 0; b < kPrefixBuckets.size(); ++b) {
     std::vector<double> bp;
     std::vector<int> by;
     for (size_t i = 0; i < p.size(); ++i) {
-      if (bucket_of(prefix[i]) == b) {
+      if (prefix_bucket(prefix[i]) == b) {
         bp.push_back(p[i]);
         by.push_back(y[i]);
       }
     }
     IntentBucket k;
-    k.lengths = kBuckets[b];
+    k.lengths = kPrefixBuckets[b];
     k.cases = bp.size();
     if (!bp.empty()) {
       double s = 0;
@@ -283,8 +278,16 @@ nlohmann::json to_json(const IntentEvalResult& r) {
                        {"roc_auc", num(b.roc_auc)},
                        {"log_loss", num(b.log_loss)}});
   }
+  const nlohmann::json bins = reliability_json(r.reliability);
+  nlohmann::json curve = nlohmann::json::array();
+  for (const auto& c : r.curve) {
+    curve.push_back(
+        {{"threshold", c.threshold}, {"fpr", c.fpr}, {"tpr", c.tpr}, {"precision", c.precision}});
+  }
   return {{"model", r.model},
           {"target", r.target},
+          {"reliability", bins},
+          {"curve", curve},
           {"train_cases", r.train_cases},
           {"cases", r.cases},
           {"positive_rate", r.positive_rate},

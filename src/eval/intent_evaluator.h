@@ -18,6 +18,7 @@
 #include <memory>
 
 #include "data/dataset.h"
+#include "eval/classification/binary_curves.h"
 #include "eval/classification/calibration.h"
 #include "eval/evaluator.h"
 #include "models/intent/sequence_intent.h"
@@ -47,6 +48,8 @@ struct IntentEvalResult {
   std::map<std::string, double> metrics;  // ROC-AUC, PR-AUC, log-loss, Brier, ECE, ..., F1
   std::map<std::string, Interval> intervals;
   std::vector<IntentBucket> by_length;
+  ReliabilityTable reliability;   // calibrated test probabilities against the outcomes
+  std::vector<CurvePoint> curve;  // ROC and precision-recall points (plots)
   int rounds = 0;
   double fit_seconds = 0, eval_seconds = 0;
 };

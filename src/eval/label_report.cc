@@ -9,14 +9,7 @@ namespace kairos::eval {
 nlohmann::json to_json(const LabelEvalResult& r) {
   nlohmann::json intervals = nlohmann::json::object();
   for (const auto& [name, iv] : r.intervals) intervals[name] = {{"low", iv.low}, {"high", iv.high}};
-  nlohmann::json bins = nlohmann::json::array();
-  for (const auto& b : r.reliability.bins) {
-    bins.push_back({{"lower", b.lower},
-                    {"upper", b.upper},
-                    {"count", b.count},
-                    {"confidence", b.mean_confidence},
-                    {"accuracy", b.accuracy}});
-  }
+  const nlohmann::json bins = reliability_json(r.reliability);
   return {{"model", r.model},
           {"task", r.task},
           {"part", r.part},

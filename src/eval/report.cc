@@ -18,6 +18,14 @@ std::string ranking_label(const EvalResult& r) {
 nlohmann::json to_json(const EvalResult& r) {
   nlohmann::json intervals = nlohmann::json::object();
   for (const auto& [name, iv] : r.intervals) intervals[name] = {{"low", iv.low}, {"high", iv.high}};
+  nlohmann::json by_length = nlohmann::json::array();
+  const int k = r.cutoffs.empty() ? 0 : r.cutoffs.back();
+  for (const auto& b : r.by_length) {
+    by_length.push_back({{"prefix_length", b.lengths},
+                         {"cases", b.cases},
+                         {fmt::format("HR@{}", k), b.hr},
+                         {fmt::format("MRR@{}", k), b.mrr}});
+  }
   return {{"model", r.model},
           {"protocol", r.protocol},
           {"ranking", r.ranking},
@@ -28,6 +36,7 @@ nlohmann::json to_json(const EvalResult& r) {
           {"cutoffs", r.cutoffs},
           {"metrics", r.metrics},
           {"ci95", intervals},
+          {"by_prefix_length", by_length},
           {"fit_seconds", r.fit_seconds},
           {"eval_seconds", r.eval_seconds},
           {"cases_per_second", r.cases_per_second},
@@ -88,9 +97,10 @@ std::string to_table(const std::vector<EvalResult>& results) {
       out += fmt::format(" {:>{}}", v, std::max<size_t>(8, c.size()));
     }
     std::string ci = "-";
-    if (!r.intervals.empty()) {
-      const auto& iv = r.intervals.begin()->second;
-      ci = fmt::format("[{:.4f},{:.4f}]", iv.low, iv.high);
+    if (const auto it =
+            r.intervals.find(fmt::format("HR@{}", r.cutoffs.empty() ? 20 : r.cutoffs.back()));
+        it != r.intervals.end()) {
+      ci = fmt::format("[{:.4f},{:.4f}]", it->second.low, it->second.high);
     }
     out += fmt::format(" {:>17} {:>8.2f} {:>9.1f} {:>9.1f} {:>9.1f}\n", ci, r.fit_seconds,
                        r.latency_p50_us, r.latency_p95_us, r.latency_p99_us);

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/rng.h"
+#include "eval/classification/binary_curves.h"
 #include "eval/classification/binary_metrics.h"
 #include "eval/classification/calibration.h"
 #include "eval/classification/multiclass_metrics.h"
@@ -87,6 +88,34 @@ TEST(BinaryMetrics, AveragePrecisionGroupsTiedScores) {
   // Every label positive: precision 1 everywhere. No positive label: NaN.
   EXPECT_DOUBLE_EQ(average_precision(std::vector<double>{0.1, 0.6}, std::vector<int>{1, 1}), 1.0);
   EXPECT_TRUE(std::isnan(average_precision(std::vector<double>{0.1, 0.6}, std::vector<int>{0, 0})));
+}
+
+TEST(BinaryCurves, OnePointPerDistinctThresholdAndThinning) {
+  // Scores 0.9 (pos), 0.8 (neg), 0.8 (pos), 0.1 (neg): thresholds 0.9, 0.8, 0.1.
+  const std::vector<double> p = {0.9, 0.8, 0.8, 0.1};
+  const std::vector<int> y = {1, 0, 1, 0};
+  const auto c = binary_curve(p, y);
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_DOUBLE_EQ(c[0].threshold, 0.9);
+  EXPECT_DOUBLE_EQ(c[0].tpr, 0.5);
+  EXPECT_DOUBLE_EQ(c[0].fpr, 0.0);
+  EXPECT_DOUBLE_EQ(c[0].precision, 1.0);
+  EXPECT_DOUBLE_EQ(c[1].tpr, 1.0);  // the tied pair enters together
+  EXPECT_DOUBLE_EQ(c[1].fpr, 0.5);
+  EXPECT_NEAR(c[1].precision, 2.0 / 3.0, 1e-12);
+  EXPECT_DOUBLE_EQ(c[2].fpr, 1.0);
+  EXPECT_TRUE(binary_curve(p, std::vector<int>{1, 1, 1, 1}).empty());  // one class: no curve
+  std::vector<double> many(1000);
+  std::vector<int> labels(1000);
+  for (size_t i = 0; i < many.size(); ++i) {
+    many[i] = static_cast<double>(i) / 1000.0;
+    labels[i] = i % 3 == 0;
+  }
+  const auto thin = binary_curve(many, labels, 50);
+  ASSERT_EQ(thin.size(), 50u);
+  EXPECT_DOUBLE_EQ(thin.front().threshold, 0.999);
+  EXPECT_DOUBLE_EQ(thin.back().fpr, 1.0);
+  EXPECT_DOUBLE_EQ(thin.back().tpr, 1.0);
 }
 
 TEST(BinaryMetrics, LogLossAndBrier) {

@@ -157,6 +157,19 @@ TEST(Evaluator, NextItemEndToEndWithKnownRanks) {
   ASSERT_TRUE(r.intervals.count("HR@2"));
   EXPECT_LE(r.intervals.at("HR@2").low, 0.5);
   EXPECT_GE(r.intervals.at("HR@2").high, 0.5);
+  for (const char* m : {"HR@1", "MRR@1", "NDCG@1", "MRR@2", "NDCG@2"})
+    EXPECT_TRUE(r.intervals.count(m)) << m;
+  // Per prefix length at K = 2: length 1 holds ranks 4 and 1, length 2 rank 3, length 3 rank 2.
+  ASSERT_EQ(r.by_length.size(), 6u);
+  EXPECT_EQ(r.by_length[0].lengths, "1");
+  EXPECT_EQ(r.by_length[0].cases, 2u);
+  EXPECT_DOUBLE_EQ(r.by_length[0].hr, 0.5);
+  EXPECT_DOUBLE_EQ(r.by_length[0].mrr, 0.5);
+  EXPECT_EQ(r.by_length[1].cases, 1u);
+  EXPECT_DOUBLE_EQ(r.by_length[1].hr, 0.0);
+  EXPECT_DOUBLE_EQ(r.by_length[2].hr, 1.0);
+  EXPECT_DOUBLE_EQ(r.by_length[2].mrr, 0.5);
+  EXPECT_EQ(r.by_length[5].cases, 0u);
 }
 
 TEST(Evaluator, LeaveOneOutExcludesHistory) {

@@ -102,6 +102,18 @@ ReliabilityTable reliability_table(std::span<const double> confidence, std::span
   return table;
 }
 
+nlohmann::json reliability_json(const ReliabilityTable& t) {
+  nlohmann::json bins = nlohmann::json::array();
+  for (const auto& b : t.bins) {
+    bins.push_back({{"lower", b.lower},
+                    {"upper", b.upper},
+                    {"count", b.count},
+                    {"confidence", b.mean_confidence},
+                    {"accuracy", b.accuracy}});
+  }
+  return bins;
+}
+
 double expected_calibration_error(std::span<const double> p, std::span<const int> y, int num_bins) {
   return reliability_table(p, y, num_bins).ece;
 }

@@ -5,6 +5,8 @@
 // The multiclass top-label ECE is in multiclass_metrics.h (it builds on reliability_table()).
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -35,6 +37,9 @@ struct ReliabilityTable {
 // bin B-1). Throws kUsage on bad input (check_binary_input) or num_bins < 1.
 ReliabilityTable reliability_table(std::span<const double> confidence, std::span<const int> outcome,
                                    int num_bins = kDefaultCalibrationBins);
+
+// The bins as JSON rows {lower, upper, count, confidence, accuracy} (evaluation output, reports).
+nlohmann::json reliability_json(const ReliabilityTable& t);
 
 // Binary ECE of P(y = 1): reliability_table(p, y, num_bins).ece.
 double expected_calibration_error(std::span<const double> p, std::span<const int> y,
