@@ -27,6 +27,7 @@
 #include "serve/redis_event_log.h"
 #include "serve/served_model.h"
 #include "serve/session_key.h"
+#include "web/web_assets.h"
 
 namespace kairos {
 
@@ -282,6 +283,19 @@ struct Server::Impl {
     http.route("GET", "/v1/items/*/similar",
                wrap("/v1/items/similar",
                     [this](const HttpRequest& req, HttpResponse& res) { similar(req, res); }));
+    http.route("GET", "/v1/model", wrap("/v1/model", [this](const HttpRequest&, HttpResponse& res) {
+                 model_card(res);
+               }));
+    http.route("GET", "/v1/items",
+               wrap("/v1/items",
+                    [this](const HttpRequest& req, HttpResponse& res) { search_items(req, res); }));
+    // The dashboard (docs/API.md "Dashboard"): one page compiled into the binary.
+    http.route("GET", "/ui", wrap("/ui", [](const HttpRequest&, HttpResponse& res) {
+                 res.status = 200;
+                 res.body = web::dashboard_page();
+                 res.content_type = "text/html; charset=utf-8";
+                 res.headers.emplace_back("Cache-Control", "no-cache");
+               }));
     http.route("POST", "/admin/reload",
                wrap("/admin/reload",
                     [this](const HttpRequest& req, HttpResponse& res) { reload(req.body, res); }),
@@ -445,6 +459,58 @@ struct Server::Impl {
     }
     reply(res, 200,
           {{"item_id", id}, {"items", items}, {"basis", "next-item scores after this item"}});
+  }
+
+  // The served model's card: what it is, what it was trained on and how it scored (meta.json),
+  // with the interest heads when an interest model is served.
+  void model_card(HttpResponse& res) const {
+    const auto m = std::atomic_load(&model);
+    const json& meta = m->artifact.meta;
+    json card = {{"model", m->artifact.model->name()},
+                 {"version", m->version},
+                 {"created", meta.value("created", "")},
+                 {"git_commit", meta.value("git_commit", "")},
+                 {"dataset", meta.value("dataset", json::object())},
+                 {"num_items", m->num_items() - 1},
+                 {"metrics", meta.value("metrics", json(nullptr))},
+                 {"hparams", meta.value("hparams", json::object())},
+                 {"writes_need_key", !o.api_key.empty()},
+                 {"interest", nullptr}};
+    if (m->interest != nullptr) {
+      json tasks = json::array();
+      for (Task t : m->interest->interest().tasks()) tasks.push_back(std::string(task_name(t)));
+      card["interest"] = {{"model", m->interest->interest().name()}, {"tasks", tasks}};
+    }
+    reply(res, 200, card);
+  }
+
+  // Items whose id contains `q` (all items without it), most popular in training first: the
+  // dashboard's search. Cost: one pass over the catalogue, `k` <= max_k.
+  void search_items(const HttpRequest& req, HttpResponse& res) const {
+    const auto m = std::atomic_load(&model);
+    std::string q;
+    if (const std::string* p = req.param("q")) q = *p;
+    if (q.size() > o.max_id_bytes) {
+      throw ApiError(400, fmt::format("q longer than {} bytes", o.max_id_bytes));
+    }
+    size_t k = 20;
+    if (const std::string* p = req.param("k")) {
+      if (p->empty() || p->find_first_not_of("0123456789") != std::string::npos || p->size() > 6) {
+        throw ApiError(400, "k must be a positive integer");
+      }
+      k = std::stoul(*p);
+      if (k < 1 || k > o.max_k) throw ApiError(400, fmt::format("k must be in 1..{}", o.max_k));
+    }
+    json items = json::array();
+    for (uint32_t i : m->by_popularity) {
+      if (items.size() >= k) break;
+      const std::string& id = m->artifact.items.name(i);
+      if (!q.empty() && id.find(q) == std::string::npos) continue;
+      items.push_back({{"item_id", id},
+                       {"category", m->artifact.item_categories[i]},
+                       {"count", m->artifact.item_counts[i]}});
+    }
+    reply(res, 200, {{"q", q}, {"items", items}});
   }
 
   // Loads an artifact from under the models root and swaps it in. Replies name no paths; the

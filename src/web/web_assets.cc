@@ -33,4 +33,21 @@ std::string inline_scripts() {
   return out;
 }
 
+const std::string& dashboard_page() {
+  static const std::string page = [] {
+    std::string html(dashboard_html());
+    const std::string libraries = "<!-- KAIROS_LIBRARIES -->", app = "<!-- KAIROS_APP -->";
+    std::string script = "<script>\n";
+    script += dashboard_js();
+    script += "</script>\n";
+    if (const size_t at = html.find(libraries); at != std::string::npos) {
+      html.replace(at, libraries.size(), inline_scripts());
+    }
+    if (const size_t at = html.find(app); at != std::string::npos)
+      html.replace(at, app.size(), script);
+    return html;
+  }();
+  return page;
+}
+
 }  // namespace kairos::web

@@ -15,6 +15,13 @@ std::string_view vega_license();
 std::string_view vega_lite_license();
 std::string_view vega_embed_license();
 
+std::string_view dashboard_html();  // web/ui/dashboard.html
+std::string_view dashboard_js();    // web/ui/dashboard.js
+
+// The `/ui` page of `kairos serve`: dashboard.html with the libraries and dashboard.js inlined
+// (built once).
+const std::string& dashboard_page();
+
 // The library versions (web/package.json), e.g. "vega 5.30.0, vega-lite 5.21.0, vega-embed 6.26.0".
 std::string_view versions();
 

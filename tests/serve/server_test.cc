@@ -361,6 +361,77 @@ TEST_F(ServerTest, EventsWithoutATimeAreNeverOutOfOrder) {
   post("/v1/events", R"({"session_id":"t","item_id":"i15","ts":1000})", 422);
 }
 
+TEST_F(ServerTest, ModelCardItemSearchAndTheDashboardPage) {
+  auto res = client_->Get("/v1/model");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  const json card = json::parse(res->body);
+  EXPECT_EQ(card["model"], "gru4rec");
+  EXPECT_EQ(card["version"], 1);
+  EXPECT_EQ(card["num_items"], data_->num_items() - 1);
+  EXPECT_EQ(card["dataset"]["fingerprint"], data_->fingerprint());
+  EXPECT_FALSE(card["writes_need_key"]);
+  EXPECT_TRUE(card["interest"].is_null());
+  // Search: the most popular first; `q` keeps the ids containing it; k and q are bounded.
+  res = client_->Get("/v1/items?k=5");
+  ASSERT_TRUE(res);
+  const json all = json::parse(res->body)["items"];
+  ASSERT_EQ(all.size(), 5u);
+  for (size_t i = 1; i < all.size(); ++i) EXPECT_GE(all[i - 1]["count"], all[i]["count"]);
+  res = client_->Get("/v1/items?q=i1&k=100");
+  ASSERT_TRUE(res);
+  const json some = json::parse(res->body)["items"];
+  EXPECT_FALSE(some.empty());
+  for (const auto& it : some)
+    EXPECT_NE(it["item_id"].get<std::string>().find("i1"), std::string::npos);
+  for (const char* bad : {"/v1/items?k=0", "/v1/items?k=x", "/v1/items?k=100000"}) {
+    res = client_->Get(bad);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << bad;
+    EXPECT_TRUE(json::parse(res->body).contains("error"));
+  }
+  res = client_->Get(("/v1/items?q=" + std::string(5000, 'a')).c_str());
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  // The dashboard: one page, the libraries and its script inline.
+  res = client_->Get("/ui");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_NE(res->get_header_value("Content-Type").find("text/html"), std::string::npos);
+  EXPECT_NE(res->body.find("vegaEmbed"), std::string::npos);
+  EXPECT_NE(res->body.find("/v1/recommend"), std::string::npos);
+  EXPECT_EQ(res->body.find("KAIROS_APP"), std::string::npos);  // placeholders replaced
+}
+
+// The dashboard in headless Chromium: the key is asked for before the first write, three clicked
+// events change the recommendations shown, and they equal /v1/recommend for that session.
+TEST_F(ServerTest, DashboardPlaygroundInABrowser) {
+  const std::filesystem::path root(KAIROS_SOURCE_DIR);
+  const char* chromium_env = std::getenv("KAIROS_CHROMIUM");
+  const std::string chromium = chromium_env != nullptr ? chromium_env : "/usr/bin/chromium";
+  if (!std::filesystem::exists(chromium))
+    GTEST_SKIP() << chromium << " is not installed (scripts/setup installs it)";
+  if (!std::filesystem::exists(root / "web/node_modules/playwright-core"))
+    GTEST_SKIP()
+        << "web/node_modules/playwright-core is missing (scripts/setup runs npm ci in web/)";
+  if (std::system("node --version > /dev/null 2>&1") != 0) GTEST_SKIP() << "node is not installed";
+  stop();
+  start("k3y-for-the-ui");
+  const std::filesystem::path out = std::filesystem::path(KAIROS_TEST_OUTPUT) / "ui";
+  std::filesystem::create_directories(out);
+  const std::string cmd = "node " + (root / "tests/serve/dashboard_check.mjs").string() +
+                          " http://127.0.0.1:" + std::to_string(port_) + " k3y-for-the-ui " +
+                          (out / "server-").string() + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string output;
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) output.append(buf, n);
+  EXPECT_EQ(pclose(p), 0) << output;
+  EXPECT_NE(output.find("\"errors\":[]"), std::string::npos) << output;
+  EXPECT_TRUE(std::filesystem::exists(out / "server-dashboard.png"));
+}
+
 TEST_F(ServerTest, AnnRetrievalServesWhatExactRetrievalServes) {
   const std::string events = R"([{"session_id":"s","item_id":"i3","ts":1000},
                                   {"session_id":"s","item_id":"i14","ts":2000}])";
