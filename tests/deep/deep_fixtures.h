@@ -76,6 +76,14 @@ inline nlohmann::json tiny_sasrec(nlohmann::json extra = nlohmann::json::object(
   return j;
 }
 
+inline nlohmann::json tiny_narm(nlohmann::json extra = nlohmann::json::object()) {
+  nlohmann::json j = {{"embedding", 24},    {"hidden", 32},          {"dropout_embed", 0.0},
+                      {"dropout_out", 0.0}, {"max_len", 8},          {"batch_size", 32},
+                      {"n_epochs", 25},     {"learning_rate", 0.01}, {"patience", 25}};
+  j.update(extra);
+  return j;
+}
+
 // Scores of a fitted model for a session prefix (no types, no times).
 inline std::vector<float> scores_of(const SessionModel& m, uint32_t num_items,
                                     const std::vector<uint32_t>& items) {

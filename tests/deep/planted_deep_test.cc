@@ -62,6 +62,13 @@ TEST_F(PlantedDeep, SasRecFullSoftmaxLearnsIt) {
   EXPECT_GT(mrr_at_20("sasrec", testing::tiny_sasrec(), *data_), markov + 0.3);
 }
 
+// NARM trains on every prefix at once (batched GRU, masked attention) and serves one GRU step
+// per event: learning the pattern needs both paths to agree.
+TEST_F(PlantedDeep, NarmLearnsIt) {
+  const double markov = mrr_at_20("markov", {}, *data_);
+  EXPECT_GT(mrr_at_20("narm", testing::tiny_narm(), *data_), markov + 0.3);
+}
+
 TEST_F(PlantedDeep, SasRecSampledSoftmaxLearnsIt) {
   const double markov = mrr_at_20("markov", {}, *data_);
   const auto hp = testing::tiny_sasrec({{"loss", "sampled"}, {"n_sample", 16}});

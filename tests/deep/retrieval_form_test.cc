@@ -52,6 +52,7 @@ INSTANTIATE_TEST_SUITE_P(
                                               {"constrained_embedding", false},
                                               {"embedding", 0}})),
         std::make_pair(std::string("sasrec"), testing::tiny_sasrec({{"n_epochs", 1}})),
+        std::make_pair(std::string("narm"), testing::tiny_narm({{"n_epochs", 1}})),
         std::make_pair(std::string("sasrec"),
                        testing::tiny_sasrec({{"n_epochs", 1}, {"temperature", 0.1}}))));
 

@@ -502,12 +502,7 @@ class InterestGru final : public InterestModel, public Trainable {
         return "intent_head.";
     }
   }
-  NamedTensors named() const {
-    NamedTensors v;
-    for (const auto& p : net_->named_parameters()) v.emplace_back(p.key(), p.value());
-    for (const auto& b : net_->named_buffers()) v.emplace_back(b.key(), b.value());
-    return v;
-  }
+  NamedTensors named() const { return named_tensors(*net_, /*buffers=*/true); }
 
   InterestGruConfig cfg_;
   RunOptions run_;

@@ -14,6 +14,7 @@
 #include "core/event_type.h"
 #include "core/rng.h"
 #include "features/negative_sampler.h"
+#include "models/attention_shares.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/losses.h"
 #include "models/deep/sasrec_config.h"
@@ -161,16 +162,8 @@ class SasRec final : public SessionModel, public Trainable {
       rollout = torch::mm(a / a.sum(1, true), rollout);
     }
     const torch::Tensor last = rollout[static_cast<int64_t>(n) - 1].contiguous();
-    std::vector<EventAttribution> out;
-    for (size_t j = 0; j < n; ++j) {
-      const size_t at = positions[positions.size() - n + j];
-      const float w = last[static_cast<int64_t>(j)].item<float>();
-      out.push_back({static_cast<uint32_t>(at), state.items[at], w,
-                     fmt::format("{:.0f}% of the session's attention", 100.0 * w)});
-    }
-    std::sort(out.begin(), out.end(),
-              [](const auto& a, const auto& b) { return a.weight > b.weight; });
-    return out;
+    const std::vector<float> weights(last.data_ptr<float>(), last.data_ptr<float>() + n);
+    return attention_shares(std::span<const size_t>(positions).last(n), state.items, weights);
   }
 
   // ---- artifacts ----
@@ -191,11 +184,7 @@ class SasRec final : public SessionModel, public Trainable {
                      cfg_.use_types);
   }
 
-  NamedTensors named() const {
-    NamedTensors out;
-    for (const auto& p : net_->named_parameters()) out.emplace_back(p.key(), p.value());
-    return out;
-  }
+  NamedTensors named() const { return named_tensors(*net_); }
 
   // The session's items the model knows (unknown and padding indices dropped), with their event
   // types (views when `types` is empty).

@@ -6,6 +6,15 @@
 
 namespace kairos {
 
+NamedTensors named_tensors(const torch::nn::Module& module, bool buffers) {
+  NamedTensors out;
+  for (const auto& p : module.named_parameters()) out.emplace_back(p.key(), p.value());
+  if (buffers) {
+    for (const auto& b : module.named_buffers()) out.emplace_back(b.key(), b.value());
+  }
+  return out;
+}
+
 void save_tensors(const NamedTensors& tensors, const std::string& path) {
   const std::string tmp = path + ".tmp";
   try {

@@ -12,6 +12,9 @@ namespace kairos {
 
 using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
 
+// A module's parameters by name (and its buffers with `buffers`): what model.pt holds.
+NamedTensors named_tensors(const torch::nn::Module& module, bool buffers = false);
+
 // Atomic: writes a temporary file and renames it.
 void save_tensors(const NamedTensors& tensors, const std::string& path);
 // Reads each named tensor into the given (pre-shaped) tensor; a missing tensor or a shape
