@@ -84,7 +84,15 @@ struct NarmNetImpl : torch::nn::Module {
             "b",
             torch::nn::Linear(torch::nn::LinearOptions(2 * c.hidden, c.embedding).bias(false)))),
         drop_embed(c.dropout_embed),
-        drop_out(c.dropout_out) {}
+        drop_out(c.dropout_out) {
+    // Glorot-uniform item embeddings (small; padding row zero) instead of LibTorch's N(0, 1): with
+    // N(0, 1) the first Diginetica epoch ended at training loss 10.33, with this at 9.47
+    // (docs/BENCHMARKS.md has the runs; neither is tuned yet).
+    torch::NoGradGuard no_grad;
+    const double bound = std::sqrt(6.0 / static_cast<double>(items + c.embedding));
+    item_emb->weight.uniform_(-bound, bound);
+    item_emb->weight[0].zero_();
+  }
 
   // Right-padded items [B, L] (0 = padding after the sequence) -> the decoder's query
   // B [h_t; c_l] for every position t, [B, L, embedding].
