@@ -222,7 +222,8 @@ async function refresh() {
       li.dataset.item = it.item_id;
       li.append(text('strong', it.item_id), text('span', ` cat ${it.category || '–'} · score ${it.score.toFixed(3)}`, 'muted'));
       for (const why of (it.explanation || []).slice(0, 2)) {
-        li.append(document.createElement('br'), text('span', `↳ ${why.item_id}: ${why.reason}`, 'why'));
+        li.append(document.createElement('br'),
+                  text('span', `↳ ${why.item_id}: ${why.reason} (${why.weight.toFixed(2)})`, 'why'));
       }
       ol.append(li);
     }
