@@ -54,7 +54,10 @@ try {
   seen.api = api;
   check('recommendations changed', JSON.stringify(before) !== JSON.stringify(after));
   check('shown = /v1/recommend', JSON.stringify(after) === JSON.stringify(api) && after.length > 0);
-  await page.waitForTimeout(2500);  // one more metrics poll: the traffic chart has points
+  // The traffic chart draws from the second metrics poll on (polls every 2 s).
+  try {
+    await page.waitForSelector('#traffic-chart svg', { timeout: 15000 });
+  } catch (e) { /* counted below */ }
   check('traffic chart', (await page.locator('#traffic-chart svg').count()) === 1);
   await page.screenshot({ path: shots + 'dashboard.png', fullPage: true });
 } finally {
