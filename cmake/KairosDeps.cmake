@@ -14,6 +14,8 @@ find_path(XGBOOST_INCLUDE_DIR xgboost/c_api.h REQUIRED)
 add_library(xgboost::xgboost SHARED IMPORTED)
 set_target_properties(xgboost::xgboost PROPERTIES IMPORTED_LOCATION ${XGBOOST_LIBRARY}
                       INTERFACE_INCLUDE_DIRECTORIES ${XGBOOST_INCLUDE_DIR})
+# libnlopt-dev: the derivative-free optimiser behind BG/NBD's maximum likelihood (models/customers).
+find_package(NLopt REQUIRED)
 find_package(Boost 1.74 REQUIRED)  # header-only: Beast + Asio (serve/, kairos bench serve)
 if(KAIROS_WITH_TORCH)
   find_package(Torch REQUIRED)

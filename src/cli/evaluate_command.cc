@@ -1,6 +1,7 @@
 // kairos evaluate: maps its flags onto pipeline/evaluate_models.h (fit, or load for artifact
 // directories, each model and evaluate all on one prepared dataset), prints one table, writes
 // JSON and CSV (docs/PROTOCOLS.md).
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -14,8 +15,10 @@
 #include "core/error.h"
 #include "core/event_type.h"
 #include "data/atomic_file.h"
+#include "data/transactions.h"
 #include "eval/label_report.h"
 #include "eval/report.h"
+#include "eval/return_evaluator.h"
 #include "pipeline/evaluate_models.h"
 #include "tasks/event_labels.h"
 #include "tasks/task.h"
@@ -27,6 +30,8 @@ struct EvaluateFlags {
   std::string data, models = "pop,markov,vsknn", model_config, json_path, csv_path;
   std::string protocol, ties = "conservative", cutoffs = "5,10,20", sampled_mode = "uniform";
   std::string part = "test", task = "next-item", target_types, calibration = "temperature";
+  std::string format, cutoff;  // return task: transactions format and cut-off date
+  int32_t horizon_days = 0;
   bool calibrate = true;
   uint32_t within = 5;
   uint64_t max_train_cases = 0;
@@ -34,6 +39,14 @@ struct EvaluateFlags {
   int threads = 2;
   uint64_t seed = 42, max_cases = 0;
 };
+
+// --csv, or the --json path with .csv for .json (empty: no CSV).
+std::string csv_path(const EvaluateFlags& f) {
+  if (!f.csv_path.empty()) return f.csv_path;
+  return f.json_path.size() > 5 && f.json_path.ends_with(".json")
+             ? f.json_path.substr(0, f.json_path.size() - 5) + ".csv"
+             : "";
+}
 
 // Prints the table, writes the JSON (dataset, fingerprint, `header` and "results") and the CSV.
 template <typename Result>
@@ -46,10 +59,7 @@ void report(const EvaluateFlags& f, const Dataset& data, nlohmann::json header,
   header["results"] = nlohmann::json::array();
   for (const auto& r : results) header["results"].push_back(eval::to_json(r));
   if (!f.json_path.empty()) write_file_atomic(f.json_path, header.dump(2) + "\n");
-  const std::string csv = !f.csv_path.empty() ? f.csv_path
-                          : f.json_path.size() > 5 && f.json_path.ends_with(".json")
-                              ? f.json_path.substr(0, f.json_path.size() - 5) + ".csv"
-                              : "";
+  const std::string csv = csv_path(f);
   if (!csv.empty()) write_file_atomic(csv, eval::to_csv(results));
 }
 
@@ -115,10 +125,46 @@ void run_evaluate_intent(CLI::App* sub, const EvaluateFlags& f, const Dataset& d
   report(f, data, {{"task", "intent"}, {"within", f.within}}, results);
 }
 
+// Return / churn: customer-level, from raw transactions (eval/return_evaluator.h).
+void run_evaluate_return(CLI::App* sub, const EvaluateFlags& f) {
+  KAIROS_CHECK_USAGE(!f.format.empty(), "--task return reads transactions: give --format ({})",
+                     fmt::join(transaction_format_names(), ", "));
+  KAIROS_CHECK_USAGE(!f.cutoff.empty() && f.horizon_days > 0,
+                     "--task return needs --cutoff YYYY-MM-DD and --horizon-days N");
+  ReadOptions ro;
+  ro.format = f.format;
+  const Transactions t = read_transactions(ro, split_list(f.data));
+  for (const auto& line : t.report.describe()) spdlog::info("skipped: {}", line);
+  eval::ReturnEvalOptions o;
+  o.cutoff_day = eval::parse_day(f.cutoff, "--cutoff");
+  o.horizon_days = f.horizon_days;
+  o.threads = f.threads;
+  o.seed = f.seed;
+  o.bootstrap = f.bootstrap;
+  std::vector<eval::ReturnModelSpec> specs;
+  const std::string models =
+      sub->count("--models") > 0 ? f.models : "bgnbd,recency,rfm,logistic,gbdt";
+  for (const auto& m : entries(f, models)) specs.push_back({m.label, m.model, m.hparams});
+  const eval::ReturnEvaluation e = eval::evaluate_return(t, specs, o);
+  std::printf("%s", eval::to_table(e).c_str());
+  std::fflush(stdout);
+  nlohmann::json j = eval::to_json(e);
+  j["data"] = f.data;
+  j["format"] = f.format;
+  j["purchase_lines"] = t.size();
+  j["rows_skipped"] = t.report.rows_skipped();
+  if (!f.json_path.empty()) write_file_atomic(f.json_path, j.dump(2) + "\n");
+  const std::string csv = csv_path(f);
+  if (!csv.empty()) write_file_atomic(csv, eval::to_csv(e));
+}
+
 void run_evaluate(CLI::App* sub, const EvaluateFlags& f) {
   print_effective_config(*sub);
-  const Dataset data = Dataset::load(f.data);
   const Task task = parse_task(f.task);
+  if (task == Task::kReturn) return run_evaluate_return(sub, f);
+  KAIROS_CHECK_USAGE(f.format.empty() && f.cutoff.empty() && f.horizon_days == 0,
+                     "--format, --cutoff and --horizon-days are for --task return");
+  const Dataset data = Dataset::load(f.data);
   if (task == Task::kIntent) return run_evaluate_intent(sub, f, data);
   if (task != Task::kNextItem) return run_evaluate_labels(sub, f, data, task);
   eval::EvalOptions o;
@@ -152,12 +198,23 @@ void add_evaluate_command(CLI::App& root) {
   auto f = std::make_shared<EvaluateFlags>();
   CLI::App* sub = root.add_subcommand(
       "evaluate", "Fit and evaluate models on a prepared dataset (full ranking by default)");
-  sub->add_option("--data", f->data, "Prepared dataset directory")->required();
+  sub->add_option("--data", f->data,
+                  "Prepared dataset directory (return task: transaction files, comma-separated)")
+      ->required();
   sub->add_option("--task", f->task,
                   "next-item (ranking) | category | next-action (calibrated distributions) | "
-                  "intent (purchase probability); docs/TASKS.md")
+                  "intent (purchase probability) | return (customers buying again, from "
+                  "transactions); docs/TASKS.md")
       ->check(CLI::IsMember(task_names()))
       ->capture_default_str();
+  sub->add_option("--format", f->format,
+                  "Return: format of the transaction files (cdnow, cdnow-elog, online-retail, or "
+                  "an event format whose buy events of known users are the purchases)");
+  sub->add_option("--cutoff", f->cutoff,
+                  "Return: first day not seen (YYYY-MM-DD); features come from before it");
+  sub->add_option("--horizon-days", f->horizon_days,
+                  "Return: days after the cut-off in which a purchase counts as a return")
+      ->check(CLI::Range(1, 3650));
   sub->add_option("--within", f->within, "Intent: N of the purchase-within-N-events target")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
@@ -169,7 +226,8 @@ void add_evaluate_command(CLI::App& root) {
   sub->add_option(
          "--models", f->models,
          "Comma-separated model names, config labels or trained artifact directories (label "
-         "tasks: popularity, markov, session-decay; intent: logistic, gbdt)")
+         "tasks: popularity, markov, session-decay; intent: logistic, gbdt; return: bgnbd, "
+         "recency, rfm, logistic, gbdt)")
       ->capture_default_str();
   sub->add_option("--model-config", f->model_config,
                   "YAML/JSON map: model name -> hyperparameters (e.g. configs/diginetica.yaml)");

@@ -15,4 +15,10 @@ double percentile(std::vector<float> values, double q);
 std::pair<double, double> bootstrap_interval(const std::vector<double>& values, uint32_t resamples,
                                              uint64_t seed);
 
+// 95% interval of ROC-AUC over `resamples` bootstrap resamples of the (p, y) cases (resamples
+// with one class only are left out); {NaN, NaN} when none has both classes.
+std::pair<double, double> bootstrap_auc_interval(const std::vector<double>& p,
+                                                 const std::vector<int>& y, uint32_t resamples,
+                                                 uint64_t seed);
+
 }  // namespace kairos::eval

@@ -58,30 +58,6 @@ void set_labels(Rows* r, bool converts) {
   for (size_t i = 0; i < y.size(); ++i) r->features.y[i] = static_cast<float>(y[i]);
 }
 
-// Mean of the per-case values over bootstrap resamples of the cases: the 2.5th/97.5th percentiles.
-Interval auc_interval(const std::vector<double>& p, const std::vector<int>& y, uint32_t resamples,
-                      uint64_t seed) {
-  std::vector<double> aucs;
-  std::vector<double> bp(p.size());
-  std::vector<int> by(y.size());
-  for (uint32_t b = 0; b < resamples; ++b) {
-    Rng rng = Rng::derive(seed, b);
-    for (size_t i = 0; i < p.size(); ++i) {
-      const size_t j = rng.below(p.size());
-      bp[i] = p[j];
-      by[i] = y[j];
-    }
-    const double a = roc_auc(bp, by);
-    if (!std::isnan(a)) aucs.push_back(a);
-  }
-  if (aucs.empty()) return {NAN, NAN};
-  std::sort(aucs.begin(), aucs.end());
-  auto at = [&](double q) {
-    return aucs[static_cast<size_t>(q * static_cast<double>(aucs.size() - 1))];
-  };
-  return {at(0.025), at(0.975)};
-}
-
 // Calibrates on the validation predictions (isotonic), picks the F1 threshold there, and fills
 // r's test metrics, intervals and per-length buckets.
 void score_predictions(const std::vector<double>& pv, const std::vector<int>& yv,
@@ -133,7 +109,9 @@ void score_predictions(const std::vector<double>& pv, const std::vector<int>& yv
     r.intervals["log-loss"] = {lo, hi};
     std::tie(lo, hi) = bootstrap_interval(br, o.bootstrap, o.seed);
     r.intervals["Brier"] = {lo, hi};
-    r.intervals["ROC-AUC"] = auc_interval(p, y, std::max(1u, o.bootstrap / 5), o.seed);
+    const auto [auc_lo, auc_hi] =
+        bootstrap_auc_interval(p, y, std::max(1u, o.bootstrap / 5), o.seed);
+    r.intervals["ROC-AUC"] = {auc_lo, auc_hi};
   }
   for (size_t b = 0; b < kPrefixBuckets.size(); ++b) {
     std::vector<double> bp;

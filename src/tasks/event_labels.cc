@@ -14,6 +14,7 @@ EventLabels EventLabels::for_task(Task task, const Dataset& data) {
   switch (task) {
     case Task::kNextItem:
     case Task::kIntent:
+    case Task::kReturn:
       KAIROS_THROW(ErrorKind::kUsage, "{} is not a label task", task_name(task));
     case Task::kCategory: {
       KAIROS_CHECK(data.num_categories() > 1,

@@ -7,7 +7,8 @@
 namespace kairos {
 
 const std::vector<std::string>& task_names() {
-  static const std::vector<std::string> names = {"next-item", "category", "next-action", "intent"};
+  static const std::vector<std::string> names = {"next-item", "category", "next-action", "intent",
+                                                 "return"};
   return names;
 }
 
@@ -16,6 +17,7 @@ Task parse_task(std::string_view name) {
   if (name == "category") return Task::kCategory;
   if (name == "next-action") return Task::kNextAction;
   if (name == "intent") return Task::kIntent;
+  if (name == "return") return Task::kReturn;
   KAIROS_THROW(ErrorKind::kUsage, "unknown task '{}' (tasks: {})", name,
                fmt::join(task_names(), ", "));
 }
@@ -30,6 +32,8 @@ std::string_view task_name(Task t) {
       return "next-action";
     case Task::kIntent:
       return "intent";
+    case Task::kReturn:
+      return "return";
   }
   return "?";
 }

@@ -7,6 +7,8 @@
 //                next N events): tasks/intent_targets.h
 // category and next-action are label tasks: every event carries a class (tasks/event_labels.h) and
 // the models predict a calibrated distribution over the classes (models/labels/).
+//   return       per customer at a cut-off: P(a purchase within the horizon) and the expected
+//                number of purchases (tasks/customer_window.h; customer-level, from transactions)
 #pragma once
 
 #include <string>
@@ -15,7 +17,7 @@
 
 namespace kairos {
 
-enum class Task { kNextItem, kCategory, kNextAction, kIntent };
+enum class Task { kNextItem, kCategory, kNextAction, kIntent, kReturn };
 
 Task parse_task(std::string_view name);  // throws kUsage, listing the tasks
 std::string_view task_name(Task t);

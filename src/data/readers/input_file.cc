@@ -32,8 +32,16 @@ InputFile::InputFile(const ReadOptions& o, const std::string& path, EventLog* lo
                      std::string_view what, bool side_table)
     : lines_(path, o.max_line_bytes),
       log_(log),
+      report_(&log->report),
       bar_(fmt::format("read {}", what), lines_.file_size(), "B"),
       side_table_(side_table) {}
+
+InputFile::InputFile(const ReadOptions& o, const std::string& path, ReadReport* report,
+                     std::string_view what)
+    : lines_(path, o.max_line_bytes),
+      log_(nullptr),
+      report_(report),
+      bar_(fmt::format("read {}", what), lines_.file_size(), "B") {}
 
 InputFile::~InputFile() {
   bar_.add(lines_.bytes_consumed() - reported_bytes_);
@@ -56,7 +64,7 @@ bool InputFile::next_row(std::string_view* line) {
       reported_bytes_ = b;
     }
     if (lines_.truncated()) {
-      ++(side_table_ ? log_->report.side_rows_read : log_->report.rows_read);
+      ++(side_table_ ? report_->side_rows_read : report_->rows_read);
       skip(fmt::format("line longer than {} bytes", lines_.max_line_bytes()));
       continue;
     }
@@ -64,7 +72,7 @@ bool InputFile::next_row(std::string_view* line) {
     if (lines_.line_number() == 1) *line = strip_bom(*line);
     if (line->empty() || (comment_ != 0 && (*line)[0] == comment_)) continue;
     if (line->find_first_not_of(" \t") == std::string_view::npos) continue;
-    ++(side_table_ ? log_->report.side_rows_read : log_->report.rows_read);
+    ++(side_table_ ? report_->side_rows_read : report_->rows_read);
     return true;
   }
   return false;
@@ -73,14 +81,14 @@ bool InputFile::next_row(std::string_view* line) {
 // One allocation for the file's events instead of regrowing (and refaulting) the log's columns.
 void InputFile::reserve_rows() {
   reserved_ = true;
-  if (side_table_) return;
+  if (side_table_ || log_ == nullptr) return;
   const uint64_t rows = lines_.estimated_lines();
   log_->reserve(log_->size() + rows + rows / 16);  // headroom: the estimate comes from the start
 }
 
 void InputFile::skip(const std::string& reason) {
-  log_->report.skip(side_table_ ? "item table: " + reason : reason, lines_.path(),
-                    lines_.line_number());
+  report_->skip(side_table_ ? "item table: " + reason : reason, lines_.path(),
+                lines_.line_number());
 }
 
 bool InputFile::ids_ok(std::initializer_list<std::pair<const char*, std::string_view>> ids) {

@@ -20,6 +20,9 @@ class InputFile {
   // `side_table`: an item side table, whose rows count as side_rows_read, not rows_read.
   InputFile(const ReadOptions& o, const std::string& path, EventLog* log, std::string_view what,
             bool side_table = false);
+  // A reader whose rows are not events (data/transactions.h): rows are counted in `report`.
+  InputFile(const ReadOptions& o, const std::string& path, ReadReport* report,
+            std::string_view what);
   ~InputFile();
 
   // The next non-blank line, counted as a data row. Lines starting with `comment` (if non-zero)
@@ -30,7 +33,7 @@ class InputFile {
   bool header(std::string_view* line);
   // Counts the current row as skipped for `reason` (throws with --strict).
   void skip(const std::string& reason);
-  void accept() { ++log_->report.rows_accepted; }
+  void accept() { ++report_->rows_accepted; }
   // Checks the row's ids (core/valid_id.h: UTF-8 text without control characters); on the first
   // bad one skips the row as "<kind> id: <problem>" and returns false. Empty ids are not checked:
   // each reader decides which ids may be absent.
@@ -44,7 +47,8 @@ class InputFile {
   void reserve_rows();
 
   LineReader lines_;
-  EventLog* log_;
+  EventLog* log_;       // null for readers of other tables
+  ReadReport* report_;  // log_->report, or the other table's
   ProgressBar bar_;
   uint64_t reported_bytes_ = 0;
   char comment_ = 0;

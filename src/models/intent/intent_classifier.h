@@ -41,4 +41,12 @@ std::unique_ptr<IntentClassifier> make_intent_classifier(
     int threads = 2, uint64_t seed = 42);
 const std::vector<std::string>& intent_classifier_names();
 
+// The same two boosters on a non-negative count target (objective count:poisson, early stopping
+// on the validation Poisson negative log-likelihood): predict() returns expected counts. The
+// linear one is then a Poisson regression with a log link. Used by the return task's expected
+// number of purchases (models/customers/).
+std::unique_ptr<IntentClassifier> make_count_regressor(
+    std::string_view name, const nlohmann::json& hparams = nlohmann::json::object(),
+    int threads = 2, uint64_t seed = 42);
+
 }  // namespace kairos

@@ -46,8 +46,13 @@ nlohmann::json defaults(std::string_view name) {
 
 class XgbClassifier final : public IntentClassifier {
  public:
-  XgbClassifier(std::string name, const nlohmann::json& h, int threads, uint64_t seed)
-      : name_(std::move(name)), hp_(defaults(name_)), threads_(threads), seed_(seed) {
+  XgbClassifier(std::string name, const nlohmann::json& h, int threads, uint64_t seed,
+                bool counts = false)
+      : name_(std::move(name)),
+        hp_(defaults(name_)),
+        threads_(threads),
+        seed_(seed),
+        counts_(counts) {
     KAIROS_CHECK_USAGE(h.is_object() || h.is_null(), "{}: hyperparameters must be a map", name_);
     for (const auto& [k, v] : h.items()) {
       KAIROS_CHECK_USAGE(hp_.contains(k), "{}: unknown hyperparameter '{}' (known: {})", name_, k,
@@ -78,8 +83,8 @@ class XgbClassifier final : public IntentClassifier {
     if (booster_) XGBoosterFree(booster_);
     DMatrixHandle cache[] = {dtrain.get()};
     check(XGBoosterCreate(cache, 1, &booster_), "BoosterCreate");
-    set("objective", "binary:logistic");
-    set("eval_metric", "logloss");
+    set("objective", counts_ ? "count:poisson" : "binary:logistic");
+    set("eval_metric", counts_ ? "poisson-nloglik" : "logloss");
     set("nthread", std::to_string(threads_));
     set("seed", std::to_string(seed_ % 2147483647));
     set("verbosity", "0");
@@ -172,6 +177,7 @@ class XgbClassifier final : public IntentClassifier {
   nlohmann::json hp_;
   int threads_;
   uint64_t seed_;
+  bool counts_ = false;  // count:poisson instead of binary:logistic
   bool linear_ = false;
   BoosterHandle booster_ = nullptr;
   int best_ = 0;
@@ -191,6 +197,15 @@ std::unique_ptr<IntentClassifier> make_intent_classifier(std::string_view name,
   KAIROS_CHECK_USAGE(name == "logistic" || name == "gbdt",
                      "unknown intent model '{}' (models: logistic, gbdt)", name);
   return std::make_unique<XgbClassifier>(std::string(name), hparams, threads, seed);
+}
+
+std::unique_ptr<IntentClassifier> make_count_regressor(std::string_view name,
+                                                       const nlohmann::json& hparams, int threads,
+                                                       uint64_t seed) {
+  KAIROS_CHECK_USAGE(name == "logistic" || name == "gbdt",
+                     "unknown count model '{}' (models: logistic, gbdt)", name);
+  return std::make_unique<XgbClassifier>(std::string(name), hparams, threads, seed,
+                                         /*counts=*/true);
 }
 
 }  // namespace kairos

@@ -1,0 +1,145 @@
+// CDNOW (fixed-width master file and BTYD's CSV event log) and UCI Online Retail readers.
+#include "data/readers/transaction_files.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "data/fields.h"
+#include "data/readers/input_file.h"
+
+namespace kairos::readers {
+namespace {
+
+// yyyymmdd -> days since 1970-01-01.
+bool parse_compact_date(std::string_view s, int32_t* day) {
+  if (s.size() != 8) return false;
+  const std::string iso = fmt::format("{}-{}-{}", s.substr(0, 4), s.substr(4, 2), s.substr(6, 2));
+  int64_t ms = 0;
+  if (!parse_date_ms(iso, &ms)) return false;
+  *day = static_cast<int32_t>(ms / 86400000);
+  return true;
+}
+
+// Unix ms -> days since 1970-01-01 (floor).
+int32_t day_of(int64_t ms) {
+  return static_cast<int32_t>(ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000));
+}
+
+// One purchase row `customer, date, units, money` (CDNOW's two spellings); false if skipped.
+bool add_cdnow_row(InputFile& in, std::string_view id, std::string_view date,
+                   std::string_view units, std::string_view money, Transactions* out) {
+  int32_t day = 0;
+  double qty = 0, amount = 0;
+  if (id.empty()) {
+    in.skip("empty customer id");
+  } else if (!parse_compact_date(date, &day)) {
+    in.skip("date is not yyyymmdd");
+  } else if (!parse_double(units, &qty) || !std::isfinite(qty) || qty < 0) {
+    in.skip("number of CDs is not a non-negative number");
+  } else if (!parse_double(money, &amount) || !std::isfinite(amount)) {
+    in.skip("dollar amount is not a number");
+  } else if (in.ids_ok({{"customer", id}})) {
+    out->add(id, day, qty, amount);
+    in.accept();
+    return true;
+  }
+  return false;
+}
+
+// Reads the header of a comma-separated file with quoting into `f`.
+void read_csv_header(InputFile& in, const std::string& path, FieldSplitter& split,
+                     std::vector<std::string_view>* f) {
+  std::string_view line;
+  KAIROS_CHECK(in.header(&line), "{}: empty file", path);
+  KAIROS_CHECK(split.split(line, f), "{}: unterminated quote in the header", path);
+}
+
+}  // namespace
+
+void read_cdnow(const ReadOptions& o, const std::string& path, Transactions* out) {
+  InputFile in(o, path, &out->report, "cdnow");
+  std::vector<std::string_view> f;
+  std::string_view line;
+  while (in.next_row(&line)) {
+    split_whitespace(line, &f);
+    if (f.size() != 4) {
+      in.skip(fmt::format("expected 4 columns (customer date cds dollars), found {}", f.size()));
+      continue;
+    }
+    add_cdnow_row(in, f[0], f[1], f[2], f[3], out);
+  }
+}
+
+void read_cdnow_elog(const ReadOptions& o, const std::string& path, Transactions* out) {
+  InputFile in(o, path, &out->report, "cdnow event log");
+  std::vector<std::string_view> f;
+  FieldSplitter split(',');
+  read_csv_header(in, path, split, &f);
+  std::string_view line;
+  const size_t id = require_column(f, {"masterid", "cust"}, path);
+  const size_t date = require_column(f, {"date"}, path);
+  const size_t cds = require_column(f, {"cds"}, path);
+  const size_t sales = require_column(f, {"sales"}, path);
+  const size_t width = f.size();
+  while (in.next_row(&line)) {
+    if (!split.split(line, &f)) {
+      in.skip("unterminated quote");
+    } else if (f.size() != width) {
+      in.skip(fmt::format("expected {} columns, found {}", width, f.size()));
+    } else {
+      add_cdnow_row(in, f[id], f[date], f[cds], f[sales], out);
+    }
+  }
+}
+
+void read_online_retail(const ReadOptions& o, const std::string& path, Transactions* out) {
+  InputFile in(o, path, &out->report, "online retail");
+  std::vector<std::string_view> f;
+  FieldSplitter split(',');
+  read_csv_header(in, path, split, &f);
+  std::string_view line;
+  const size_t invoice = require_column(f, {"InvoiceNo", "Invoice"}, path);
+  const size_t item = require_column(f, {"StockCode"}, path);
+  const size_t quantity = require_column(f, {"Quantity"}, path);
+  const size_t date = require_column(f, {"InvoiceDate"}, path);
+  const size_t price = require_column(f, {"UnitPrice", "Price"}, path);
+  const size_t customer = require_column(f, {"CustomerID", "Customer ID"}, path);
+  const size_t width = f.size();
+  while (in.next_row(&line)) {
+    if (!split.split(line, &f)) {
+      in.skip("unterminated quote");
+      continue;
+    }
+    if (f.size() != width) {
+      in.skip(fmt::format("expected {} columns, found {}", width, f.size()));
+      continue;
+    }
+    const std::string_view inv = trim(f[invoice]);
+    std::string_view cust = trim(f[customer]);
+    if (cust.ends_with(".0")) cust.remove_suffix(2);  // exports through a float column
+    int64_t ms = 0;
+    double qty = 0, unit_price = 0;
+    if (!inv.empty() && (inv[0] == 'C' || inv[0] == 'c')) {
+      in.skip("cancellation (InvoiceNo C...)");
+    } else if (!inv.empty() && (inv[0] == 'A' || inv[0] == 'a')) {
+      in.skip("adjustment (InvoiceNo A...)");
+    } else if (cust.empty() || cust == "NA") {
+      in.skip("no CustomerID");
+    } else if (trim(f[date]).size() < 10 || !parse_date_ms(trim(f[date]).substr(0, 10), &ms)) {
+      in.skip("InvoiceDate does not start with YYYY-MM-DD");  // the day is all that is used
+    } else if (!parse_double(trim(f[quantity]), &qty) || !std::isfinite(qty)) {
+      in.skip("Quantity is not a number");
+    } else if (qty <= 0) {
+      in.skip("Quantity <= 0 outside a cancellation");
+    } else if (!parse_double(trim(f[price]), &unit_price) || !std::isfinite(unit_price)) {
+      in.skip("UnitPrice is not a number");
+    } else if (in.ids_ok({{"customer", cust}, {"item", trim(f[item])}})) {
+      out->add(cust, day_of(ms), qty, qty * unit_price, trim(f[item]));
+      in.accept();
+    }
+  }
+}
+
+}  // namespace kairos::readers

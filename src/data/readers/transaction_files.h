@@ -1,0 +1,16 @@
+// The file readers behind read_transactions() (data/transactions.h); one file each, appending to
+// `out` and counting every row in out->report.
+#pragma once
+
+#include <string>
+
+#include "data/reader.h"
+#include "data/transactions.h"
+
+namespace kairos::readers {
+
+void read_cdnow(const ReadOptions& o, const std::string& path, Transactions* out);
+void read_cdnow_elog(const ReadOptions& o, const std::string& path, Transactions* out);
+void read_online_retail(const ReadOptions& o, const std::string& path, Transactions* out);
+
+}  // namespace kairos::readers

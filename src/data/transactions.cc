@@ -1,0 +1,89 @@
+#include "data/transactions.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+#include "data/event_log.h"
+#include "data/readers/transaction_files.h"
+
+namespace kairos {
+namespace {
+
+constexpr const char* kOwnFormats[] = {"cdnow", "cdnow-elog", "online-retail"};
+
+// Any event format: the buy events of known users become purchase lines; everything else is
+// counted, by reason, as not used.
+void read_event_buys(const ReadOptions& o, const std::vector<std::string>& files,
+                     Transactions* out) {
+  EventLog log;
+  read_events(o, files, &log);
+  out->report = log.report;
+  out->report.events_added = 0;  // recounted as purchase lines by add()
+  uint64_t not_buy = 0, no_user = 0;
+  for (size_t i = 0; i < log.size(); ++i) {
+    if (log.type[i] != EventType::kBuy) {
+      ++not_buy;
+    } else if (log.user[i] == kNone) {
+      ++no_user;
+    } else {
+      const int64_t ms = log.ts_ms[i];
+      const auto day =
+          static_cast<int32_t>(ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000));
+      out->add(log.users.name(log.user[i]), day, 1.0, std::numeric_limits<double>::quiet_NaN(),
+               log.items.name(log.item[i]));
+    }
+  }
+  // Accepted events that are not purchases of a known customer: counted, never silently lost.
+  if (not_buy > 0)
+    out->report.skipped["event is not a purchase (view, cart, fav)"].count += not_buy;
+  if (no_user > 0) out->report.skipped["purchase without a user id"].count += no_user;
+}
+
+}  // namespace
+
+void Transactions::add(std::string_view customer_id, int32_t d, double qty, double money,
+                       std::string_view item_id) {
+  customer.push_back(customers.intern(customer_id));
+  day.push_back(d);
+  quantity.push_back(qty);
+  amount.push_back(money);
+  item.push_back(item_id.empty() ? UINT32_MAX : items.intern(item_id));
+  ++report.events_added;
+}
+
+std::vector<std::string> transaction_format_names() {
+  std::vector<std::string> names(std::begin(kOwnFormats), std::end(kOwnFormats));
+  for (const auto& f : format_names()) names.push_back(f);
+  return names;
+}
+
+Transactions read_transactions(const ReadOptions& options, const std::vector<std::string>& files) {
+  Transactions out;
+  out.report.strict = options.strict;
+  const std::string& f = options.format;
+  if (f == "cdnow" || f == "cdnow-elog" || f == "online-retail") {
+    for (const auto& path : files) {
+      if (f == "cdnow") readers::read_cdnow(options, path, &out);
+      if (f == "cdnow-elog") readers::read_cdnow_elog(options, path, &out);
+      if (f == "online-retail") readers::read_online_retail(options, path, &out);
+    }
+  } else {
+    KAIROS_CHECK_USAGE(
+        std::find(format_names().begin(), format_names().end(), f) != format_names().end(),
+        "unknown transactions format '{}' (formats: {})", f,
+        fmt::join(transaction_format_names(), ", "));
+    read_event_buys(options, files, &out);
+  }
+  KAIROS_CHECK(out.size() > 0, "no purchases read from {} ({} rows read; {})",
+               fmt::join(files, ", "), out.report.rows_read,
+               out.report.skipped.empty()
+                   ? std::string("no rows skipped")
+                   : fmt::format("{}", fmt::join(out.report.describe(), "; ")));
+  return out;
+}
+
+}  // namespace kairos

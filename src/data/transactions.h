@@ -1,0 +1,47 @@
+// Transactions: customers' purchase lines, the input of the customer-level tasks (return / churn;
+// docs/TASKS.md "Return"). Formats (docs/FORMATS.md "Transactions"):
+//   cdnow          CDNOW_master.txt (Fader & Hardie): fixed-width `customer yyyymmdd cds dollars`
+//   cdnow-elog     BTYD's cdnowElog.csv (the 1/10 sample): masterid,sampleid,date,cds,sales
+//   online-retail  UCI Online Retail CSV (InvoiceNo,StockCode,Description,Quantity,InvoiceDate,
+//                  UnitPrice,CustomerID,Country); cancellations (InvoiceNo C…), adjustments
+//                  (A…), rows without CustomerID and non-positive quantities are skipped, counted
+//   any event format of data/reader.h: the buy events of known users (quantity 1, amount unknown)
+// Times are days: customer-level models work on purchase *days* (same-day lines are one purchase
+// occasion, BTYD's dc.MergeTransactionsOnSameDate), so the clock is the calendar date as written.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/id_map.h"
+#include "data/read_report.h"
+#include "data/reader.h"
+
+namespace kairos {
+
+struct Transactions {
+  // Per line (all the same length).
+  std::vector<uint32_t> customer;  // dense customer id
+  std::vector<int32_t> day;        // days since 1970-01-01
+  std::vector<double> quantity;    // units (1 when the format has none)
+  std::vector<double> amount;      // money; NaN when the format has none
+  std::vector<uint32_t> item;      // dense item id, or UINT32_MAX when the format has none
+
+  IdMap customers, items;
+  ReadReport report;
+
+  size_t size() const { return customer.size(); }
+  void add(std::string_view customer_id, int32_t d, double qty, double money,
+           std::string_view item_id = {});
+};
+
+// Formats accepted for transactions: the three above, then every event format.
+std::vector<std::string> transaction_format_names();
+
+// Reads `files` in `options.format`. Malformed rows are skipped and counted in the report (fatal
+// with options.strict); throws kairos::Error on an unknown format or unreadable file.
+Transactions read_transactions(const ReadOptions& options, const std::vector<std::string>& files);
+
+}  // namespace kairos
