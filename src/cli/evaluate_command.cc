@@ -19,6 +19,7 @@
 #include "eval/label_report.h"
 #include "eval/report.h"
 #include "eval/return_evaluator.h"
+#include "models/factory.h"
 #include "pipeline/evaluate_models.h"
 #include "tasks/event_labels.h"
 #include "tasks/task.h"
@@ -142,10 +143,15 @@ void run_evaluate_return(CLI::App* sub, const EvaluateFlags& f) {
   o.seed = f.seed;
   o.bootstrap = f.bootstrap;
   std::vector<eval::ReturnModelSpec> specs;
-  const std::string models =
-      sub->count("--models") > 0 ? f.models : "bgnbd,recency,rfm,logistic,gbdt";
+  const std::string models = sub->count("--models") > 0
+                                 ? f.models
+                                 : fmt::format("{}", fmt::join(any_return_model_names(), ","));
   for (const auto& m : entries(f, models)) specs.push_back({m.label, m.model, m.hparams});
-  const eval::ReturnEvaluation e = eval::evaluate_return(t, specs, o);
+  const eval::ReturnEvaluation e = eval::evaluate_return(
+      t, specs, o,
+      [](const std::string& name, const nlohmann::json& h, int threads, uint64_t seed) {
+        return make_any_return_model(name, h, threads, seed);
+      });
   std::printf("%s", eval::to_table(e).c_str());
   std::fflush(stdout);
   nlohmann::json j = eval::to_json(e);
@@ -227,7 +233,7 @@ void add_evaluate_command(CLI::App& root) {
          "--models", f->models,
          "Comma-separated model names, config labels or trained artifact directories (label "
          "tasks: popularity, markov, session-decay; intent: logistic, gbdt; return: bgnbd, "
-         "recency, rfm, logistic, gbdt)")
+         "recency, rfm, logistic, gbdt, gru)")
       ->capture_default_str();
   sub->add_option("--model-config", f->model_config,
                   "YAML/JSON map: model name -> hyperparameters (e.g. configs/diginetica.yaml)");

@@ -115,7 +115,7 @@ std::string format_day(int32_t day) {
 }
 
 ReturnEvaluation evaluate_return(const Transactions& t, const std::vector<ReturnModelSpec>& models,
-                                 const ReturnEvalOptions& o) {
+                                 const ReturnEvalOptions& o, const ReturnModelMaker& make) {
   KAIROS_CHECK_USAGE(o.horizon_days >= 1, "the horizon must be at least one day");
   KAIROS_CHECK_USAGE(o.valid_fraction > 0 && o.valid_fraction < 1,
                      "the validation share must be in (0, 1), not {}", o.valid_fraction);
@@ -162,7 +162,8 @@ ReturnEvaluation evaluate_return(const Transactions& t, const std::vector<Return
     r.model = spec.label;
     r.customers = e.customers;
     r.return_rate = e.return_rate;
-    auto model = make_return_model(spec.model, spec.hparams, o.threads, o.seed);
+    auto model = make ? make(spec.model, spec.hparams, o.threads, o.seed)
+                      : make_return_model(spec.model, spec.hparams, o.threads, o.seed);
     if (model->supervised() && data.train.features.rows() == 0) {
       r.skipped = fmt::format(
           "needs a training window: no customer bought before {} (cut-off minus the horizon)",

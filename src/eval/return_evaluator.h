@@ -15,7 +15,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -23,6 +25,7 @@
 #include "data/transactions.h"
 #include "eval/classification/calibration.h"
 #include "eval/evaluator.h"
+#include "models/customers/return_model.h"
 
 namespace kairos::eval {
 
@@ -70,8 +73,14 @@ struct ReturnEvaluation {
   std::vector<ReturnEvalResult> results;
 };
 
+// Builds a model from its name (make_return_model, or the factory's make_any_return_model,
+// which adds the deep ones).
+using ReturnModelMaker = std::function<std::unique_ptr<ReturnModel>(
+    const std::string& name, const nlohmann::json& hparams, int threads, uint64_t seed)>;
+
 ReturnEvaluation evaluate_return(const Transactions& t, const std::vector<ReturnModelSpec>& models,
-                                 const ReturnEvalOptions& options);
+                                 const ReturnEvalOptions& options,
+                                 const ReturnModelMaker& make = {});
 
 nlohmann::json to_json(const ReturnEvaluation& e);
 std::string to_csv(const ReturnEvaluation& e);

@@ -72,6 +72,27 @@ std::unique_ptr<SequenceIntentModel> make_sequence_intent_model(const std::strin
                name);
 }
 
+std::unique_ptr<ReturnModel> make_any_return_model(const std::string& name,
+                                                   const nlohmann::json& hparams, int threads,
+                                                   uint64_t seed) {
+#ifdef KAIROS_WITH_TORCH
+  if (name == "gru") {
+    nlohmann::json h = hparams.is_null() ? nlohmann::json::object() : hparams;
+    if (!h.contains("seed")) h["seed"] = seed;
+    return make_return_gru(h);
+  }
+#endif
+  return make_return_model(name, hparams, threads, seed);
+}
+
+std::vector<std::string> any_return_model_names() {
+  std::vector<std::string> names = return_model_names();
+#ifdef KAIROS_WITH_TORCH
+  names.emplace_back("gru");
+#endif
+  return names;
+}
+
 std::unique_ptr<InterestModel> make_interest_model(const std::string& name,
                                                    const nlohmann::json& hparams) {
 #ifdef KAIROS_WITH_TORCH

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/customers/return_model.h"
 #include "models/intent/sequence_intent.h"
 #include "models/interest/interest_model.h"
 #include "models/labels/label_model.h"
@@ -33,6 +34,14 @@ std::unique_ptr<SequenceIntentModel> make_sequence_intent_model(
 // views.
 std::unique_ptr<InterestModel> make_interest_model(
     const std::string& name, const nlohmann::json& hparams = nlohmann::json::object());
+
+// Return-task models (models/customers/return_model.h): make_return_model's, and the deep
+// "gru" over purchase histories (LibTorch builds).
+std::unique_ptr<ReturnModel> make_any_return_model(
+    const std::string& name, const nlohmann::json& hparams = nlohmann::json::object(),
+    int threads = 2, uint64_t seed = 42);
+// The names make_any_return_model accepts in this build (gru only with LibTorch).
+std::vector<std::string> any_return_model_names();
 
 // Compute threads (LibTorch intra-op and OpenBLAS) for scoring from many caller threads at once:
 // servers and evaluators parallelise over requests or cases, so each call should run on one

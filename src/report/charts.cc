@@ -338,6 +338,85 @@ std::vector<Chart> bench_serve_charts(const json& j) {
            spec}};
 }
 
+// Return task: the weekly cumulative repeat purchases, actual and as each model with a tracking
+// curve expects them (BTYD's tracking plot), with the cut-off marked.
+Chart return_tracking(const json& c) {
+  const json& tracking = c.value("tracking", json::object());
+  const json& actual = tracking.value("actual", json::array());
+  json rows = json::array();
+  for (size_t w = 0; w < actual.size(); ++w) {
+    rows.push_back({{"series", "actual"}, {"week", w + 1}, {"value", actual[w]}});
+  }
+  for (const json& r : c["results"]) {
+    const json& expected = r.value("tracking_expected", json::array());
+    for (size_t w = 0; w < expected.size(); ++w) {
+      rows.push_back({{"series", r.value("model", "?")}, {"week", w + 1}, {"value", expected[w]}});
+    }
+  }
+  if (rows.size() == actual.size()) return {};  // no model draws one
+  json spec = base(rows);
+  spec["width"] = 520;
+  spec["height"] = 260;
+  spec["mark"] = {{"type", "line"}};
+  spec["encoding"] = {
+      {"x",
+       {{"field", "week"}, {"type", "quantitative"}, {"title", "week from the first purchase"}}},
+      {"y",
+       {{"field", "value"}, {"type", "quantitative"}, {"title", "cumulative repeat purchases"}}},
+      {"color", {{"field", "series"}, {"type", "nominal"}, {"title", "series"}}},
+      {"tooltip",
+       {{{"field", "series"}}, {{"field", "week"}}, {{"field", "value"}, {"format", ".0f"}}}}};
+  return {
+      "Cumulative repeat purchases",
+      fmt::format("Weekly cumulative repeat purchase days of all customers from {}, actual "
+                  "against the model's expectation; the cut-off is {} (horizon {} days).",
+                  tracking.value("start", "?"), c.value("cutoff", "?"), c.value("horizon_days", 0)),
+      spec};
+}
+
+// Return task: mean purchases in the horizon by repeat purchases before the cut-off.
+Chart return_by_frequency(const json& results) {
+  json rows = json::array();
+  json order = json::array();
+  for (const json& r : results) {
+    for (const json& b : r.value("by_repeat_purchases", json::array())) {
+      if (b.value("customers", 0) == 0) continue;
+      if (std::find(order.begin(), order.end(), b["repeat_purchases"]) == order.end())
+        order.push_back(b["repeat_purchases"]);
+      rows.push_back({{"series", r.value("model", "?")},
+                      {"repeat", b["repeat_purchases"]},
+                      {"predicted", b["predicted"]},
+                      {"actual", b["actual"]}});
+    }
+  }
+  if (rows.empty()) return {};
+  json spec = base(rows);
+  const json x = {{"field", "repeat"},
+                  {"type", "ordinal"},
+                  {"sort", order},
+                  {"title", "repeat purchases before the cut-off"}};
+  spec["width"] = 420;
+  spec["height"] = 240;
+  spec["layer"] = {
+      {{"mark", {{"type", "line"}, {"point", true}}},
+       {"encoding",
+        {{"x", x},
+         {"y", {{"field", "predicted"}, {"type", "quantitative"}, {"title", "mean purchases"}}},
+         {"color", {{"field", "series"}, {"type", "nominal"}, {"title", "model"}}},
+         {"tooltip",
+          {{{"field", "series"}},
+           {{"field", "repeat"}},
+           {{"field", "predicted"}, {"format", ".3f"}},
+           {{"field", "actual"}, {"format", ".3f"}}}}}}},
+      {{"mark", {{"type", "tick"}, {"color", "black"}, {"thickness", 2}}},
+       {"encoding", {{"x", x}, {"y", {{"field", "actual"}, {"type", "quantitative"}}}}}}};
+  return {"Purchases in the horizon by past frequency",
+          "Mean purchase days in the horizon per customer, predicted (lines) and actual (black "
+          "ticks), grouped by repeat purchases before the cut-off (BTYD's conditional "
+          "expectations plot).",
+          spec};
+}
+
 std::string num(const json& v, const char* format = "{:.4f}") {
   if (!v.is_number()) return "-";
   return fmt::format(fmt::runtime(format), v.get<double>());
@@ -355,6 +434,16 @@ std::vector<Chart> all_charts_of(const ReportInput& in) {
       const std::string task = c.value("task", "next-item");
       const json& results = c["results"];
       if (task == "next-item") return next_item_charts(results);
+      if (task == "return") {
+        json evaluated = json::array();
+        for (const json& r : results) {
+          if (r.value("evaluated", false)) evaluated.push_back(r);
+        }
+        return {return_tracking(c), return_by_frequency(evaluated),
+                reliability(evaluated,
+                            "Mean predicted P(return) against the share of customers who bought "
+                            "again, per probability bin; the diagonal is perfect calibration.")};
+      }
       if (task == "intent") {
         return {binary_curve_chart(results, true), binary_curve_chart(results, false),
                 reliability(results,
@@ -398,7 +487,24 @@ Table table_of(const ReportInput& in) {
   switch (in.kind) {
     case InputKind::kEvaluation: {
       const std::string task = c.value("task", "next-item");
-      if (task == "intent") {
+      if (task == "return") {
+        t.columns = {"model",    "customers", "ROC-AUC",   "95 % CI",      "PR-AUC",
+                     "log-loss", "ECE",       "count MAE", "total error %"};
+        for (const json& r : c["results"]) {
+          if (!r.value("evaluated", false)) {
+            t.rows.push_back({r.value("model", "?"), "skipped: " + r.value("skipped", ""), "", "",
+                              "", "", "", "", ""});
+            continue;
+          }
+          const json& m = r["metrics"];
+          t.rows.push_back({r.value("model", "?"), std::to_string(r.value("customers", 0)),
+                            num(m.value("ROC-AUC", json())),
+                            interval(r.value("ci95", json::object()), "ROC-AUC"),
+                            num(m.value("PR-AUC", json())), num(m.value("log-loss", json())),
+                            num(m.value("ECE", json())), num(m.value("count MAE", json())),
+                            num(m.value("count total error %", json()), "{:.1f}")});
+        }
+      } else if (task == "intent") {
         t.columns = {"model",  "target",   "cases", "ROC-AUC", "95 % CI",
                      "PR-AUC", "log-loss", "ECE",   "F1"};
         for (const json& r : c["results"]) {

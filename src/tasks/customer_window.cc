@@ -114,6 +114,13 @@ CustomerWindow customer_window(const PurchaseHistories& h, int32_t cutoff, int32
     f.recency_weeks.push_back((last - first) / 7.0);
     f.age_weeks.push_back((cutoff - 1 - first) / 7.0);
     f.first_day.push_back(first);
+    for (size_t k = 0; k < seen; ++k) {
+      f.history_day.push_back(days[k]);
+      f.history_amount.push_back(static_cast<float>(h.amount[base + k]));
+      f.history_quantity.push_back(static_cast<float>(h.quantity[base + k]));
+      f.history_lines.push_back(static_cast<float>(h.lines[base + k]));
+    }
+    f.history_offsets.push_back(f.history_day.size());
     w.labels.returns.push_back(end > seen ? 1 : 0);
     w.labels.count.push_back(static_cast<double>(end - seen));
   }
@@ -138,6 +145,17 @@ CustomerWindow select_rows(const CustomerWindow& w, const std::vector<bool>& kee
     out.features.recency_weeks.push_back(f.recency_weeks[i]);
     out.features.age_weeks.push_back(f.age_weeks[i]);
     out.features.first_day.push_back(f.first_day[i]);
+    const auto b = static_cast<std::ptrdiff_t>(f.history_offsets[i]);
+    const auto e = static_cast<std::ptrdiff_t>(f.history_offsets[i + 1]);
+    auto& o = out.features;
+    o.history_day.insert(o.history_day.end(), f.history_day.begin() + b, f.history_day.begin() + e);
+    o.history_amount.insert(o.history_amount.end(), f.history_amount.begin() + b,
+                            f.history_amount.begin() + e);
+    o.history_quantity.insert(o.history_quantity.end(), f.history_quantity.begin() + b,
+                              f.history_quantity.begin() + e);
+    o.history_lines.insert(o.history_lines.end(), f.history_lines.begin() + b,
+                           f.history_lines.begin() + e);
+    o.history_offsets.push_back(o.history_day.size());
     out.labels.returns.push_back(w.labels.returns[i]);
     out.labels.count.push_back(w.labels.count[i]);
   }

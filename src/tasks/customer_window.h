@@ -49,6 +49,11 @@ struct CustomerFeatures {
   // BG/NBD's sufficient statistics, per row.
   std::vector<double> repeat, recency_weeks, age_weeks;  // x, t_x, T
   std::vector<int32_t> first_day;
+  // Every row's occasions before the cut-off, oldest first (sequence models): row i is
+  // [history_offsets[i], history_offsets[i + 1]).
+  std::vector<uint64_t> history_offsets{0};
+  std::vector<int32_t> history_day;
+  std::vector<float> history_amount, history_quantity, history_lines;
   size_t rows() const { return customer.size(); }
 };
 

@@ -111,8 +111,16 @@ nlohmann::json to_json(const TrainSummary& s) {
 }
 
 TrainSummary run_training(Trainable& t, const Dataset& data, const TrainOptions& o) {
+  Validator v;
+  if (o.validate && !data.valid().empty()) {
+    v = [&](EpochRecord* r) { return validate_epoch(t, data, o, r); };
+  }
+  return run_training(t, v, o);
+}
+
+TrainSummary run_training(Trainable& t, const Validator& validator, const TrainOptions& o) {
   KAIROS_CHECK_USAGE(o.epochs > 0, "{}: epochs must be positive", o.label);
-  const bool validate = o.validate && !data.valid().empty();
+  const bool validate = o.validate && static_cast<bool>(validator);
   std::ofstream log;
   if (!o.log_path.empty()) {
     log.open(o.log_path, std::ios::app);
@@ -151,7 +159,8 @@ TrainSummary run_training(Trainable& t, const Dataset& data, const TrainOptions&
     }
     s.train_seconds += r.seconds;
     if (validate) {
-      r.valid_value = validate_epoch(t, data, o, &r);
+      r.valid_metric = validation_metric(o.task).name;
+      r.valid_value = validator(&r);
       const bool higher = validation_metric(o.task).higher_is_better;
       r.best = stopper.update(higher ? r.valid_value : -r.valid_value);
       if (r.best) {

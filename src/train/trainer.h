@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -111,5 +112,11 @@ nlohmann::json to_json(const TrainSummary& s);
 // options.task says: next-item with the dataset's protocol, label tasks with the label evaluator
 // (uncalibrated). Restores the best epoch's weights.
 TrainSummary run_training(Trainable& t, const Dataset& data, const TrainOptions& options);
+
+// The same loop for models whose data is not a session Dataset (the customer-level return task):
+// `validate` (may be empty: no validation) returns the epoch's validation scalar — the one
+// validation_metric(options.task) names — and may fill the record's valid_seconds.
+using Validator = std::function<double(EpochRecord*)>;
+TrainSummary run_training(Trainable& t, const Validator& validate, const TrainOptions& options);
 
 }  // namespace kairos

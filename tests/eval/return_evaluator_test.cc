@@ -5,32 +5,14 @@
 
 #include <cmath>
 
-#include "core/rng.h"
 #include "eval/return_evaluator.h"
+#include "eval/simulated_customers.h"
 
 namespace kairos {
 namespace {
 
-Transactions simulated_shop(size_t customers, uint64_t seed) {
-  Rng rng(seed);
-  Transactions t;
-  for (size_t c = 0; c < customers; ++c) {
-    const std::string id = "c" + std::to_string(c);
-    int32_t day = static_cast<int32_t>(rng.below(120));
-    const double mean_gap = 10 + 200 * rng.uniform();  // days between purchases
-    const double drop = 0.05 + 0.5 * rng.uniform();    // drop-out after each purchase
-    for (;;) {
-      t.add(id, day, 1, 10.0 + rng.below(40));
-      if (rng.bernoulli(drop)) break;
-      day += 1 + static_cast<int32_t>(rng.exponential(mean_gap));
-      if (day >= 700) break;
-    }
-  }
-  return t;
-}
-
 TEST(ReturnEvaluator, ScoresEveryModelWithoutLookingPastTheCutoff) {
-  const Transactions t = simulated_shop(3000, 5);
+  const Transactions t = test::simulated_customers(3000, 5);
   eval::ReturnEvalOptions o;
   o.cutoff_day = 400;
   o.horizon_days = 120;
@@ -59,7 +41,7 @@ TEST(ReturnEvaluator, ScoresEveryModelWithoutLookingPastTheCutoff) {
 }
 
 TEST(ReturnEvaluator, SupervisedModelsNeedATrainingWindow) {
-  const Transactions t = simulated_shop(500, 9);
+  const Transactions t = test::simulated_customers(500, 9);
   eval::ReturnEvalOptions o;
   o.cutoff_day = 100;
   o.horizon_days = 400;  // the training window would end before anyone bought

@@ -102,6 +102,42 @@ json category_eval() {
   return {{"task", "category"}, {"classes", 12}, {"results", {r}}};
 }
 
+// A return-task evaluation: BG/NBD with its tracking curve, and a skipped supervised model.
+json return_eval() {
+  json actual = json::array(), expected = json::array(), bins = json::array(), freq = json::array();
+  for (int w = 1; w <= 12; ++w) {
+    actual.push_back(40.0 * w);
+    expected.push_back(38.0 * w + 5);
+  }
+  for (int i = 0; i < 4; ++i) {
+    bins.push_back({{"count", 100}, {"confidence", 0.1 + 0.2 * i}, {"accuracy", 0.12 + 0.19 * i}});
+    freq.push_back({{"repeat_purchases", i < 3 ? std::to_string(i) : "3+"},
+                    {"customers", 50},
+                    {"actual", 0.3 * i + 0.1},
+                    {"predicted", 0.28 * i + 0.12}});
+  }
+  const json bg = {{"model", "bgnbd"},
+                   {"evaluated", true},
+                   {"customers", 2357},
+                   {"metrics",
+                    {{"ROC-AUC", 0.7569},
+                     {"PR-AUC", 0.6362},
+                     {"log-loss", 0.5056},
+                     {"ECE", 0.0481},
+                     {"count MAE", 0.7855},
+                     {"count total error %", -12.15}}},
+                   {"ci95", {{"ROC-AUC", {{"low", 0.7306}, {"high", 0.7804}}}}},
+                   {"reliability", bins},
+                   {"by_repeat_purchases", freq},
+                   {"tracking_expected", expected}};
+  const json skipped = {{"model", "gbdt"}, {"evaluated", false}, {"skipped", "needs a window"}};
+  return {{"task", "return"},
+          {"cutoff", "1997-10-01"},
+          {"horizon_days", 273},
+          {"tracking", {{"start", "1997-01-01"}, {"unit", "week"}, {"actual", actual}}},
+          {"results", {bg, skipped}}};
+}
+
 const char* kTrainingLog =
     "{\"epoch\":1,\"loss\":7.43,\"valid_MRR@20\":0.1668,\"valid_HR@20\":0.4985,\"events_per_s\":"
     "16500,\"best\":true}\n"
@@ -143,9 +179,10 @@ std::vector<ReportInput> fixture_inputs(const test::TempDir& dir) {
   std::ofstream(dir.file("shop-category.json")) << category_eval().dump();
   std::ofstream(dir.file("gru4rec.train_log.jsonl")) << kTrainingLog;
   std::ofstream(dir.file("serve.json")) << bench_serve().dump();
+  std::ofstream(dir.file("cdnow-return.json")) << return_eval().dump();
   std::vector<ReportInput> inputs;
   for (const char* f : {"dg-next-item.json", "shop-intent.json", "shop-category.json",
-                        "gru4rec.train_log.jsonl", "serve.json"}) {
+                        "gru4rec.train_log.jsonl", "serve.json", "cdnow-return.json"}) {
     inputs.push_back(read_report_input(dir.file(f)));
   }
   return inputs;
@@ -187,8 +224,10 @@ TEST(Report, OneSelfContainedPageWithTheFigures) {
   EXPECT_NE(html.find("<td>0.5200</td>"), std::string::npos);  // vsknn HR@20
   EXPECT_NE(html.find("<td>0.6912</td>"), std::string::npos);  // intent ROC-AUC
   EXPECT_NE(html.find("[0.6880, 0.6950]"), std::string::npos);
-  // 4 next-item + 4 intent + 2 category + 1 training + 1 bench charts.
-  EXPECT_EQ(chart_count(inputs), 12u);
+  EXPECT_NE(html.find("<td>0.7569</td>"), std::string::npos);  // return ROC-AUC
+  EXPECT_NE(html.find("skipped: needs a window"), std::string::npos);
+  // 4 next-item + 4 intent + 2 category + 1 training + 1 bench + 3 return charts.
+  EXPECT_EQ(chart_count(inputs), 15u);
   // An intent evaluation without curves (older JSON) leaves those charts out.
   json old = intent_eval();
   old["results"][0].erase("curve");

@@ -51,6 +51,15 @@ TEST(ReturnTask, OccasionsFeaturesAndLabels) {
   EXPECT_FLOAT_EQ(a[8], 42.5f);   // mean gap (95 - 10) / 2
   EXPECT_EQ(a[9], 55);            // last gap
   EXPECT_FLOAT_EQ(a[12], 19.0f);  // amount before the cut-off: 12 + 3 + 4
+  // The sequence models' input: a's three occasions before the cut-off, oldest first.
+  for (size_t i = 0; i < w.features.rows(); ++i) {
+    if (t.customers.name(w.features.customer[i]) != "a") continue;
+    const auto b = w.features.history_offsets[i], e = w.features.history_offsets[i + 1];
+    ASSERT_EQ(e - b, 3u);
+    EXPECT_EQ(w.features.history_day[b], 10);
+    EXPECT_EQ(w.features.history_day[e - 1], 95);
+    EXPECT_FLOAT_EQ(w.features.history_amount[b], 12.0f);  // the day's two lines
+  }
   for (size_t i = 0; i < w.features.rows(); ++i) {
     const std::string name = t.customers.name(w.features.customer[i]);
     if (name == "a") {
@@ -82,6 +91,10 @@ TEST(ReturnTask, FeaturesNeverSeeTheCutoffOrLater) {
   }
   EXPECT_EQ(w0.features.repeat, w1.features.repeat);
   EXPECT_EQ(w0.features.age_weeks, w1.features.age_weeks);
+  EXPECT_EQ(w0.features.history_offsets,
+            w1.features.history_offsets);  // the sequence models' input
+  EXPECT_EQ(w0.features.history_day, w1.features.history_day);
+  EXPECT_EQ(w0.features.history_amount, w1.features.history_amount);
   EXPECT_NE(w0.labels.count, w1.labels.count);  // the labels do see the horizon
 }
 

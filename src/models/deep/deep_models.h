@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "models/customers/return_model.h"
 #include "models/interest/interest_model.h"
 #include "models/session_model.h"
 
@@ -16,5 +17,7 @@ std::unique_ptr<SessionModel> make_narm(const nlohmann::json& hparams);
 // The deep interest model ("gru": heads for category, next-action and intent on one GRU encoder;
 // models/deep/interest_gru.cc).
 std::unique_ptr<InterestModel> make_interest_gru(const nlohmann::json& hparams);
+// The return task's GRU over each customer's purchase history (models/deep/return_gru.cc).
+std::unique_ptr<ReturnModel> make_return_gru(const nlohmann::json& hparams);
 
 }  // namespace kairos
