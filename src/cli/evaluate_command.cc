@@ -16,10 +16,12 @@
 #include "core/event_type.h"
 #include "data/atomic_file.h"
 #include "data/transactions.h"
+#include "eval/forecast_evaluator.h"
 #include "eval/label_report.h"
 #include "eval/report.h"
 #include "eval/return_evaluator.h"
 #include "models/factory.h"
+#include "models/forecast/forecaster.h"
 #include "pipeline/evaluate_models.h"
 #include "tasks/event_labels.h"
 #include "tasks/task.h"
@@ -33,6 +35,8 @@ struct EvaluateFlags {
   std::string part = "test", task = "next-item", target_types, calibration = "temperature";
   std::string format, cutoff;  // return task: transactions format and cut-off date
   int32_t horizon_days = 0;
+  int origins = 8;          // demand: rolling origins
+  uint32_t min_days = 100;  // demand: items sold on at least this many days
   bool calibrate = true;
   uint32_t within = 5;
   uint64_t max_train_cases = 0;
@@ -128,14 +132,9 @@ void run_evaluate_intent(CLI::App* sub, const EvaluateFlags& f, const Dataset& d
 
 // Return / churn: customer-level, from raw transactions (eval/return_evaluator.h).
 void run_evaluate_return(CLI::App* sub, const EvaluateFlags& f) {
-  KAIROS_CHECK_USAGE(!f.format.empty(), "--task return reads transactions: give --format ({})",
-                     fmt::join(transaction_format_names(), ", "));
   KAIROS_CHECK_USAGE(!f.cutoff.empty() && f.horizon_days > 0,
                      "--task return needs --cutoff YYYY-MM-DD and --horizon-days N");
-  ReadOptions ro;
-  ro.format = f.format;
-  const Transactions t = read_transactions(ro, split_list(f.data));
-  for (const auto& line : t.report.describe()) spdlog::info("skipped: {}", line);
+  const Transactions t = read_transaction_flags(f.data, f.format, /*anonymous=*/false);
   eval::ReturnEvalOptions o;
   o.cutoff_day = eval::parse_day(f.cutoff, "--cutoff");
   o.horizon_days = f.horizon_days;
@@ -164,10 +163,43 @@ void run_evaluate_return(CLI::App* sub, const EvaluateFlags& f) {
   if (!csv.empty()) write_file_atomic(csv, eval::to_csv(e));
 }
 
+// Demand: rolling-origin daily forecasts from transactions (eval/forecast_evaluator.h).
+void run_evaluate_demand(CLI::App* sub, const EvaluateFlags& f) {
+  KAIROS_CHECK_USAGE(f.cutoff.empty(),
+                     "--cutoff is for --task return (demand forecasts the "
+                     "last --origins weeks of the data)");
+  const Transactions t = read_transaction_flags(f.data, f.format, /*anonymous=*/true);
+  eval::ForecastEvalOptions o;
+  if (f.horizon_days > 0) o.horizon = f.horizon_days;
+  o.origins = f.origins;
+  o.min_days = f.min_days;
+  o.threads = f.threads;
+  o.seed = f.seed;
+  std::vector<eval::ForecastModelSpec> specs;
+  const std::string models = sub->count("--models") > 0
+                                 ? f.models
+                                 : fmt::format("{}", fmt::join(any_forecaster_names(), ","));
+  for (const auto& m : entries(f, models)) specs.push_back({m.label, m.model, m.hparams});
+  const eval::ForecastEvaluation e = eval::evaluate_forecasts(
+      t, specs, o,
+      [](const std::string& name, const nlohmann::json& h, int threads, uint64_t seed) {
+        return make_any_forecaster(name, h, threads, seed);
+      });
+  std::printf("%s", eval::to_table(e).c_str());
+  std::fflush(stdout);
+  nlohmann::json j = eval::to_json(e);
+  j["data"] = f.data;
+  j["format"] = f.format;
+  if (!f.json_path.empty()) write_file_atomic(f.json_path, j.dump(2) + "\n");
+  const std::string csv = csv_path(f);
+  if (!csv.empty()) write_file_atomic(csv, eval::to_csv(e));
+}
+
 void run_evaluate(CLI::App* sub, const EvaluateFlags& f) {
   print_effective_config(*sub);
   const Task task = parse_task(f.task);
   if (task == Task::kReturn) return run_evaluate_return(sub, f);
+  if (task == Task::kDemand) return run_evaluate_demand(sub, f);
   KAIROS_CHECK_USAGE(f.format.empty() && f.cutoff.empty() && f.horizon_days == 0,
                      "--format, --cutoff and --horizon-days are for --task return");
   const Dataset data = Dataset::load(f.data);
@@ -209,8 +241,8 @@ void add_evaluate_command(CLI::App& root) {
       ->required();
   sub->add_option("--task", f->task,
                   "next-item (ranking) | category | next-action (calibrated distributions) | "
-                  "intent (purchase probability) | return (customers buying again, from "
-                  "transactions); docs/TASKS.md")
+                  "intent (purchase probability) | return (customers buying again) | demand "
+                  "(daily units per item), both from transactions; docs/TASKS.md")
       ->check(CLI::IsMember(task_names()))
       ->capture_default_str();
   sub->add_option("--format", f->format,
@@ -219,8 +251,16 @@ void add_evaluate_command(CLI::App& root) {
   sub->add_option("--cutoff", f->cutoff,
                   "Return: first day not seen (YYYY-MM-DD); features come from before it");
   sub->add_option("--horizon-days", f->horizon_days,
-                  "Return: days after the cut-off in which a purchase counts as a return")
+                  "Return: days after the cut-off in which a purchase counts as a return; "
+                  "demand: days forecast from each origin (1..7, default 7)")
       ->check(CLI::Range(1, 3650));
+  sub->add_option("--origins", f->origins,
+                  "Demand: weekly rolling origins evaluated, ending with the data")
+      ->check(CLI::Range(1, 52))
+      ->capture_default_str();
+  sub->add_option("--min-days", f->min_days,
+                  "Demand: forecast items sold on at least this many days before the origins")
+      ->capture_default_str();
   sub->add_option("--within", f->within, "Intent: N of the purchase-within-N-events target")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
@@ -233,7 +273,8 @@ void add_evaluate_command(CLI::App& root) {
          "--models", f->models,
          "Comma-separated model names, config labels or trained artifact directories (label "
          "tasks: popularity, markov, session-decay; intent: logistic, gbdt; return: bgnbd, "
-         "recency, rfm, logistic, gbdt, gru)")
+         "recency, rfm, logistic, gbdt, gru; demand: seasonal-naive, moving-average, ets, gbdt, "
+         "lstm)")
       ->capture_default_str();
   sub->add_option("--model-config", f->model_config,
                   "YAML/JSON map: model name -> hyperparameters (e.g. configs/diginetica.yaml)");

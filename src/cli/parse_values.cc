@@ -1,5 +1,8 @@
 #include "cli/parse_values.h"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
 #include <ctime>
 
 #include "core/error.h"
@@ -57,6 +60,17 @@ std::string join_format_names() {
   std::string out;
   for (const auto& n : format_names()) out += (out.empty() ? "" : ", ") + n;
   return out;
+}
+
+Transactions read_transaction_flags(const std::string& files, const std::string& format,
+                                    bool anonymous) {
+  KAIROS_CHECK_USAGE(!format.empty(), "transactions need --format ({})",
+                     fmt::join(transaction_format_names(), ", "));
+  ReadOptions ro;
+  ro.format = format;
+  Transactions t = read_transactions(ro, split_list(files), anonymous);
+  for (const auto& line : t.report.describe()) spdlog::info("skipped: {}", line);
+  return t;
 }
 
 }  // namespace kairos::cli

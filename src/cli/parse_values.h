@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "data/transactions.h"
 
 namespace kairos::cli {
 
@@ -18,5 +19,10 @@ std::vector<std::pair<std::string, std::string>> parse_pairs(const std::string& 
                                                              const std::string& flag);
 std::vector<std::string> split_list(const std::string& s, char sep = ',');
 std::string join_format_names();
+
+// Reads the transaction files of a comma-separated `files` flag in `format` (empty: a usage error
+// naming the formats) and logs what was skipped (data/transactions.h).
+Transactions read_transaction_flags(const std::string& files, const std::string& format,
+                                    bool anonymous);
 
 }  // namespace kairos::cli

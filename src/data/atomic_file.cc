@@ -17,6 +17,10 @@
 namespace kairos {
 
 void write_file_atomic(const std::string& path, std::string_view content) {
+  // Result files (--json, --csv, --out) often go to a folder not made yet: make it.
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   AtomicFile file(path);
   file.write(content.data(), content.size());
   file.commit();

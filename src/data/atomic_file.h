@@ -15,6 +15,7 @@
 
 namespace kairos {
 
+// Writes `content` to `path` through a temporary file and a rename; makes missing parent folders.
 void write_file_atomic(const std::string& path, std::string_view content);
 
 // Streaming form: write() pieces, optionally overwrite earlier bytes with write_at(), then

@@ -17,8 +17,8 @@ constexpr const char* kOwnFormats[] = {"cdnow", "cdnow-elog", "online-retail"};
 
 // Any event format: the buy events of known users become purchase lines; everything else is
 // counted, by reason, as not used.
-void read_event_buys(const ReadOptions& o, const std::vector<std::string>& files,
-                     Transactions* out) {
+void read_event_buys(const ReadOptions& o, const std::vector<std::string>& files, Transactions* out,
+                     bool anonymous) {
   EventLog log;
   read_events(o, files, &log);
   out->report = log.report;
@@ -27,14 +27,14 @@ void read_event_buys(const ReadOptions& o, const std::vector<std::string>& files
   for (size_t i = 0; i < log.size(); ++i) {
     if (log.type[i] != EventType::kBuy) {
       ++not_buy;
-    } else if (log.user[i] == kNone) {
+    } else if (log.user[i] == kNone && !anonymous) {
       ++no_user;
     } else {
       const int64_t ms = log.ts_ms[i];
       const auto day =
           static_cast<int32_t>(ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000));
-      out->add(log.users.name(log.user[i]), day, 1.0, std::numeric_limits<double>::quiet_NaN(),
-               log.items.name(log.item[i]));
+      out->add(log.user[i] == kNone ? std::string(kAnonymousCustomer) : log.users.name(log.user[i]),
+               day, 1.0, std::numeric_limits<double>::quiet_NaN(), log.items.name(log.item[i]));
     }
   }
   // Accepted events that are not purchases of a known customer: counted, never silently lost.
@@ -61,7 +61,8 @@ std::vector<std::string> transaction_format_names() {
   return names;
 }
 
-Transactions read_transactions(const ReadOptions& options, const std::vector<std::string>& files) {
+Transactions read_transactions(const ReadOptions& options, const std::vector<std::string>& files,
+                               bool anonymous) {
   Transactions out;
   out.report.strict = options.strict;
   const std::string& f = options.format;
@@ -69,14 +70,14 @@ Transactions read_transactions(const ReadOptions& options, const std::vector<std
     for (const auto& path : files) {
       if (f == "cdnow") readers::read_cdnow(options, path, &out);
       if (f == "cdnow-elog") readers::read_cdnow_elog(options, path, &out);
-      if (f == "online-retail") readers::read_online_retail(options, path, &out);
+      if (f == "online-retail") readers::read_online_retail(options, path, &out, anonymous);
     }
   } else {
     KAIROS_CHECK_USAGE(
         std::find(format_names().begin(), format_names().end(), f) != format_names().end(),
         "unknown transactions format '{}' (formats: {})", f,
         fmt::join(transaction_format_names(), ", "));
-    read_event_buys(options, files, &out);
+    read_event_buys(options, files, &out, anonymous);
   }
   KAIROS_CHECK(out.size() > 0, "no purchases read from {} ({} rows read; {})",
                fmt::join(files, ", "), out.report.rows_read,

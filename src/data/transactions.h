@@ -40,8 +40,13 @@ struct Transactions {
 // Formats accepted for transactions: the three above, then every event format.
 std::vector<std::string> transaction_format_names();
 
+// The customer id that purchases without one get when they are kept (demand: a sale is a sale).
+inline constexpr std::string_view kAnonymousCustomer = "(anonymous)";
+
 // Reads `files` in `options.format`. Malformed rows are skipped and counted in the report (fatal
-// with options.strict); throws kairos::Error on an unknown format or unreadable file.
-Transactions read_transactions(const ReadOptions& options, const std::vector<std::string>& files);
+// with options.strict); throws kairos::Error on an unknown format or unreadable file. Purchases
+// without a customer are skipped and counted, or kept as kAnonymousCustomer's with `anonymous`.
+Transactions read_transactions(const ReadOptions& options, const std::vector<std::string>& files,
+                               bool anonymous = false);
 
 }  // namespace kairos

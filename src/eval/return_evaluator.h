@@ -38,10 +38,12 @@ struct ReturnEvalOptions {
   uint32_t bootstrap = 1000;
 };
 
-struct ReturnModelSpec {
+// A model to evaluate: its label in the tables, its factory name and hyperparameters.
+struct ModelSpec {
   std::string label, model;
   nlohmann::json hparams = nlohmann::json::object();
 };
+using ReturnModelSpec = ModelSpec;
 
 struct FrequencyBin {
   std::string repeat;  // "0", "1", ..., "7+"

@@ -93,6 +93,24 @@ std::vector<std::string> any_return_model_names() {
   return names;
 }
 
+std::unique_ptr<Forecaster> make_any_forecaster(const std::string& name,
+                                                const nlohmann::json& hparams, int threads,
+                                                uint64_t seed) {
+#ifdef KAIROS_WITH_TORCH
+  if (name == "lstm")
+    return make_lstm_forecaster(hparams.is_null() ? nlohmann::json::object() : hparams, seed);
+#endif
+  return make_forecaster(name, hparams, threads, seed);
+}
+
+std::vector<std::string> any_forecaster_names() {
+  std::vector<std::string> names = forecaster_names();
+#ifdef KAIROS_WITH_TORCH
+  names.emplace_back("lstm");
+#endif
+  return names;
+}
+
 std::unique_ptr<InterestModel> make_interest_model(const std::string& name,
                                                    const nlohmann::json& hparams) {
 #ifdef KAIROS_WITH_TORCH

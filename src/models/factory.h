@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/customers/return_model.h"
+#include "models/forecast/forecaster.h"
 #include "models/intent/sequence_intent.h"
 #include "models/interest/interest_model.h"
 #include "models/labels/label_model.h"
@@ -42,6 +43,13 @@ std::unique_ptr<ReturnModel> make_any_return_model(
     int threads = 2, uint64_t seed = 42);
 // The names make_any_return_model accepts in this build (gru only with LibTorch).
 std::vector<std::string> any_return_model_names();
+
+// Demand forecasters (models/forecast/forecaster.h): make_forecaster's, and the deep global
+// "lstm" (LibTorch builds); the names this build accepts.
+std::unique_ptr<Forecaster> make_any_forecaster(
+    const std::string& name, const nlohmann::json& hparams = nlohmann::json::object(),
+    int threads = 2, uint64_t seed = 42);
+std::vector<std::string> any_forecaster_names();
 
 // Compute threads (LibTorch intra-op and OpenBLAS) for scoring from many caller threads at once:
 // servers and evaluators parallelise over requests or cases, so each call should run on one

@@ -417,6 +417,74 @@ Chart return_by_frequency(const json& results) {
           spec};
 }
 
+// Demand: the total series' forecasts at the rolling origins against the actual units, with the
+// 80 % interval, one panel per model.
+Chart demand_total(const json& results) {
+  json rows = json::array();
+  for (const json& r : results) {
+    for (const json& p : r.value("total_path", json::array())) {
+      rows.push_back({{"series", r.value("model", "?")},
+                      {"day", p["day"]},
+                      {"actual", p["actual"]},
+                      {"forecast", p["forecast"]},
+                      {"lo80", p["lo80"]},
+                      {"hi80", p["hi80"]}});
+    }
+  }
+  if (rows.empty()) return {};
+  json spec = base(rows);
+  const json x = {{"field", "day"}, {"type", "temporal"}, {"title", "day"}};
+  spec["facet"] = {{"row", {{"field", "series"}, {"type", "nominal"}, {"title", nullptr}}}};
+  spec["spec"] = {
+      {"width", 560},
+      {"height", 150},
+      {"layer",
+       {{{"mark", {{"type", "area"}, {"opacity", 0.25}}},
+         {"encoding",
+          {{"x", x},
+           {"y", {{"field", "lo80"}, {"type", "quantitative"}, {"title", "units"}}},
+           {"y2", {{"field", "hi80"}}}}}},
+        {{"mark", {{"type", "line"}, {"color", "black"}}},
+         {"encoding", {{"x", x}, {"y", {{"field", "actual"}, {"type", "quantitative"}}}}}},
+        {{"mark", {{"type", "line"}, {"color", "#e45756"}, {"point", true}}},
+         {"encoding",
+          {{"x", x},
+           {"y", {{"field", "forecast"}, {"type", "quantitative"}}},
+           {"tooltip",
+            {{{"field", "day"}, {"type", "temporal"}},
+             {{"field", "forecast"}, {"format", ".0f"}},
+             {{"field", "actual"}, {"format", ".0f"}}}}}}}}}};
+  return {"Total units: forecast against actual",
+          "All units sold per day (black) and each model's forecasts made at the weekly rolling "
+          "origins (red), with the 80 % split-conformal interval (band).",
+          spec};
+}
+
+// Demand: item WAPE by horizon day.
+Chart demand_by_step(const json& results) {
+  json rows = json::array();
+  for (const json& r : results) {
+    const json& steps = r.value("wape_by_step", json::array());
+    for (size_t k = 0; k < steps.size(); ++k) {
+      if (steps[k].is_number())
+        rows.push_back({{"series", r.value("model", "?")}, {"day", k + 1}, {"value", steps[k]}});
+    }
+  }
+  if (rows.empty()) return {};
+  json spec = base(rows);
+  spec["width"] = 420;
+  spec["height"] = 220;
+  spec["mark"] = {{"type", "line"}, {"point", true}};
+  spec["encoding"] = {
+      {"x", {{"field", "day"}, {"type", "ordinal"}, {"title", "days after the origin"}}},
+      {"y", {{"field", "value"}, {"type", "quantitative"}, {"title", "WAPE (items)"}}},
+      {"color", {{"field", "series"}, {"type", "nominal"}, {"title", "model"}}}};
+  return {"Item WAPE by horizon day",
+          "Weighted absolute percentage error over every item series and origin, per day "
+          "ahead.",
+          spec};
+}
+
 std::string num(const json& v, const char* format = "{:.4f}") {
   if (!v.is_number()) return "-";
   return fmt::format(fmt::runtime(format), v.get<double>());
@@ -434,6 +502,7 @@ std::vector<Chart> all_charts_of(const ReportInput& in) {
       const std::string task = c.value("task", "next-item");
       const json& results = c["results"];
       if (task == "next-item") return next_item_charts(results);
+      if (task == "demand") return {demand_total(results), demand_by_step(results)};
       if (task == "return") {
         json evaluated = json::array();
         for (const json& r : results) {
@@ -487,7 +556,21 @@ Table table_of(const ReportInput& in) {
   switch (in.kind) {
     case InputKind::kEvaluation: {
       const std::string task = c.value("task", "next-item");
-      if (task == "return") {
+      if (task == "demand") {
+        t.columns = {"model",    "item WAPE",  "item week WAPE",  "MASE",           "bias",
+                     "80 % cov", "total WAPE", "total week WAPE", "total 80 % cov", "seconds"};
+        for (const json& r : c["results"]) {
+          const json& m = r["items"];
+          const json& tot = r["total"];
+          t.rows.push_back({r.value("model", "?"), num(m.value("WAPE", json())),
+                            num(m.value("week WAPE", json())), num(m.value("MASE", json())),
+                            num(m.value("bias", json())),
+                            num(m.value("coverage80", json()), "{:.3f}"),
+                            num(tot.value("WAPE", json())), num(tot.value("week WAPE", json())),
+                            num(tot.value("coverage80", json()), "{:.3f}"),
+                            num(r.value("seconds", json()), "{:.1f}")});
+        }
+      } else if (task == "return") {
         t.columns = {"model",    "customers", "ROC-AUC",   "95 % CI",      "PR-AUC",
                      "log-loss", "ECE",       "count MAE", "total error %"};
         for (const json& r : c["results"]) {

@@ -7,8 +7,8 @@
 namespace kairos {
 
 const std::vector<std::string>& task_names() {
-  static const std::vector<std::string> names = {"next-item", "category", "next-action", "intent",
-                                                 "return"};
+  static const std::vector<std::string> names = {"next-item", "category", "next-action",
+                                                 "intent",    "return",   "demand"};
   return names;
 }
 
@@ -18,6 +18,7 @@ Task parse_task(std::string_view name) {
   if (name == "next-action") return Task::kNextAction;
   if (name == "intent") return Task::kIntent;
   if (name == "return") return Task::kReturn;
+  if (name == "demand") return Task::kDemand;
   KAIROS_THROW(ErrorKind::kUsage, "unknown task '{}' (tasks: {})", name,
                fmt::join(task_names(), ", "));
 }
@@ -34,12 +35,15 @@ std::string_view task_name(Task t) {
       return "intent";
     case Task::kReturn:
       return "return";
+    case Task::kDemand:
+      return "demand";
   }
   return "?";
 }
 
 ValidationMetric validation_metric(Task t) {
   if (t == Task::kNextItem) return {"MRR@20", true};
+  if (t == Task::kDemand) return {"WAPE", false};
   return {"log-loss", false};  // label tasks: calibrated probabilities are the product
 }
 

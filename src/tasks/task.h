@@ -9,6 +9,8 @@
 // the models predict a calibrated distribution over the classes (models/labels/).
 //   return       per customer at a cut-off: P(a purchase within the horizon) and the expected
 //                number of purchases (tasks/customer_window.h; customer-level, from transactions)
+//   demand       daily units per item and in total over the next days (tasks/demand_series.h;
+//                from transactions, rolling-origin evaluation)
 #pragma once
 
 #include <string>
@@ -17,7 +19,7 @@
 
 namespace kairos {
 
-enum class Task { kNextItem, kCategory, kNextAction, kIntent, kReturn };
+enum class Task { kNextItem, kCategory, kNextAction, kIntent, kReturn, kDemand };
 
 Task parse_task(std::string_view name);  // throws kUsage, listing the tasks
 std::string_view task_name(Task t);

@@ -87,6 +87,13 @@ TEST(Transactions, OnlineRetailSkipsCancellationsAdjustmentsAndAnonymousRows) {
   EXPECT_EQ(s.at("Quantity <= 0 outside a cancellation").count, 1u);
   EXPECT_EQ(s.at("InvoiceDate does not start with YYYY-MM-DD").count, 1u);
   EXPECT_EQ(t.report.rows_read, 7u);
+  // Demand keeps anonymous sales (a sale is a sale); customer-level tasks cannot use them.
+  ReadOptions o;
+  o.format = "online-retail";
+  const Transactions all = read_transactions(o, {path}, /*anonymous=*/true);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all.customers.name(all.customer[2]), kAnonymousCustomer);
+  EXPECT_EQ(all.report.skipped.count("no CustomerID"), 0u);
 }
 
 TEST(Transactions, EventFormatBuysOfKnownUsersAndTheRestCounted) {

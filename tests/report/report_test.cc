@@ -3,6 +3,7 @@
 // Chromium every chart renders with no console error (screenshot under the test output dir).
 #include "report/report.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -138,6 +139,28 @@ json return_eval() {
           {"results", {bg, skipped}}};
 }
 
+// A demand evaluation: one model's total-series path with intervals and its WAPE by step.
+json demand_eval() {
+  json path = json::array();
+  for (int d = 1; d <= 14; ++d) {
+    const double y = 1000 + 300 * (d % 7);
+    path.push_back({{"day", fmt::format("2011-11-{:02d}", d)},
+                    {"actual", y},
+                    {"forecast", y * 0.9},
+                    {"lo80", y * 0.6},
+                    {"hi80", y * 1.3}});
+  }
+  const json m = {{"WAPE", 0.9487},
+                  {"week WAPE", 0.577},
+                  {"MASE", 0.95},
+                  {"bias", -0.004},
+                  {"coverage80", 0.783}};
+  json result = {{"model", "gbdt"},    {"items", m},
+                 {"total", m},         {"wape_by_step", {0.9, 0.95, 1.0}},
+                 {"total_path", path}, {"seconds", 11.6}};
+  return {{"task", "demand"}, {"results", json::array({result})}};
+}
+
 const char* kTrainingLog =
     "{\"epoch\":1,\"loss\":7.43,\"valid_MRR@20\":0.1668,\"valid_HR@20\":0.4985,\"events_per_s\":"
     "16500,\"best\":true}\n"
@@ -180,9 +203,11 @@ std::vector<ReportInput> fixture_inputs(const test::TempDir& dir) {
   std::ofstream(dir.file("gru4rec.train_log.jsonl")) << kTrainingLog;
   std::ofstream(dir.file("serve.json")) << bench_serve().dump();
   std::ofstream(dir.file("cdnow-return.json")) << return_eval().dump();
+  std::ofstream(dir.file("retail-demand.json")) << demand_eval().dump();
   std::vector<ReportInput> inputs;
-  for (const char* f : {"dg-next-item.json", "shop-intent.json", "shop-category.json",
-                        "gru4rec.train_log.jsonl", "serve.json", "cdnow-return.json"}) {
+  for (const char* f :
+       {"dg-next-item.json", "shop-intent.json", "shop-category.json", "gru4rec.train_log.jsonl",
+        "serve.json", "cdnow-return.json", "retail-demand.json"}) {
     inputs.push_back(read_report_input(dir.file(f)));
   }
   return inputs;
@@ -226,8 +251,9 @@ TEST(Report, OneSelfContainedPageWithTheFigures) {
   EXPECT_NE(html.find("[0.6880, 0.6950]"), std::string::npos);
   EXPECT_NE(html.find("<td>0.7569</td>"), std::string::npos);  // return ROC-AUC
   EXPECT_NE(html.find("skipped: needs a window"), std::string::npos);
-  // 4 next-item + 4 intent + 2 category + 1 training + 1 bench + 3 return charts.
-  EXPECT_EQ(chart_count(inputs), 15u);
+  EXPECT_NE(html.find("<td>0.9487</td>"), std::string::npos);  // demand item WAPE
+  // 4 next-item + 4 intent + 2 category + 1 training + 1 bench + 3 return + 2 demand charts.
+  EXPECT_EQ(chart_count(inputs), 17u);
   // An intent evaluation without curves (older JSON) leaves those charts out.
   json old = intent_eval();
   old["results"][0].erase("curve");

@@ -94,7 +94,8 @@ void read_cdnow_elog(const ReadOptions& o, const std::string& path, Transactions
   }
 }
 
-void read_online_retail(const ReadOptions& o, const std::string& path, Transactions* out) {
+void read_online_retail(const ReadOptions& o, const std::string& path, Transactions* out,
+                        bool anonymous) {
   InputFile in(o, path, &out->report, "online retail");
   std::vector<std::string_view> f;
   FieldSplitter split(',');
@@ -119,6 +120,7 @@ void read_online_retail(const ReadOptions& o, const std::string& path, Transacti
     const std::string_view inv = trim(f[invoice]);
     std::string_view cust = trim(f[customer]);
     if (cust.ends_with(".0")) cust.remove_suffix(2);  // exports through a float column
+    if (anonymous && (cust.empty() || cust == "NA")) cust = kAnonymousCustomer;
     int64_t ms = 0;
     double qty = 0, unit_price = 0;
     if (!inv.empty() && (inv[0] == 'C' || inv[0] == 'c')) {

@@ -11,6 +11,8 @@ namespace kairos::readers {
 
 void read_cdnow(const ReadOptions& o, const std::string& path, Transactions* out);
 void read_cdnow_elog(const ReadOptions& o, const std::string& path, Transactions* out);
-void read_online_retail(const ReadOptions& o, const std::string& path, Transactions* out);
+// `anonymous`: rows without a CustomerID are kept as kAnonymousCustomer's purchases.
+void read_online_retail(const ReadOptions& o, const std::string& path, Transactions* out,
+                        bool anonymous);
 
 }  // namespace kairos::readers

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "models/customers/return_model.h"
+#include "models/forecast/forecaster.h"
 #include "models/interest/interest_model.h"
 #include "models/session_model.h"
 
@@ -19,5 +20,7 @@ std::unique_ptr<SessionModel> make_narm(const nlohmann::json& hparams);
 std::unique_ptr<InterestModel> make_interest_gru(const nlohmann::json& hparams);
 // The return task's GRU over each customer's purchase history (models/deep/return_gru.cc).
 std::unique_ptr<ReturnModel> make_return_gru(const nlohmann::json& hparams);
+// The demand task's global LSTM (models/deep/lstm_forecaster.cc).
+std::unique_ptr<Forecaster> make_lstm_forecaster(const nlohmann::json& hparams, uint64_t seed);
 
 }  // namespace kairos
