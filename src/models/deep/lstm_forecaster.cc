@@ -2,9 +2,12 @@
 // series. A sample is a series at an origin: its last `window` days, each divided by the series'
 // scale at the origin (1 + the mean of its last 28 days) and joined with the day's weekday
 // (one-hot); an LSTM reads them and a linear layer maps its last state to the next `horizon`
-// days, scaled the same way. Loss: mean absolute error on the scaled values (the scaled WAPE),
-// Adam, the shared Trainer. Trained at weekly origins before the forecast origin (the latest one
-// is the validation set for early stopping), refitted at every forecast call (rolling origin).
+// days, scaled the same way. Loss `poisson` (default): the network gives log rates and the
+// Poisson negative log-likelihood of the scaled units makes the forecast a mean (unbiased, what
+// planning sums up); `mae`: the absolute error of the scaled values, a median — lower daily WAPE
+// on intermittent series but biased low (docs/BENCHMARKS.md has both). Adam, the shared Trainer.
+// Trained at weekly origins before the forecast origin (the latest one is the validation set for
+// early stopping), refitted at every forecast call (rolling origin).
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
@@ -32,14 +35,17 @@ struct LstmForecastConfig {
   int train_origins = 26;  // weekly origins before the forecast origin
   int batch_size = 256;
   double learning_rate = 3e-3;
+  std::string loss = "poisson";  // poisson | mae
   TrainConfig train{};
 
   NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(LstmForecastConfig, window, hidden, train_origins,
-                                              batch_size, learning_rate)
+                                              batch_size, learning_rate, loss)
   void check(const std::string& model) const {
     KAIROS_CHECK_USAGE(window >= 7 && hidden > 0 && train_origins >= 2 && batch_size > 0,
                        "{}: window >= 7, hidden > 0, train_origins >= 2, batch_size > 0", model);
     KAIROS_CHECK_USAGE(learning_rate > 0, "{}: learning_rate must be positive", model);
+    KAIROS_CHECK_USAGE(loss == "poisson" || loss == "mae", "{}: loss is poisson or mae, not '{}'",
+                       model, loss);
   }
   static LstmForecastConfig from_json(const nlohmann::json& j) {
     ConfigReader r(j, "lstm (forecast)");
@@ -143,7 +149,9 @@ class LstmForecaster final : public Forecaster, public Trainable {
     const std::vector<uint32_t> rows(order_.begin() + next_, order_.begin() + end);
     next_ = end;
     const auto [x, y] = batch(train_, rows);
-    const torch::Tensor loss = (net_->forward(x) - y).abs().sum();
+    const torch::Tensor out = net_->forward(x);
+    const torch::Tensor loss =
+        cfg_.loss == "mae" ? (out - y).abs().sum() : (torch::exp(out) - y * out).sum();
     progress->loss_sum += loss.item<double>() / horizon_;
     progress->events += rows.size();
     optimizer_->zero_grad();
@@ -209,7 +217,9 @@ class LstmForecaster final : public Forecaster, public Trainable {
       std::vector<uint32_t> rows;
       for (size_t i = b; i < std::min(s.size(), b + 1024); ++i)
         rows.push_back(static_cast<uint32_t>(i));
-      const torch::Tensor f = net_->forward(batch(s, rows).first).contiguous();
+      torch::Tensor f = net_->forward(batch(s, rows).first);
+      if (cfg_.loss != "mae") f = torch::exp(f);
+      f = f.contiguous();
       const float* p = f.data_ptr<float>();
       for (size_t r = 0; r < rows.size(); ++r) {
         for (int k = 0; k < horizon_; ++k)
