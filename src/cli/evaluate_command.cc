@@ -16,10 +16,12 @@
 #include "core/event_type.h"
 #include "data/atomic_file.h"
 #include "data/transactions.h"
+#include "eval/audience_evaluator.h"
 #include "eval/forecast_evaluator.h"
 #include "eval/label_report.h"
 #include "eval/report.h"
 #include "eval/return_evaluator.h"
+#include "models/audience/audience_model.h"
 #include "models/factory.h"
 #include "models/forecast/forecaster.h"
 #include "pipeline/evaluate_models.h"
@@ -37,6 +39,7 @@ struct EvaluateFlags {
   int32_t horizon_days = 0;
   int origins = 8;          // demand: rolling origins
   uint32_t min_days = 100;  // demand: items sold on at least this many days
+  uint32_t min_buyers = 5;  // audience: new items with at least this many known buyers
   bool calibrate = true;
   uint32_t within = 5;
   uint64_t max_train_cases = 0;
@@ -130,6 +133,30 @@ void run_evaluate_intent(CLI::App* sub, const EvaluateFlags& f, const Dataset& d
   report(f, data, {{"task", "intent"}, {"within", f.within}}, results);
 }
 
+// The model list of a transactions task: --models, or every model of the task in this build.
+std::vector<eval::ModelSpec> transaction_models(CLI::App* sub, const EvaluateFlags& f,
+                                                const std::vector<std::string>& all) {
+  const std::string models =
+      sub->count("--models") > 0 ? f.models : fmt::format("{}", fmt::join(all, ","));
+  std::vector<eval::ModelSpec> specs;
+  for (const auto& m : entries(f, models)) specs.push_back({m.label, m.model, m.hparams});
+  return specs;
+}
+
+// Prints a transactions task's table and writes its JSON (with the input named) and CSV.
+template <typename Evaluation>
+void write_evaluation(const EvaluateFlags& f, const Evaluation& e, nlohmann::json extra = {}) {
+  std::printf("%s", eval::to_table(e).c_str());
+  std::fflush(stdout);
+  nlohmann::json j = eval::to_json(e);
+  j["data"] = f.data;
+  j["format"] = f.format;
+  if (extra.is_object()) j.update(extra);
+  if (!f.json_path.empty()) write_file_atomic(f.json_path, j.dump(2) + "\n");
+  const std::string csv = csv_path(f);
+  if (!csv.empty()) write_file_atomic(csv, eval::to_csv(e));
+}
+
 // Return / churn: customer-level, from raw transactions (eval/return_evaluator.h).
 void run_evaluate_return(CLI::App* sub, const EvaluateFlags& f) {
   KAIROS_CHECK_USAGE(!f.cutoff.empty() && f.horizon_days > 0,
@@ -141,26 +168,13 @@ void run_evaluate_return(CLI::App* sub, const EvaluateFlags& f) {
   o.threads = f.threads;
   o.seed = f.seed;
   o.bootstrap = f.bootstrap;
-  std::vector<eval::ReturnModelSpec> specs;
-  const std::string models = sub->count("--models") > 0
-                                 ? f.models
-                                 : fmt::format("{}", fmt::join(any_return_model_names(), ","));
-  for (const auto& m : entries(f, models)) specs.push_back({m.label, m.model, m.hparams});
+  const auto specs = transaction_models(sub, f, any_return_model_names());
   const eval::ReturnEvaluation e = eval::evaluate_return(
       t, specs, o,
       [](const std::string& name, const nlohmann::json& h, int threads, uint64_t seed) {
         return make_any_return_model(name, h, threads, seed);
       });
-  std::printf("%s", eval::to_table(e).c_str());
-  std::fflush(stdout);
-  nlohmann::json j = eval::to_json(e);
-  j["data"] = f.data;
-  j["format"] = f.format;
-  j["purchase_lines"] = t.size();
-  j["rows_skipped"] = t.report.rows_skipped();
-  if (!f.json_path.empty()) write_file_atomic(f.json_path, j.dump(2) + "\n");
-  const std::string csv = csv_path(f);
-  if (!csv.empty()) write_file_atomic(csv, eval::to_csv(e));
+  write_evaluation(f, e, {{"purchase_lines", t.size()}, {"rows_skipped", t.report.rows_skipped()}});
 }
 
 // Demand: rolling-origin daily forecasts from transactions (eval/forecast_evaluator.h).
@@ -175,24 +189,33 @@ void run_evaluate_demand(CLI::App* sub, const EvaluateFlags& f) {
   o.min_days = f.min_days;
   o.threads = f.threads;
   o.seed = f.seed;
-  std::vector<eval::ForecastModelSpec> specs;
-  const std::string models = sub->count("--models") > 0
-                                 ? f.models
-                                 : fmt::format("{}", fmt::join(any_forecaster_names(), ","));
-  for (const auto& m : entries(f, models)) specs.push_back({m.label, m.model, m.hparams});
+  const auto specs = transaction_models(sub, f, any_forecaster_names());
   const eval::ForecastEvaluation e = eval::evaluate_forecasts(
       t, specs, o,
       [](const std::string& name, const nlohmann::json& h, int threads, uint64_t seed) {
         return make_any_forecaster(name, h, threads, seed);
       });
-  std::printf("%s", eval::to_table(e).c_str());
-  std::fflush(stdout);
-  nlohmann::json j = eval::to_json(e);
-  j["data"] = f.data;
-  j["format"] = f.format;
-  if (!f.json_path.empty()) write_file_atomic(f.json_path, j.dump(2) + "\n");
-  const std::string csv = csv_path(f);
-  if (!csv.empty()) write_file_atomic(csv, eval::to_csv(e));
+  write_evaluation(f, e);
+}
+
+// Audience: known customers ranked for items first sold from --cutoff
+// (eval/audience_evaluator.h).
+void run_evaluate_audience(CLI::App* sub, const EvaluateFlags& f) {
+  KAIROS_CHECK_USAGE(!f.cutoff.empty(),
+                     "--task audience needs --cutoff YYYY-MM-DD (items first "
+                     "sold from that day are the new products)");
+  const Transactions t = read_transaction_flags(f.data, f.format, /*anonymous=*/false);
+  eval::AudienceEvalOptions o;
+  o.cutoff_day = eval::parse_day(f.cutoff, "--cutoff");
+  o.min_buyers = f.min_buyers;
+  o.seed = f.seed;
+  o.bootstrap = f.bootstrap;
+  const auto specs = transaction_models(sub, f, any_audience_model_names());
+  const eval::AudienceEvaluation e =
+      eval::evaluate_audiences(t, specs, o, [](const std::string& name, const nlohmann::json& h) {
+        return make_any_audience_model(name, h);
+      });
+  write_evaluation(f, e);
 }
 
 void run_evaluate(CLI::App* sub, const EvaluateFlags& f) {
@@ -200,6 +223,7 @@ void run_evaluate(CLI::App* sub, const EvaluateFlags& f) {
   const Task task = parse_task(f.task);
   if (task == Task::kReturn) return run_evaluate_return(sub, f);
   if (task == Task::kDemand) return run_evaluate_demand(sub, f);
+  if (task == Task::kAudience) return run_evaluate_audience(sub, f);
   KAIROS_CHECK_USAGE(f.format.empty() && f.cutoff.empty() && f.horizon_days == 0,
                      "--format, --cutoff and --horizon-days are for --task return");
   const Dataset data = Dataset::load(f.data);
@@ -242,14 +266,16 @@ void add_evaluate_command(CLI::App& root) {
   sub->add_option("--task", f->task,
                   "next-item (ranking) | category | next-action (calibrated distributions) | "
                   "intent (purchase probability) | return (customers buying again) | demand "
-                  "(daily units per item), both from transactions; docs/TASKS.md")
+                  "(daily units per item) | audience (customers for a new product), all three from "
+                  "transactions; docs/TASKS.md")
       ->check(CLI::IsMember(task_names()))
       ->capture_default_str();
   sub->add_option("--format", f->format,
                   "Return: format of the transaction files (cdnow, cdnow-elog, online-retail, or "
                   "an event format whose buy events of known users are the purchases)");
   sub->add_option("--cutoff", f->cutoff,
-                  "Return: first day not seen (YYYY-MM-DD); features come from before it");
+                  "Return: first day not seen (YYYY-MM-DD); features come from before it. "
+                  "Audience: items first sold from this day are the new products");
   sub->add_option("--horizon-days", f->horizon_days,
                   "Return: days after the cut-off in which a purchase counts as a return; "
                   "demand: days forecast from each origin (1..7, default 7)")
@@ -260,6 +286,9 @@ void add_evaluate_command(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--min-days", f->min_days,
                   "Demand: forecast items sold on at least this many days before the origins")
+      ->capture_default_str();
+  sub->add_option("--min-buyers", f->min_buyers,
+                  "Audience: evaluate new items with at least this many known buyers")
       ->capture_default_str();
   sub->add_option("--within", f->within, "Intent: N of the purchase-within-N-events target")
       ->check(CLI::Range(1, 1000))
@@ -274,7 +303,7 @@ void add_evaluate_command(CLI::App& root) {
          "Comma-separated model names, config labels or trained artifact directories (label "
          "tasks: popularity, markov, session-decay; intent: logistic, gbdt; return: bgnbd, "
          "recency, rfm, logistic, gbdt, gru; demand: seasonal-naive, moving-average, ets, gbdt, "
-         "lstm)")
+         "lstm; audience: active, token-affinity, cold-start)")
       ->capture_default_str();
   sub->add_option("--model-config", f->model_config,
                   "YAML/JSON map: model name -> hyperparameters (e.g. configs/diginetica.yaml)");

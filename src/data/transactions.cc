@@ -55,6 +55,17 @@ void Transactions::add(std::string_view customer_id, int32_t d, double qty, doub
   ++report.events_added;
 }
 
+void Transactions::set_item_attributes(std::string_view item_id, std::string_view text,
+                                       double price) {
+  const uint32_t i = items.intern(item_id);
+  if (item_text.size() <= i) {
+    item_text.resize(i + 1);
+    item_price.resize(i + 1, std::numeric_limits<double>::quiet_NaN());
+  }
+  if (item_text[i].empty() && !text.empty()) item_text[i] = std::string(text);
+  if (std::isnan(item_price[i]) && std::isfinite(price)) item_price[i] = price;
+}
+
 std::vector<std::string> transaction_format_names() {
   std::vector<std::string> names(std::begin(kOwnFormats), std::end(kOwnFormats));
   for (const auto& f : format_names()) names.push_back(f);

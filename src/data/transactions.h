@@ -30,11 +30,17 @@ struct Transactions {
   std::vector<uint32_t> item;      // dense item id, or UINT32_MAX when the format has none
 
   IdMap customers, items;
+  // Per dense item, where the format has them (online-retail: Description and UnitPrice as first
+  // seen): the audience task's attributes of items never sold before. Empty / NaN otherwise.
+  std::vector<std::string> item_text;
+  std::vector<double> item_price;
   ReadReport report;
 
   size_t size() const { return customer.size(); }
   void add(std::string_view customer_id, int32_t d, double qty, double money,
            std::string_view item_id = {});
+  // Sets an item's attributes the first time it is seen with them (later rows do not change them).
+  void set_item_attributes(std::string_view item_id, std::string_view text, double price);
 };
 
 // Formats accepted for transactions: the three above, then every event format.

@@ -111,6 +111,23 @@ std::vector<std::string> any_forecaster_names() {
   return names;
 }
 
+std::unique_ptr<AudienceModel> make_any_audience_model(const std::string& name,
+                                                       const nlohmann::json& hparams) {
+#ifdef KAIROS_WITH_TORCH
+  if (name == "cold-start")
+    return make_cold_start_audience(hparams.is_null() ? nlohmann::json::object() : hparams);
+#endif
+  return make_audience_model(name, hparams);
+}
+
+std::vector<std::string> any_audience_model_names() {
+  std::vector<std::string> names = audience_model_names();
+#ifdef KAIROS_WITH_TORCH
+  names.emplace_back("cold-start");
+#endif
+  return names;
+}
+
 std::unique_ptr<InterestModel> make_interest_model(const std::string& name,
                                                    const nlohmann::json& hparams) {
 #ifdef KAIROS_WITH_TORCH

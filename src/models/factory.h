@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/audience/audience_model.h"
 #include "models/customers/return_model.h"
 #include "models/forecast/forecaster.h"
 #include "models/intent/sequence_intent.h"
@@ -50,6 +51,12 @@ std::unique_ptr<Forecaster> make_any_forecaster(
     const std::string& name, const nlohmann::json& hparams = nlohmann::json::object(),
     int threads = 2, uint64_t seed = 42);
 std::vector<std::string> any_forecaster_names();
+
+// New-product audience models (models/audience/audience_model.h): make_audience_model's, and the
+// deep "cold-start" (LibTorch builds); the names this build accepts.
+std::unique_ptr<AudienceModel> make_any_audience_model(
+    const std::string& name, const nlohmann::json& hparams = nlohmann::json::object());
+std::vector<std::string> any_audience_model_names();
 
 // Compute threads (LibTorch intra-op and OpenBLAS) for scoring from many caller threads at once:
 // servers and evaluators parallelise over requests or cases, so each call should run on one

@@ -503,6 +503,12 @@ std::vector<Chart> all_charts_of(const ReportInput& in) {
       const json& results = c["results"];
       if (task == "next-item") return next_item_charts(results);
       if (task == "demand") return {demand_total(results), demand_by_step(results)};
+      if (task == "audience") {
+        return {metric_at_k(results, {"Recall", "NDCG"},
+                            "Recall and NDCG of a new product's buyers among the top K customers, "
+                            "averaged over the new products; bars are 95 % bootstrap intervals "
+                            "over products.")};
+      }
       if (task == "return") {
         json evaluated = json::array();
         for (const json& r : results) {
@@ -556,7 +562,18 @@ Table table_of(const ReportInput& in) {
   switch (in.kind) {
     case InputKind::kEvaluation: {
       const std::string task = c.value("task", "next-item");
-      if (task == "demand") {
+      if (task == "audience") {
+        t.columns = {"model", "Recall@100", "95 % CI", "NDCG@10", "lift@1%", "lift@5%", "lift@10%"};
+        for (const json& r : c["results"]) {
+          const json& m = r["metrics"];
+          t.rows.push_back({r.value("model", "?"), num(m.value("Recall@100", json())),
+                            interval(r.value("ci95", json::object()), "Recall@100"),
+                            num(m.value("NDCG@10", json())),
+                            num(m.value("lift@1%", json()), "{:.2f}"),
+                            num(m.value("lift@5%", json()), "{:.2f}"),
+                            num(m.value("lift@10%", json()), "{:.2f}")});
+        }
+      } else if (task == "demand") {
         t.columns = {"model",    "item WAPE",  "item week WAPE",  "MASE",           "bias",
                      "80 % cov", "total WAPE", "total week WAPE", "total 80 % cov", "seconds"};
         for (const json& r : c["results"]) {

@@ -16,6 +16,7 @@ EventLabels EventLabels::for_task(Task task, const Dataset& data) {
     case Task::kIntent:
     case Task::kReturn:
     case Task::kDemand:
+    case Task::kAudience:
       KAIROS_THROW(ErrorKind::kUsage, "{} is not a label task", task_name(task));
     case Task::kCategory: {
       KAIROS_CHECK(data.num_categories() > 1,

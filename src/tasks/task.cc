@@ -7,8 +7,8 @@
 namespace kairos {
 
 const std::vector<std::string>& task_names() {
-  static const std::vector<std::string> names = {"next-item", "category", "next-action",
-                                                 "intent",    "return",   "demand"};
+  static const std::vector<std::string> names = {"next-item", "category", "next-action", "intent",
+                                                 "return",    "demand",   "audience"};
   return names;
 }
 
@@ -19,6 +19,7 @@ Task parse_task(std::string_view name) {
   if (name == "intent") return Task::kIntent;
   if (name == "return") return Task::kReturn;
   if (name == "demand") return Task::kDemand;
+  if (name == "audience") return Task::kAudience;
   KAIROS_THROW(ErrorKind::kUsage, "unknown task '{}' (tasks: {})", name,
                fmt::join(task_names(), ", "));
 }
@@ -37,6 +38,8 @@ std::string_view task_name(Task t) {
       return "return";
     case Task::kDemand:
       return "demand";
+    case Task::kAudience:
+      return "audience";
   }
   return "?";
 }
@@ -44,6 +47,7 @@ std::string_view task_name(Task t) {
 ValidationMetric validation_metric(Task t) {
   if (t == Task::kNextItem) return {"MRR@20", true};
   if (t == Task::kDemand) return {"WAPE", false};
+  if (t == Task::kAudience) return {"Recall@100", true};
   return {"log-loss", false};  // label tasks: calibrated probabilities are the product
 }
 

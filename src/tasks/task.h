@@ -11,6 +11,8 @@
 //                number of purchases (tasks/customer_window.h; customer-level, from transactions)
 //   demand       daily units per item and in total over the next days (tasks/demand_series.h;
 //                from transactions, rolling-origin evaluation)
+//   audience     for an item never sold before a cut-off, the known customers ranked by how likely
+//                they buy it (tasks/new_item_audience.h; from transactions with item attributes)
 #pragma once
 
 #include <string>
@@ -19,7 +21,7 @@
 
 namespace kairos {
 
-enum class Task { kNextItem, kCategory, kNextAction, kIntent, kReturn, kDemand };
+enum class Task { kNextItem, kCategory, kNextAction, kIntent, kReturn, kDemand, kAudience };
 
 Task parse_task(std::string_view name);  // throws kUsage, listing the tasks
 std::string_view task_name(Task t);

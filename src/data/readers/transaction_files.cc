@@ -103,6 +103,7 @@ void read_online_retail(const ReadOptions& o, const std::string& path, Transacti
   std::string_view line;
   const size_t invoice = require_column(f, {"InvoiceNo", "Invoice"}, path);
   const size_t item = require_column(f, {"StockCode"}, path);
+  const size_t description = require_column(f, {"Description"}, path);
   const size_t quantity = require_column(f, {"Quantity"}, path);
   const size_t date = require_column(f, {"InvoiceDate"}, path);
   const size_t price = require_column(f, {"UnitPrice", "Price"}, path);
@@ -139,6 +140,7 @@ void read_online_retail(const ReadOptions& o, const std::string& path, Transacti
       in.skip("UnitPrice is not a number");
     } else if (in.ids_ok({{"customer", cust}, {"item", trim(f[item])}})) {
       out->add(cust, day_of(ms), qty, qty * unit_price, trim(f[item]));
+      out->set_item_attributes(trim(f[item]), trim(f[description]), unit_price);
       in.accept();
     }
   }

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "models/audience/audience_model.h"
 #include "models/customers/return_model.h"
 #include "models/forecast/forecaster.h"
 #include "models/interest/interest_model.h"
@@ -22,5 +23,7 @@ std::unique_ptr<InterestModel> make_interest_gru(const nlohmann::json& hparams);
 std::unique_ptr<ReturnModel> make_return_gru(const nlohmann::json& hparams);
 // The demand task's global LSTM (models/deep/lstm_forecaster.cc).
 std::unique_ptr<Forecaster> make_lstm_forecaster(const nlohmann::json& hparams, uint64_t seed);
+// The audience task's cold-start model (models/deep/cold_start_audience.cc).
+std::unique_ptr<AudienceModel> make_cold_start_audience(const nlohmann::json& hparams);
 
 }  // namespace kairos

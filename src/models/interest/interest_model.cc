@@ -26,7 +26,7 @@ std::vector<Task> parse_interest_tasks(const nlohmann::json& j) {
     const Task t = parse_task(v.get<std::string>());
     KAIROS_CHECK_USAGE(t != Task::kNextItem,
                        "next-item is not an interest head (train it with a next-item model)");
-    KAIROS_CHECK_USAGE(t != Task::kReturn && t != Task::kDemand,
+    KAIROS_CHECK_USAGE(t != Task::kReturn && t != Task::kDemand && t != Task::kAudience,
                        "{} is not a session head (kairos evaluate --task {})", task_name(t),
                        task_name(t));
     KAIROS_CHECK_USAGE(std::find(out.begin(), out.end(), t) == out.end(), "'tasks' names {} twice",

@@ -1,0 +1,89 @@
+#include "tasks/new_item_audience.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+
+namespace kairos {
+
+std::vector<std::string> item_tokens(std::string_view text) {
+  std::vector<std::string> out;
+  std::string word;
+  auto flush = [&] {
+    if (word.size() >= 2 && std::find(out.begin(), out.end(), word) == out.end())
+      out.push_back(word);
+    word.clear();
+  };
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c)) {
+      word.push_back(static_cast<char>(std::toupper(c)));
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
+AudienceData new_item_audiences(const Transactions& t, const AudienceOptions& o) {
+  KAIROS_CHECK(t.items.size() > 0, "the audience task needs item ids in the transactions");
+  AudienceData d;
+  d.cutoff_day = o.cutoff_day;
+  const size_t n_items = t.items.size(), n_customers = t.customers.size();
+  std::vector<int32_t> first_sale(n_items, std::numeric_limits<int32_t>::max());
+  std::vector<bool> known(n_customers, false);
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t.item[i] != UINT32_MAX) first_sale[t.item[i]] = std::min(first_sale[t.item[i]], t.day[i]);
+    if (t.day[i] < o.cutoff_day) known[t.customer[i]] = true;
+  }
+  // The history: every line before the cut-off, with the input's ids and item attributes.
+  d.history.customers = t.customers;
+  d.history.items = t.items;
+  d.history.item_text = t.item_text;
+  d.history.item_price = t.item_price;
+  std::vector<uint32_t> index_of(n_customers, UINT32_MAX);
+  for (uint32_t c = 0; c < n_customers; ++c) {
+    if (!known[c]) continue;
+    index_of[c] = static_cast<uint32_t>(d.customers.size());
+    d.customers.push_back(c);
+  }
+  std::vector<std::vector<uint32_t>> buyers(n_items);
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t.day[i] < o.cutoff_day) {
+      d.history.customer.push_back(t.customer[i]);
+      d.history.day.push_back(t.day[i]);
+      d.history.quantity.push_back(t.quantity[i]);
+      d.history.amount.push_back(t.amount[i]);
+      d.history.item.push_back(t.item[i]);
+    } else if (t.item[i] != UINT32_MAX && first_sale[t.item[i]] >= o.cutoff_day &&
+               index_of[t.customer[i]] != UINT32_MAX) {
+      buyers[t.item[i]].push_back(index_of[t.customer[i]]);
+    }
+  }
+  for (uint32_t it = 0; it < n_items; ++it) {
+    if (first_sale[it] < o.cutoff_day || first_sale[it] == std::numeric_limits<int32_t>::max())
+      continue;
+    ++d.new_items;
+    auto& b = buyers[it];
+    std::sort(b.begin(), b.end());
+    b.erase(std::unique(b.begin(), b.end()), b.end());
+    if (b.size() < o.min_buyers) {
+      ++d.too_few_buyers;
+      continue;
+    }
+    NewItemCase c;
+    c.item = it;
+    c.text = it < t.item_text.size() ? t.item_text[it] : "";
+    c.price =
+        it < t.item_price.size() ? t.item_price[it] : std::numeric_limits<double>::quiet_NaN();
+    c.buyers = std::move(b);
+    d.cases.push_back(std::move(c));
+  }
+  return d;
+}
+
+}  // namespace kairos
