@@ -14,6 +14,13 @@ void add_serve_command(CLI::App& root) {
       ->required();
   sub->add_option("--interest", o->interest_dir,
                   "Interest artifact (kairos train --task category,intent,...) for /v1/predict");
+  sub->add_option("--customers", o->customers_file,
+                  "Transactions file for POST /v1/audiences (customers ranked for a product)");
+  sub->add_option("--customers-format", o->customers_format,
+                  "Its format (cdnow, online-retail, or an event format; docs/FORMATS.md)");
+  sub->add_option("--audience-model", o->audience_model,
+                  "Audience model fitted on --customers: token-affinity | active | cold-start")
+      ->capture_default_str();
   sub->add_option("--host", o->host, "Address to listen on")->capture_default_str();
   sub->add_option("--port", o->port, "Port (0 = any free port)")->capture_default_str();
   sub->add_option("--threads", o->threads, "Worker threads running requests")

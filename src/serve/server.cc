@@ -21,6 +21,7 @@
 #include "index/top_k.h"
 #include "models/factory.h"
 #include "serve/api_request.h"
+#include "serve/audience_service.h"
 #include "serve/engine.h"
 #include "serve/http_server.h"
 #include "serve/live_sessions.h"
@@ -112,7 +113,8 @@ struct Server::Impl {
   HttpServer http;
   std::filesystem::path models_root;  // canonical
   LiveSessions sessions;
-  std::shared_ptr<const ServedModel> model;  // atomic_load / atomic_store
+  std::shared_ptr<const ServedModel> model;    // atomic_load / atomic_store
+  std::unique_ptr<AudienceService> audiences;  // set once at start (--customers), then read-only
   std::mutex reload_mu;  // one reload at a time; a second one meanwhile gets 409
   std::atomic<uint64_t> next_version{1};
   std::atomic<bool> ready{false};
@@ -175,6 +177,10 @@ struct Server::Impl {
     models_root = std::filesystem::canonical(root.empty() ? "." : root, ec);
     KAIROS_CHECK_IO(!ec, "models root {}: {}", root.string(), ec.message());
 
+    if (!o.customers_file.empty()) {
+      audiences = std::make_unique<AudienceService>(
+          AudienceServiceOptions{o.customers_file, o.customers_format, o.audience_model});
+    }
     g_version.Set(static_cast<double>(std::atomic_load(&model)->version));
     ready = true;
     routes();
@@ -283,6 +289,9 @@ struct Server::Impl {
     http.route("GET", "/v1/items/*/similar",
                wrap("/v1/items/similar",
                     [this](const HttpRequest& req, HttpResponse& res) { similar(req, res); }));
+    http.route("POST", "/v1/audiences",
+               wrap("/v1/audiences",
+                    [this](const HttpRequest& req, HttpResponse& res) { audience(req, res); }));
     http.route("GET", "/v1/model", wrap("/v1/model", [this](const HttpRequest&, HttpResponse& res) {
                  model_card(res);
                }));
@@ -482,6 +491,60 @@ struct Server::Impl {
       card["interest"] = {{"model", m->interest->interest().name()}, {"tasks", tasks}};
     }
     reply(res, 200, card);
+  }
+
+  // POST /v1/audiences {"item": {"text": "...", "price": 2.5}, "k": 100}: the k customers most
+  // likely to buy an item with these attributes (docs/API.md). Cost: one score per customer.
+  void audience(const HttpRequest& req, HttpResponse& res) const {
+    if (!audiences) {
+      throw ApiError(404,
+                     "no customer data: start kairos serve with --customers FILE "
+                     "--customers-format FORMAT");
+    }
+    json j;
+    try {
+      j = json::parse(req.body);
+    } catch (const json::exception&) {
+      throw ApiError(400, "malformed JSON (or not UTF-8)");
+    }
+    if (!j.is_object() || !j.contains("item") || !j["item"].is_object())
+      throw ApiError(400, "expected {\"item\": {\"text\": ..., \"price\": ...}, \"k\": ...}");
+    for (const auto& [key, v] : j.items()) {
+      if (key != "item" && key != "k") throw ApiError(400, "unknown field '" + key + "'");
+    }
+    const json& item = j["item"];
+    std::string text;
+    double price = std::numeric_limits<double>::quiet_NaN();
+    for (const auto& [key, v] : item.items()) {
+      if (key == "text") {
+        if (!v.is_string()) throw ApiError(400, "item.text must be a string");
+        text = v.get<std::string>();
+      } else if (key == "price") {
+        if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
+          throw ApiError(400, "item.price must be a non-negative number");
+        price = v.get<double>();
+      } else {
+        throw ApiError(400, "unknown item field '" + key + "'");
+      }
+    }
+    if (text.empty()) throw ApiError(400, "item.text is required (the product's description)");
+    if (text.size() > o.max_audience_text)
+      throw ApiError(400, fmt::format("item.text longer than {} bytes", o.max_audience_text));
+    size_t k = 100;
+    if (j.contains("k")) {
+      if (!j["k"].is_number_integer() || j["k"].get<int64_t>() < 1 ||
+          j["k"].get<int64_t>() > static_cast<int64_t>(o.max_k))
+        throw ApiError(400, fmt::format("k must be an integer in 1..{}", o.max_k));
+      k = j["k"].get<size_t>();
+    }
+    json customers = json::array();
+    for (const auto& m : audiences->rank(text, price, k)) {
+      customers.push_back({{"customer_id", m.customer_id}, {"score", m.score}});
+    }
+    reply(res, 200,
+          {{"model", audiences->model()},
+           {"candidates", audiences->customers()},
+           {"customers", customers}});
   }
 
   // Items whose id contains `q` (all items without it), most popular in training first: the

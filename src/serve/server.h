@@ -48,6 +48,10 @@ struct ServeOptions {
   size_t session_memory_mb = 2048;  // byte bound of the in-memory sessions (LRU beyond)
   int redis_timeout_ms = 1000;      // connect and command timeout
   RetrievalOptions retrieval;
+  // POST /v1/audiences: customers ranked for a product's attributes, from this transactions file
+  // (empty: the route answers 404 with the reason); serve/audience_service.h.
+  std::string customers_file, customers_format, audience_model = "token-affinity";
+  size_t max_audience_text = 4096;  // bytes of an audience request's item text
 };
 
 class Server {

@@ -457,5 +457,46 @@ TEST_F(ServerTest, AnnRetrievalServesWhatExactRetrievalServes) {
   EXPECT_EQ(json::parse(similar->body)["items"].size(), 5u);
 }
 
+// POST /v1/audiences: customers ranked for a product's attributes from a transactions file given
+// at start; bad requests get 400 with the reason, and without the file the route says so (404).
+TEST_F(ServerTest, AudiencesRankCustomersForAProductsAttributes) {
+  post("/v1/audiences", R"({"item": {"text": "RED LANTERN"}})", 404);
+  stop();
+  const std::string file = tmp_->file("retail.csv");
+  std::ofstream(file) << "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,"
+                         "CustomerID,Country\n"
+                         "1,A,RED LANTERN,1,2011-01-01 10:00:00,2.5,100,UK\n"
+                         "2,A,RED LANTERN,2,2011-01-02 10:00:00,2.5,100,UK\n"
+                         "3,B,BLUE TEACUP,1,2011-01-02 10:00:00,1.5,200,UK\n"
+                         "4,C,GREEN LANTERN,1,2011-01-03 10:00:00,2.0,300,UK\n";
+  ServeOptions o;
+  o.model_dir = tmp_->file("v1");
+  o.port = 0;
+  o.customers_file = file;
+  o.customers_format = "online-retail";
+  server_ = std::make_unique<Server>(o);
+  port_ = server_->bind();
+  thread_ = std::thread([this] { server_->run(); });
+  client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  for (int i = 0; i < 200 && !client_->Get("/healthz"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const json r =
+      post("/v1/audiences", R"({"item": {"text": "NEW LANTERN, LARGE", "price": 3}, "k": 2})");
+  EXPECT_EQ(r["model"], "token-affinity");
+  EXPECT_EQ(r["candidates"], 3);
+  ASSERT_EQ(r["customers"].size(), 2u);
+  // Lantern buyers first: 100 and 300 (the teacup buyer after them).
+  std::vector<std::string> top = {r["customers"][0]["customer_id"],
+                                  r["customers"][1]["customer_id"]};
+  std::sort(top.begin(), top.end());
+  EXPECT_EQ(top, (std::vector<std::string>{"100", "300"}));
+  post("/v1/audiences", R"({"item": {"price": 3}})", 400);
+  post("/v1/audiences", R"({"item": {"text": "X"}, "k": 0})", 400);
+  post("/v1/audiences", R"({"item": {"text": "X", "colour": "red"}})", 400);
+  post("/v1/audiences", R"({"item": {"text": "X", "price": -1}})", 400);
+  const json bad = post("/v1/audiences", "{\"item\": {\"text\": \"\xff\"}}", 400);
+  EXPECT_TRUE(bad.contains("error"));
+}
+
 }  // namespace
 }  // namespace kairos
