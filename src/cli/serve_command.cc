@@ -21,6 +21,10 @@ void add_serve_command(CLI::App& root) {
   sub->add_option("--audience-model", o->audience_model,
                   "Audience model fitted on --customers: token-affinity | active | cold-start")
       ->capture_default_str();
+  sub->add_option("--return-horizon-days", o->return_horizon_days,
+                  "With --customers: /v1/predict's return propensity covers this many days")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
   sub->add_option("--host", o->host, "Address to listen on")->capture_default_str();
   sub->add_option("--port", o->port, "Port (0 = any free port)")->capture_default_str();
   sub->add_option("--threads", o->threads, "Worker threads running requests")

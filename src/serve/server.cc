@@ -18,10 +18,11 @@
 
 #include "core/error.h"
 #include "core/event_type.h"
+#include "eval/return_evaluator.h"  // format_day
 #include "index/top_k.h"
 #include "models/factory.h"
 #include "serve/api_request.h"
-#include "serve/audience_service.h"
+#include "serve/customer_service.h"
 #include "serve/engine.h"
 #include "serve/http_server.h"
 #include "serve/live_sessions.h"
@@ -114,7 +115,7 @@ struct Server::Impl {
   std::filesystem::path models_root;  // canonical
   LiveSessions sessions;
   std::shared_ptr<const ServedModel> model;    // atomic_load / atomic_store
-  std::unique_ptr<AudienceService> audiences;  // set once at start (--customers), then read-only
+  std::unique_ptr<CustomerService> customers;  // set once at start (--customers), then read-only
   std::mutex reload_mu;  // one reload at a time; a second one meanwhile gets 409
   std::atomic<uint64_t> next_version{1};
   std::atomic<bool> ready{false};
@@ -178,8 +179,8 @@ struct Server::Impl {
     KAIROS_CHECK_IO(!ec, "models root {}: {}", root.string(), ec.message());
 
     if (!o.customers_file.empty()) {
-      audiences = std::make_unique<AudienceService>(
-          AudienceServiceOptions{o.customers_file, o.customers_format, o.audience_model});
+      customers = std::make_unique<CustomerService>(CustomerServiceOptions{
+          o.customers_file, o.customers_format, o.audience_model, o.return_horizon_days});
     }
     g_version.Set(static_cast<double>(std::atomic_load(&model)->version));
     ready = true;
@@ -435,10 +436,26 @@ struct Server::Impl {
     (p.next.fallback ? recs_fallback : recs_model).Increment();
     json out = profile_to_json(*m, p);
     out["model"] = model_json(*m);
+    if (customers && !r.user_id.empty()) out["customer"] = customer_json(r.user_id);
     out["latency_us"] =
         std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
     if (!unknown.is_null()) out["unknown_items"] = unknown;
     reply(res, 200, out);
+  }
+
+  // The customer-level part of /v1/predict: the user's profile from --customers, or
+  // {"known": false}.
+  json customer_json(const std::string& user_id) const {
+    const auto p = customers->profile(user_id);
+    if (!p) return {{"known", false}};
+    return {{"known", true},
+            {"p_alive", p->p_alive},
+            {"p_return", p->p_return},
+            {"expected_purchase_days", p->expected},
+            {"horizon_days", customers->horizon_days()},
+            {"purchase_days", p->purchase_days},
+            {"last_purchase", eval::format_day(p->last_purchase_day)},
+            {"top_words", p->top_words}};
   }
 
   // Items most likely to follow this one (the model's scores for a one-item session).
@@ -496,7 +513,7 @@ struct Server::Impl {
   // POST /v1/audiences {"item": {"text": "...", "price": 2.5}, "k": 100}: the k customers most
   // likely to buy an item with these attributes (docs/API.md). Cost: one score per customer.
   void audience(const HttpRequest& req, HttpResponse& res) const {
-    if (!audiences) {
+    if (!customers) {
       throw ApiError(404,
                      "no customer data: start kairos serve with --customers FILE "
                      "--customers-format FORMAT");
@@ -537,14 +554,14 @@ struct Server::Impl {
         throw ApiError(400, fmt::format("k must be an integer in 1..{}", o.max_k));
       k = j["k"].get<size_t>();
     }
-    json customers = json::array();
-    for (const auto& m : audiences->rank(text, price, k)) {
-      customers.push_back({{"customer_id", m.customer_id}, {"score", m.score}});
+    json ranked = json::array();
+    for (const auto& m : customers->rank(text, price, k)) {
+      ranked.push_back({{"customer_id", m.customer_id}, {"score", m.score}});
     }
     reply(res, 200,
-          {{"model", audiences->model()},
-           {"candidates", audiences->customers()},
-           {"customers", customers}});
+          {{"model", customers->model()},
+           {"candidates", customers->customers()},
+           {"customers", ranked}});
   }
 
   // Items whose id contains `q` (all items without it), most popular in training first: the

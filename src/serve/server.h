@@ -50,7 +50,10 @@ struct ServeOptions {
   RetrievalOptions retrieval;
   // POST /v1/audiences: customers ranked for a product's attributes, from this transactions file
   // (empty: the route answers 404 with the reason); serve/audience_service.h.
+  // With it, /v1/predict adds the profile of a known user_id (return propensity within
+  // return_horizon_days by BG/NBD, the words of their products).
   std::string customers_file, customers_format, audience_model = "token-affinity";
+  int return_horizon_days = 30;
   size_t max_audience_text = 4096;  // bytes of an audience request's item text
 };
 

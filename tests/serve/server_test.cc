@@ -496,6 +496,17 @@ TEST_F(ServerTest, AudiencesRankCustomersForAProductsAttributes) {
   post("/v1/audiences", R"({"item": {"text": "X", "price": -1}})", 400);
   const json bad = post("/v1/audiences", "{\"item\": {\"text\": \"\xff\"}}", 400);
   EXPECT_TRUE(bad.contains("error"));
+  // /v1/predict adds a known user's customer profile (BG/NBD return propensity, product words).
+  const json known = post("/v1/predict", R"({"user_id": "100"})");
+  ASSERT_TRUE(known.contains("customer")) << known.dump();
+  EXPECT_EQ(known["customer"]["known"], true);
+  EXPECT_EQ(known["customer"]["purchase_days"], 2);
+  EXPECT_EQ(known["customer"]["last_purchase"], "2011-01-02");
+  EXPECT_GT(known["customer"]["p_alive"].get<double>(), 0.0);
+  EXPECT_LE(known["customer"]["p_return"].get<double>(),
+            known["customer"]["p_alive"].get<double>());
+  EXPECT_EQ(known["customer"]["top_words"][0], "LANTERN");
+  EXPECT_EQ(post("/v1/predict", R"({"user_id": "999"})")["customer"]["known"], false);
 }
 
 }  // namespace
