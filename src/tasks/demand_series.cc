@@ -1,6 +1,7 @@
 #include "tasks/demand_series.h"
 
 #include <algorithm>
+#include <climits>
 #include <numeric>
 
 #include "core/error.h"
@@ -27,35 +28,56 @@ DemandSeries demand_series(const Transactions& t, const DemandOptions& o) {
   const int32_t last = *std::max_element(t.day.begin(), t.day.end());
   const auto days = static_cast<size_t>(last - first + 1);
   const size_t select_before = std::min(o.select_before, days);
-  const size_t items = t.items.size();
-  std::vector<float> by_item(items * days, 0.0f);  // dense: a few thousand items x a year
+  // Lines ordered by (item, day): each item's daily units in one pass, and a dense row only for
+  // the items chosen (a large catalogue never becomes an items x days table).
+  std::vector<uint32_t> order;
+  order.reserve(t.size());
   std::vector<float> total(days, 0.0f);
-  for (size_t i = 0; i < t.size(); ++i) {
-    const auto d = static_cast<size_t>(t.day[i] - first);
-    const auto q = static_cast<float>(t.quantity[i]);
-    total[d] += q;
-    if (t.item[i] != UINT32_MAX) by_item[t.item[i] * days + d] += q;
+  for (uint32_t i = 0; i < t.size(); ++i) {
+    total[static_cast<size_t>(t.day[i] - first)] += static_cast<float>(t.quantity[i]);
+    if (t.item[i] != UINT32_MAX) order.push_back(i);
   }
-  std::vector<uint32_t> chosen;
-  std::vector<double> sold(items, 0.0);
-  for (uint32_t it = 0; it < items; ++it) {
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return t.item[a] != t.item[b] ? t.item[a] < t.item[b] : t.day[a] < t.day[b];
+  });
+  struct Chosen {
+    uint32_t item;
+    double sold;
+    size_t begin, end;  // its lines in `order`
+  };
+  std::vector<Chosen> chosen;
+  for (size_t k = 0; k < order.size();) {
+    const uint32_t item = t.item[order[k]];
+    size_t e = k;
     uint32_t selling = 0;
-    for (size_t d = 0; d < select_before; ++d) {
-      const float v = by_item[it * days + d];
-      selling += v > 0;
-      sold[it] += v;
+    double sold = 0;
+    int32_t counted_day = INT32_MIN;  // the last day counted as a selling day
+    for (; e < order.size() && t.item[order[e]] == item; ++e) {
+      const auto d = static_cast<size_t>(t.day[order[e]] - first);
+      if (d >= select_before) continue;
+      sold += t.quantity[order[e]];
+      if (t.quantity[order[e]] > 0 && t.day[order[e]] != counted_day) {
+        ++selling;
+        counted_day = t.day[order[e]];
+      }
     }
-    if (selling >= o.min_days) chosen.push_back(it);
+    if (selling >= o.min_days) chosen.push_back({item, sold, k, e});
+    k = e;
   }
   std::stable_sort(chosen.begin(), chosen.end(),
-                   [&](uint32_t a, uint32_t b) { return sold[a] > sold[b]; });
+                   [](const Chosen& a, const Chosen& b) { return a.sold > b.sold; });
   DemandSeries s;
   s.start_day = first;
   s.days = days;
-  for (uint32_t it : chosen) {
-    s.names.push_back(t.items.name(it));
-    s.values.insert(s.values.end(), by_item.begin() + static_cast<std::ptrdiff_t>(it * days),
-                    by_item.begin() + static_cast<std::ptrdiff_t>((it + 1) * days));
+  s.values.reserve((chosen.size() + 1) * days);
+  for (const Chosen& c : chosen) {
+    s.names.push_back(t.items.name(c.item));
+    const size_t row = s.values.size();
+    s.values.resize(row + days, 0.0f);
+    for (size_t k = c.begin; k < c.end; ++k) {
+      s.values[row + static_cast<size_t>(t.day[order[k]] - first)] +=
+          static_cast<float>(t.quantity[order[k]]);
+    }
   }
   if (o.total) {
     s.names.emplace_back("(total)");
