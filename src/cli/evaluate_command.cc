@@ -225,7 +225,8 @@ void run_evaluate(CLI::App* sub, const EvaluateFlags& f) {
   if (task == Task::kDemand) return run_evaluate_demand(sub, f);
   if (task == Task::kAudience) return run_evaluate_audience(sub, f);
   KAIROS_CHECK_USAGE(f.format.empty() && f.cutoff.empty() && f.horizon_days == 0,
-                     "--format, --cutoff and --horizon-days are for --task return");
+                     "--format, --cutoff and --horizon-days are for the transaction tasks (return, "
+                     "demand, audience)");
   const Dataset data = Dataset::load(f.data);
   if (task == Task::kIntent) return run_evaluate_intent(sub, f, data);
   if (task != Task::kNextItem) return run_evaluate_labels(sub, f, data, task);
