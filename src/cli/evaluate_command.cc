@@ -208,6 +208,7 @@ void run_evaluate_audience(CLI::App* sub, const EvaluateFlags& f) {
   eval::AudienceEvalOptions o;
   o.cutoff_day = eval::parse_day(f.cutoff, "--cutoff");
   o.min_buyers = f.min_buyers;
+  o.campaign_horizon_days = f.horizon_days;  // given: campaign themes instead of new products
   o.seed = f.seed;
   o.bootstrap = f.bootstrap;
   const auto specs = transaction_models(sub, f, any_audience_model_names());
@@ -279,7 +280,9 @@ void add_evaluate_command(CLI::App& root) {
                   "Audience: items first sold from this day are the new products");
   sub->add_option("--horizon-days", f->horizon_days,
                   "Return: days after the cut-off in which a purchase counts as a return; "
-                  "demand: days forecast from each origin (1..7, default 7)")
+                  "demand: days forecast from each origin (1..7, default 7); audience: given, "
+                  "campaign audiences (who buys a theme's items within N days) instead of new "
+                  "products")
       ->check(CLI::Range(1, 3650));
   sub->add_option("--origins", f->origins,
                   "Demand: weekly rolling origins evaluated, ending with the data")

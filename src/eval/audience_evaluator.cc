@@ -28,11 +28,23 @@ std::string lift_name(double share) {
 AudienceEvaluation evaluate_audiences(const Transactions& t, const std::vector<ModelSpec>& models,
                                       const AudienceEvalOptions& o,
                                       const AudienceModelMaker& make) {
-  AudienceOptions ao;
-  ao.cutoff_day = o.cutoff_day;
-  ao.min_buyers = o.min_buyers;
-  const AudienceData d = new_item_audiences(t, ao);
+  AudienceData d;
+  if (o.campaign_horizon_days > 0) {
+    CampaignOptions co;
+    co.cutoff_day = o.cutoff_day;
+    co.horizon_days = o.campaign_horizon_days;
+    co.themes = o.themes;
+    co.min_theme_items = o.min_theme_items;
+    co.min_buyers = o.min_buyers;
+    d = campaign_audiences(t, co);
+  } else {
+    AudienceOptions ao;
+    ao.cutoff_day = o.cutoff_day;
+    ao.min_buyers = o.min_buyers;
+    d = new_item_audiences(t, ao);
+  }
   AudienceEvaluation e;
+  e.campaign_horizon_days = o.campaign_horizon_days;
   e.cutoff_day = o.cutoff_day;
   e.min_buyers = o.min_buyers;
   e.customers = d.customers.size();
@@ -42,8 +54,9 @@ AudienceEvaluation evaluate_audiences(const Transactions& t, const std::vector<M
   for (const auto& c : d.cases) e.mean_buyers += static_cast<double>(c.buyers.size());
   if (!d.cases.empty()) e.mean_buyers /= static_cast<double>(d.cases.size());
   KAIROS_CHECK(!d.cases.empty() && !d.customers.empty(),
-               "audience task: no new item with {} or more known buyers after {} ({} new items)",
-               o.min_buyers, format_day(o.cutoff_day), d.new_items);
+               "audience task: no {} with {} or more known buyers after {} ({} in all)",
+               o.campaign_horizon_days > 0 ? "campaign theme" : "new item", o.min_buyers,
+               format_day(o.cutoff_day), d.new_items);
   spdlog::info(
       "audiences: {} known customers, {} new items from {} ({} with fewer than {} known "
       "buyers left out), {:.1f} buyers per item",
@@ -123,10 +136,16 @@ nlohmann::json to_json(const AudienceEvaluation& e) {
                        {"fit_seconds", r.fit_seconds},
                        {"score_seconds", r.score_seconds}});
   }
-  return {{"task", "audience"},         {"cutoff", format_day(e.cutoff_day)},
-          {"customers", e.customers},   {"new_items", e.new_items},
-          {"cases", e.cases},           {"too_few_buyers", e.too_few_buyers},
-          {"min_buyers", e.min_buyers}, {"mean_buyers", e.mean_buyers},
+  return {{"task", "audience"},
+          {"cutoff", format_day(e.cutoff_day)},
+          {"customers", e.customers},
+          {e.campaign_horizon_days > 0 ? "themes" : "new_items", e.new_items},
+          {"cases", e.cases},
+          {"too_few_buyers", e.too_few_buyers},
+          {"min_buyers", e.min_buyers},
+          {"cases_are", e.campaign_horizon_days > 0 ? "campaign themes" : "new products"},
+          {"campaign_horizon_days", e.campaign_horizon_days},
+          {"mean_buyers", e.mean_buyers},
           {"results", results}};
 }
 
@@ -144,10 +163,17 @@ std::string to_csv(const AudienceEvaluation& e) {
 }
 
 std::string to_table(const AudienceEvaluation& e) {
-  std::string out = fmt::format(
-      "new-product audiences · items first sold from {} · {} items with >= {} known buyers ({:.1f} "
-      "buyers each) · {} known customers ranked\n",
-      format_day(e.cutoff_day), e.cases, e.min_buyers, e.mean_buyers, e.customers);
+  std::string out =
+      e.campaign_horizon_days > 0
+          ? fmt::format(
+                "campaign audiences · buyers of each theme's items in the {} days from {} · {} "
+                "themes with >= {} known buyers ({:.1f} each) · {} known customers ranked\n",
+                e.campaign_horizon_days, format_day(e.cutoff_day), e.cases, e.min_buyers,
+                e.mean_buyers, e.customers)
+          : fmt::format(
+                "new-product audiences · items first sold from {} · {} items with >= {} known "
+                "buyers ({:.1f} buyers each) · {} known customers ranked\n",
+                format_day(e.cutoff_day), e.cases, e.min_buyers, e.mean_buyers, e.customers);
   if (e.results.empty()) return out;
   std::vector<std::string> names;
   for (const auto& [k, v] : e.results.front().metrics) names.push_back(k);

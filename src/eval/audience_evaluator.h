@@ -24,6 +24,11 @@ namespace kairos::eval {
 struct AudienceEvalOptions {
   int32_t cutoff_day = 0;
   uint32_t min_buyers = 5;
+  // > 0: campaign audiences (tasks/new_item_audience.h: campaign_audiences) over this many days
+  // after the cut-off for the `themes` most bought description words; 0: new products.
+  int32_t campaign_horizon_days = 0;
+  uint32_t themes = 30;
+  uint32_t min_theme_items = 20;  // a theme word is on at least this many items sold before C
   std::vector<int> cutoffs{10, 100, 500};
   uint32_t bootstrap = 1000;
   uint64_t seed = 42;
@@ -40,6 +45,7 @@ struct AudienceEvaluation {
   int32_t cutoff_day = 0;
   uint64_t customers = 0, new_items = 0, cases = 0, too_few_buyers = 0;
   uint32_t min_buyers = 0;
+  int32_t campaign_horizon_days = 0;  // > 0: the cases are campaign themes
   double mean_buyers = 0;
   std::vector<AudienceEvalResult> results;
 };

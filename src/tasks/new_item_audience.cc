@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <set>
 
 #include "core/error.h"
 
@@ -81,6 +83,66 @@ AudienceData new_item_audiences(const Transactions& t, const AudienceOptions& o)
     c.price =
         it < t.item_price.size() ? t.item_price[it] : std::numeric_limits<double>::quiet_NaN();
     c.buyers = std::move(b);
+    d.cases.push_back(std::move(c));
+  }
+  return d;
+}
+
+AudienceData campaign_audiences(const Transactions& t, const CampaignOptions& o) {
+  KAIROS_CHECK_USAGE(o.horizon_days >= 1 && o.themes >= 1, "campaigns: horizon and themes >= 1");
+  AudienceOptions base;
+  base.cutoff_day = o.cutoff_day;
+  base.min_buyers = UINT32_MAX;  // no new-item cases: the themes are the cases
+  AudienceData d = new_item_audiences(t, base);
+  d.cases.clear();
+  d.new_items = d.too_few_buyers = 0;
+  std::vector<uint32_t> index_of(t.customers.size(), UINT32_MAX);
+  for (uint32_t i = 0; i < d.customers.size(); ++i) index_of[d.customers[i]] = i;
+  // Words per item, and each word's items and buyers before the cut-off.
+  std::vector<std::vector<std::string>> words(t.items.size());
+  for (uint32_t it = 0; it < t.items.size() && it < t.item_text.size(); ++it) {
+    for (auto& w : item_tokens(t.item_text[it])) {
+      if (w.size() >= 3) words[it].push_back(std::move(w));
+    }
+  }
+  std::map<std::string, std::set<uint32_t>> items_of, buyers_before;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t.day[i] >= o.cutoff_day || t.item[i] == UINT32_MAX) continue;
+    for (const auto& w : words[t.item[i]]) {
+      items_of[w].insert(t.item[i]);
+      buyers_before[w].insert(t.customer[i]);
+    }
+  }
+  std::vector<std::pair<size_t, std::string>> ranked;
+  for (const auto& [w, items] : items_of) {
+    if (items.size() >= o.min_theme_items) ranked.emplace_back(buyers_before[w].size(), w);
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  if (ranked.size() > o.themes) ranked.resize(o.themes);
+  std::map<std::string, std::set<uint32_t>> buyers_after;
+  for (const auto& [n, w] : ranked) buyers_after[w];
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t.day[i] < o.cutoff_day || t.day[i] >= o.cutoff_day + o.horizon_days ||
+        t.item[i] == UINT32_MAX || index_of[t.customer[i]] == UINT32_MAX)
+      continue;
+    for (const auto& w : words[t.item[i]]) {
+      const auto it = buyers_after.find(w);
+      if (it != buyers_after.end()) it->second.insert(index_of[t.customer[i]]);
+    }
+  }
+  for (const auto& [n, w] : ranked) {
+    ++d.new_items;  // here: themes
+    const auto& b = buyers_after[w];
+    if (b.size() < o.min_buyers) {
+      ++d.too_few_buyers;
+      continue;
+    }
+    NewItemCase c;
+    c.text = w;
+    c.price = std::numeric_limits<double>::quiet_NaN();
+    c.buyers.assign(b.begin(), b.end());
     d.cases.push_back(std::move(c));
   }
   return d;

@@ -40,6 +40,20 @@ struct AudienceData {
 // Throws kInput when the transactions carry no item ids.
 AudienceData new_item_audiences(const Transactions& t, const AudienceOptions& options);
 
+// Campaign audiences ("who buys in category C in the next H days"): the same candidates and
+// history, and one case per campaign theme — a description word standing in for a category (the
+// `themes` words on at least `min_theme_items` items sold before C, by their buyers before C,
+// words of three or more letters) — whose truth is the known customers who buy any item with
+// that word in [C, C + H). The case's `text` is the word; `item` is unused.
+struct CampaignOptions {
+  int32_t cutoff_day = 0;
+  int32_t horizon_days = 7;
+  uint32_t themes = 30;
+  uint32_t min_theme_items = 20;
+  uint32_t min_buyers = 5;
+};
+AudienceData campaign_audiences(const Transactions& t, const CampaignOptions& options);
+
 // Upper-case words of two or more letters or digits ("WHITE HANGING HEART T-LIGHT" -> WHITE,
 // HANGING, HEART, LIGHT).
 std::vector<std::string> item_tokens(std::string_view text);

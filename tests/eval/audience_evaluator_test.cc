@@ -30,5 +30,23 @@ TEST(AudienceEvaluator, TokenAffinityFindsTheBuyersOfANewProduct) {
   EXPECT_EQ(j["task"], "audience");
 }
 
+TEST(AudienceEvaluator, CampaignThemesRankTheirFansFirst) {
+  const Transactions t = test::product_lines(3);
+  eval::AudienceEvalOptions o;
+  o.cutoff_day = 100;
+  o.campaign_horizon_days = 30;
+  o.themes = 10;
+  o.min_theme_items = 10;
+  o.bootstrap = 0;
+  const eval::AudienceEvaluation e =
+      eval::evaluate_audiences(t, {{"active", "active"}, {"token-affinity", "token-affinity"}}, o);
+  // The five product-line words are themes (each on 10 old items) and VINTAGE (on all 50); only
+  // the line words are bought after the cut-off (on the new items).
+  EXPECT_EQ(e.new_items, 6u);
+  EXPECT_EQ(e.cases, 5u);
+  EXPECT_GT(e.results[1].metrics.at("lift@10%"), e.results[0].metrics.at("lift@10%"));
+  EXPECT_EQ(eval::to_json(e)["cases_are"], "campaign themes");
+}
+
 }  // namespace
 }  // namespace kairos
