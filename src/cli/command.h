@@ -24,6 +24,7 @@ void add_predict_command(CLI::App& root);
 void add_serve_command(CLI::App& root);
 void add_report_command(CLI::App& root);
 void add_forecast_command(CLI::App& root);
+void add_stream_command(CLI::App& root);
 
 // Prints the effective configuration (config file + flags, flags win) of `app` to stderr, so
 // every run's log says what it ran with.

@@ -21,6 +21,7 @@ constexpr kairos::cli::AddCommand kCommands[] = {
     kairos::cli::add_evaluate_command, kairos::cli::add_predict_command,
     kairos::cli::add_serve_command,    kairos::cli::add_bench_command,
     kairos::cli::add_report_command,   kairos::cli::add_forecast_command,
+    kairos::cli::add_stream_command,
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "core/format.h"
 #include "data/atomic_file.h"
 #include "data/prepare.h"
+#include "stream/stream_export.h"
 
 namespace kairos::cli {
 namespace {
@@ -22,6 +23,7 @@ struct PrepareFlags {
   std::string clock_train_start = "2016-01-01", clock_train_end = "2016-05-25",
               clock_test_end = "2016-06-01";
   uint32_t min_item_support = 0, min_session_length = 0;
+  std::string since, until;
   std::string separator = ",";
   bool no_header = false;
 };
@@ -54,6 +56,10 @@ void add_pipeline_flags(CLI::App* sub, PrepareFlags* f) {
   sub->add_option("--min-session-length", f->min_session_length,
                   "Iterative filter: minimum session length (default 2, leave-one-out 3; off for "
                   "--train/--test)");
+  sub->add_option("--since", f->since,
+                  "Keep events at or after this UTC time (YYYY-MM-DD[THH:MM:SS]); e.g. a window "
+                  "of the event stream");
+  sub->add_option("--until", f->until, "Keep events before this UTC time (YYYY-MM-DD[THH:MM:SS])");
   sub->add_option("--test-days", o.test_days,
                   "Temporal split: test = sessions ending in the last N days")
       ->capture_default_str();
@@ -67,6 +73,26 @@ void add_pipeline_flags(CLI::App* sub, PrepareFlags* f) {
   sub->add_option("--clock-test-end", f->clock_test_end, "... test ends")->capture_default_str();
 }
 
+// `--format stream --input redis://HOST:PORT[/KEY]`: the --since/--until window of the Redis
+// stream is first copied into <output>/stream-window-<n>.tsv (kept: the record of what the
+// dataset was built from), which is then read like any stream file.
+void read_redis_windows(const PrepareFlags& f, PrepareOptions* o) {
+  int n = 0;
+  for (std::string& input : o->inputs) {
+    if (!is_redis_url(input)) continue;
+    KAIROS_CHECK_USAGE(o->read.format == "stream", "{}: a Redis input needs --format stream",
+                       input);
+    ensure_directory(f.output);
+    const std::string path =
+        (std::filesystem::path(f.output) / fmt::format("stream-window-{}.tsv", ++n)).string();
+    const ExportCounts c = export_window(parse_redis_stream_url(input), o->since_ms.value_or(0),
+                                         o->until_ms.value_or(INT64_MAX), path);
+    spdlog::info("{}: {} stream entries in the window -> {} ({} not Kairos events)", input,
+                 c.entries, path, c.skipped);
+    input = path;
+  }
+}
+
 void run_prepare(CLI::App* sub, PrepareFlags& f) {
   print_effective_config(*sub);
   PrepareOptions& o = f.options;
@@ -74,12 +100,15 @@ void run_prepare(CLI::App* sub, PrepareFlags& f) {
   o.read.csv.separator = parse_separator(f.separator);
   o.read.csv.header = !f.no_header;
   o.read.csv.type_values = parse_pairs(f.type_map, "--csv-type-map");
+  if (!f.since.empty()) o.since_ms = parse_utc_date_ms(f.since);
+  if (!f.until.empty()) o.until_ms = parse_utc_date_ms(f.until);
   if (sub->count("--min-item-support")) o.min_item_support = f.min_item_support;
   if (sub->count("--min-session-length")) o.min_session_length = f.min_session_length;
   o.clock.train_start_ms = parse_utc_date_ms(f.clock_train_start);
   o.clock.train_end_ms = parse_utc_date_ms(f.clock_train_end);
   o.clock.test_end_ms = parse_utc_date_ms(f.clock_test_end);
 
+  read_redis_windows(f, &o);
   PrepareResult result = prepare(o);
   ensure_directory(f.output);
   const std::filesystem::path dir(f.output);
@@ -99,7 +128,10 @@ void add_prepare_command(CLI::App& root) {
       "prepare", "Read raw behaviour logs into sessions, filter, split and save a dataset");
   PrepareOptions& o = f->options;
   sub->add_option("--format", o.read.format, "Input format: " + join_format_names())->required();
-  sub->add_option("--input", o.inputs, "Event file(s); gzip/zstd are detected");
+  sub->add_option(
+      "--input", o.inputs,
+      "Event file(s); gzip/zstd are detected. --format stream: stream files, their directory, "
+      "or redis://HOST:PORT[/KEY] (the --since/--until window)");
   sub->add_option("--train", o.train_files, "Predefined split: training file(s)");
   sub->add_option("--test", o.test_files, "Predefined split: test file(s)");
   sub->add_option("--items-file", o.read.item_attribute_files,

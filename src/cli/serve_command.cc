@@ -49,6 +49,26 @@ void add_serve_command(CLI::App& root) {
   sub->add_option("--redis", o->redis,
                   "Share sessions through Redis at HOST:PORT (default: in memory, this process)");
   sub->add_option("--redis-prefix", o->redis_prefix, "Key prefix in Redis")->capture_default_str();
+  sub->add_option("--event-log", o->event_log_dir,
+                  "Append every accepted event to rotating stream files in DIR, synced before "
+                  "the reply (kairos prepare --format stream reads them)");
+  sub->add_option("--event-log-rotate-mb", o->event_log_rotate_mb, "Event log: MB per file")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--event-log-keep-days", o->event_log_keep_days,
+                  "Event log: delete files older than this")
+      ->capture_default_str();
+  sub->add_option("--event-stream", o->event_stream_redis,
+                  "Append every accepted event to a Redis stream at HOST:PORT (XADD; read with "
+                  "kairos stream export or prepare --input redis://HOST:PORT/KEY)");
+  sub->add_option("--event-stream-key", o->event_stream_key, "Redis stream key")
+      ->capture_default_str();
+  sub->add_option("--event-stream-max-len", o->event_stream_max_len,
+                  "Redis stream: entries kept (MAXLEN ~)")
+      ->capture_default_str();
+  sub->add_option("--event-stream-max-age-h", o->event_stream_max_age_h,
+                  "Redis stream: hours kept (XTRIM MINID ~)")
+      ->capture_default_str();
   sub->add_option("--max-sessions", o->max_sessions, "Live sessions kept (LRU beyond)")
       ->capture_default_str();
   sub->add_option("--max-session-events", o->max_session_events,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,8 @@
 #include "data/read_report.h"
 
 namespace kairos {
+
+struct StreamReadState;  // the `stream` reader's state across files (readers/stream_files.cc)
 
 inline constexpr uint32_t kNone = UINT32_MAX;  // absent user / session / category
 
@@ -40,6 +43,7 @@ struct EventLog {
   bool part_untimed[2] = {false, false};
 
   ReadReport report;
+  std::shared_ptr<StreamReadState> stream;
 
   size_t size() const { return item.size(); }
   // Makes room for `n` events in all per-event columns, backed by huge pages (readers call it

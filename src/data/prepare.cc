@@ -34,6 +34,29 @@ void read_all(const PrepareOptions& o, bool predefined, EventLog* log) {
   read_events(test_read, o.test_files, log);
 }
 
+// Drops the events outside [since, until) from every per-event column; returns how many.
+uint64_t apply_window(const PrepareOptions& o, EventLog* log) {
+  if (!o.since_ms && !o.until_ms) return 0;
+  const int64_t lo = o.since_ms.value_or(INT64_MIN), hi = o.until_ms.value_or(INT64_MAX);
+  size_t kept = 0, kept_before_test = 0;
+  for (size_t i = 0; i < log->size(); ++i) {
+    if (log->ts_ms[i] < lo || log->ts_ms[i] >= hi) continue;
+    log->user[kept] = log->user[i];
+    log->session[kept] = log->session[i];
+    log->item[kept] = log->item[i];
+    log->ts_ms[kept] = log->ts_ms[i];
+    log->type[kept] = log->type[i];
+    ++kept;
+    if (i < log->test_begin) kept_before_test = kept;
+  }
+  const uint64_t dropped = log->size() - kept;
+  for (auto* v : {&log->user, &log->session, &log->item}) v->resize(kept);
+  log->ts_ms.resize(kept);
+  log->type.resize(kept);
+  if (log->test_begin != SIZE_MAX) log->test_begin = kept_before_test;
+  return dropped;
+}
+
 void record_read_stats(const EventLog& log, PrepareStats* st) {
   st->read = log.report;
   st->events_read = log.size();
@@ -226,7 +249,9 @@ PrepareResult prepare(const PrepareOptions& o) {
   EventLog log;
   log.report.strict = o.read.strict;
   read_all(o, predefined, &log);
+  const uint64_t outside_window = apply_window(o, &log);
   record_read_stats(log, &st);
+  st.outside_window = outside_window;
   if (log.size() == 0) {
     std::string reasons;
     for (const std::string& line : log.report.describe()) reasons += "\n  " + line;

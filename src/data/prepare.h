@@ -20,6 +20,11 @@ struct PrepareOptions {
   std::vector<std::string> test_files;     // ... and test files
   SplitKind split = SplitKind::kTemporal;  // kPredefined is implied by train/test files
 
+  // Time window: only events with since_ms <= ts < until_ms are kept (the rest are counted in
+  // the report, not read as errors). A window of a live event stream, or "everything before day
+  // D" for a retraining cycle. Unset = no bound.
+  std::optional<int64_t> since_ms, until_ms;
+
   double session_gap_min = 30;  // inactivity gap that ends a session (no session ids in the data)
   bool dedup_consecutive = false;  // drop an event repeating the previous item of its session
   // Filter minimums; unset = the split's default: 5 / 2 (temporal), 5 / 3 (leave-one-out: each

@@ -103,6 +103,7 @@ nlohmann::json PrepareStats::to_json() const {
         {"items", items},
         {"categories", categories},
         {"category_conflicts", category_conflicts},
+        {"outside_window", outside_window},
         {"first", iso_time(first_ms)},
         {"last", iso_time(last_ms)},
         {"synthetic_clock", synthetic_clock}}},
@@ -146,6 +147,7 @@ std::string PrepareStats::to_table() const {
   }
   for (const auto& line : read.describe()) row("  skipped", line);
   row("events", with_commas(events_read));
+  if (outside_window > 0) row("events outside the time window", with_commas(outside_window));
   row("events per type", types_line(events_per_type));
   row("users / sessions", with_commas(users) + " / " + with_commas(raw_sessions));
   row("items / categories", with_commas(items) + " / " + with_commas(categories));

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
+
 #include "core/error.h"
 #include "data/line_reader.h"
 #include "data/readers/readers.h"
@@ -27,7 +30,35 @@ constexpr Format kFormats[] = {
     {"session-lines", readers::read_session_lines, nullptr},
     {"user-sequences", readers::read_user_sequences, nullptr},
     {"category-sessions", readers::read_category_sessions, nullptr},
+    {"stream", readers::read_stream_file, nullptr},
 };
+
+// A directory given to the `stream` format stands for its events-*.tsv files in name order
+// (the writer names them so that name order is time order).
+std::vector<std::string> expand_stream_dirs(const std::vector<std::string>& files) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  for (const auto& path : files) {
+    std::error_code ec;
+    if (!fs::is_directory(path, ec)) {
+      out.push_back(path);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (const auto& e : fs::directory_iterator(path, ec)) {
+      const std::string name = e.path().filename().string();
+      if (name.rfind("events-", 0) == 0 && name.size() > 4 &&
+          name.compare(name.size() - 4, 4, ".tsv") == 0) {
+        found.push_back(e.path().string());
+      }
+    }
+    KAIROS_CHECK_IO(!ec, "{}: {}", path, ec.message());
+    KAIROS_CHECK(!found.empty(), "{}: no events-*.tsv stream files in this directory", path);
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
 
 const Format& find_format(const std::string& name) {
   for (const Format& f : kFormats) {
@@ -76,7 +107,9 @@ void read_events(const ReadOptions& options, const std::vector<std::string>& fil
                      options.format);
   log->report.strict = options.strict;
   for (const auto& path : options.item_attribute_files) read_item_table(options, path, log);
-  for (const auto& path : files) format.events(options, path, log);
+  const std::vector<std::string> expanded =
+      options.format == "stream" ? expand_stream_dirs(files) : files;
+  for (const auto& path : expanded) format.events(options, path, log);
   for (const auto& path : options.buy_files) format.buys(options, path, log);
 }
 

@@ -29,6 +29,7 @@
 #include "serve/redis_event_log.h"
 #include "serve/served_model.h"
 #include "serve/session_key.h"
+#include "stream/event_stream.h"
 #include "web/web_assets.h"
 
 namespace kairos {
@@ -109,6 +110,29 @@ std::unique_ptr<RedisEventLog> redis_log(const ServeOptions& o) {
   return log;
 }
 
+std::vector<std::unique_ptr<EventStream>> event_streams(const ServeOptions& o) {
+  std::vector<std::unique_ptr<EventStream>> out;
+  EventStreamOptions s;
+  if (!o.event_log_dir.empty()) {
+    s.dir = o.event_log_dir;
+    s.rotate_bytes = static_cast<uint64_t>(o.event_log_rotate_mb) << 20;
+    s.keep = std::chrono::hours(static_cast<int64_t>(o.event_log_keep_days * 24));
+    out.push_back(open_file_stream(s));
+  }
+  if (!o.event_stream_redis.empty()) {
+    s.redis = o.event_stream_redis;
+    s.key = o.event_stream_key;
+    s.max_len = o.event_stream_max_len;
+    s.max_age = std::chrono::hours(static_cast<int64_t>(o.event_stream_max_age_h));
+    s.timeout = std::chrono::milliseconds(o.redis_timeout_ms);
+    out.push_back(open_redis_stream(s));
+    if (const std::string why = out.back()->unreachable_reason(); !why.empty())
+      spdlog::warn("{}", why);
+  }
+  for (const auto& st : out) spdlog::info("event stream: {}", st->describe());
+  return out;
+}
+
 struct Server::Impl {
   ServeOptions o;
   HttpServer http;
@@ -116,6 +140,7 @@ struct Server::Impl {
   LiveSessions sessions;
   std::shared_ptr<const ServedModel> model;    // atomic_load / atomic_store
   std::unique_ptr<CustomerService> customers;  // set once at start (--customers), then read-only
+  std::vector<std::unique_ptr<EventStream>> streams;  // the learning stream(s), set at start
   std::mutex reload_mu;  // one reload at a time; a second one meanwhile gets 409
   std::atomic<uint64_t> next_version{1};
   std::atomic<bool> ready{false};
@@ -136,6 +161,7 @@ struct Server::Impl {
   prometheus::Counter& events_accepted = events.Add({{"outcome", "accepted"}});
   prometheus::Counter& events_rejected = events.Add({{"outcome", "rejected"}});
   prometheus::Counter& events_duplicate = events.Add({{"outcome", "duplicate"}});
+  prometheus::Counter& events_logged = events.Add({{"outcome", "logged"}});
   prometheus::Family<prometheus::Counter>& recs = prometheus::BuildCounter()
                                                       .Name("kairos_recommendations_total")
                                                       .Help("Recommend calls by fallback")
@@ -178,6 +204,7 @@ struct Server::Impl {
     models_root = std::filesystem::canonical(root.empty() ? "." : root, ec);
     KAIROS_CHECK_IO(!ec, "models root {}: {}", root.string(), ec.message());
 
+    streams = event_streams(o);
     if (!o.customers_file.empty()) {
       customers = std::make_unique<CustomerService>(CustomerServiceOptions{
           o.customers_file, o.customers_format, o.audience_model, o.return_horizon_days});
@@ -257,6 +284,12 @@ struct Server::Impl {
                    reply(res, 503, {{"status", "not ready"}, {"reason", "session store: " + why}});
                    return;
                  }
+                 for (const auto& st : streams) {
+                   if (const std::string why = st->unreachable_reason(); !why.empty()) {
+                     reply(res, 503, {{"status", "not ready"}, {"reason", "event stream: " + why}});
+                     return;
+                   }
+                 }
                  reply(res, 200,
                        {{"status", "ready"},
                         {"model", m->artifact.model->name()},
@@ -322,12 +355,15 @@ struct Server::Impl {
   void ingest(const HttpRequest& req, HttpResponse& res) {
     const EventBatch batch = decode_events(req.body, 10000, o.max_id_bytes);
     const auto m = std::atomic_load(&model);
-    json rejected = json::array();
+    json rejected = json::array(), new_items = json::array();
     for (const auto& r : batch.rejected)
       rejected.push_back({{"index", r.index}, {"reason", r.reason}});
     size_t accepted = 0, duplicates = 0;
     const int64_t now = now_ms();
     const int64_t latest = now + o.max_clock_skew_s * 1000;
+    // Validated events: (index, event, item index or 0 for an item the model does not know).
+    std::vector<std::tuple<size_t, const EventRequest*, uint32_t>> valid;
+    std::vector<StreamRecord> records;
     for (const auto& [index, e] : batch.events) {
       if (e.ts_ms && *e.ts_ms > latest) {
         rejected.push_back(
@@ -336,8 +372,38 @@ struct Server::Impl {
         continue;
       }
       const uint32_t item = m->find(e.item_id);
-      if (item == 0) {
+      if (item == 0 && streams.empty()) {
         rejected.push_back({{"index", index}, {"reason", "unknown item '" + e.item_id + "'"}});
+        continue;
+      }
+      valid.emplace_back(index, &e, item);
+      if (!streams.empty()) {
+        records.push_back({now, e.ts_ms.value_or(now), e.session_id, e.user_id, e.item_id,
+                           static_cast<EventType>(e.type), e.event_id});
+      }
+    }
+    // The learning stream first: nothing is applied that is not durably logged, so a 503 here
+    // leaves the sessions untouched and the client's retry is safe.
+    for (const auto& stream : streams) {
+      try {
+        stream->append(records);
+      } catch (const StreamUnavailable& ex) {
+        spdlog::warn("events: {}", ex.what());
+        reply(res, 503,
+              {{"error", std::string("event stream unavailable: ") + ex.what()},
+               {"accepted", 0},
+               {"duplicates", 0},
+               {"not_applied_from_index",
+                valid.empty() ? json(nullptr) : json(std::get<0>(valid.front()))}});
+        res.headers.emplace_back("Retry-After", "1");
+        return;
+      }
+    }
+    events_logged.Increment(static_cast<double>(records.size()));
+    for (const auto& [index, ep, item] : valid) {
+      const EventRequest& e = *ep;
+      if (item == 0) {
+        new_items.push_back({{"index", index}, {"item_id", e.item_id}});
         continue;
       }
       LiveSessions::Outcome outcome;
@@ -373,8 +439,10 @@ struct Server::Impl {
     events_rejected.Increment(static_cast<double>(rejected.size()));
     std::sort(rejected.begin(), rejected.end(),
               [](const json& a, const json& b) { return a["index"] < b["index"]; });
-    reply(res, accepted > 0 || duplicates > 0 || rejected.empty() ? 200 : 422,
-          {{"accepted", accepted}, {"duplicates", duplicates}, {"rejected", rejected}});
+    json out = {{"accepted", accepted}, {"duplicates", duplicates}, {"rejected", rejected}};
+    // Items the model does not know yet: logged for the next (warm-start) training, not applied.
+    if (!new_items.empty()) out["new_items"] = new_items;
+    reply(res, accepted > 0 || duplicates > 0 || rejected.empty() ? 200 : 422, out);
   }
 
   // The session a recommend / predict request names: its items (stateless) or its live state.

@@ -47,6 +47,15 @@ struct ServeOptions {
   int64_t max_clock_skew_s = 300;   // events with ts beyond now + skew are refused
   size_t session_memory_mb = 2048;  // byte bound of the in-memory sessions (LRU beyond)
   int redis_timeout_ms = 1000;      // connect and command timeout
+  // The event stream for learning (stream/event_stream.h): every validated event is appended
+  // durably before it is applied. event_log_dir: rotating files; event_stream_redis: a Redis
+  // stream at that address ("" = none). Both may be set (files and Redis).
+  std::string event_log_dir, event_stream_redis;
+  std::string event_stream_key = "kairos:events";
+  uint64_t event_stream_max_len = 10'000'000;
+  double event_stream_max_age_h = 24 * 7;
+  size_t event_log_rotate_mb = 64;
+  double event_log_keep_days = 30;
   RetrievalOptions retrieval;
   // POST /v1/audiences: customers ranked for a product's attributes, from this transactions file
   // (empty: the route answers 404 with the reason); serve/audience_service.h.

@@ -19,6 +19,7 @@ void read_generic_csv(const ReadOptions& o, const std::string& path, EventLog* l
 void read_session_lines(const ReadOptions& o, const std::string& path, EventLog* log);
 void read_user_sequences(const ReadOptions& o, const std::string& path, EventLog* log);
 void read_category_sessions(const ReadOptions& o, const std::string& path, EventLog* log);
+void read_stream_file(const ReadOptions& o, const std::string& path, EventLog* log);
 
 // Item side tables (item -> category). The JSON one is read whole (no line length cap).
 void read_retailrocket_properties(const ReadOptions& o, const std::string& path, EventLog* log);
