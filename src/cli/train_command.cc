@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
@@ -22,6 +23,7 @@ namespace {
 
 struct TrainFlags {
   std::string model, data, config, out, hparams_json, json_path, log_path, task = "next-item";
+  std::string warm_start, train_since;
   int epochs = 0, threads = 0;
   int64_t seed = -1;
   bool no_eval = false;
@@ -47,9 +49,31 @@ std::vector<Task> interest_tasks(const std::string& flag) {
   return parse_interest_tasks(names);  // refuses next-item among interest heads, repeats
 }
 
+// --warm-start: the artifact's model and hyperparameters (the architecture must match); flags
+// then override training settings such as the epochs.
+ModelSpec warm_start_spec(const TrainFlags& f) {
+  const std::string path = (std::filesystem::path(f.warm_start) / "meta.json").string();
+  std::ifstream in(path);
+  KAIROS_CHECK_IO(in.good(), "--warm-start: cannot read {}", path);
+  nlohmann::json meta;
+  try {
+    meta = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    KAIROS_THROW(ErrorKind::kInput, "{}: {}", path, e.what());
+  }
+  ModelSpec spec;
+  const std::string name = meta.value("model", "");
+  spec.model = f.model.empty() ? (name == "gru4rec-lstm" ? "gru4rec" : name) : f.model;
+  spec.label = spec.model + "-warm";
+  spec.hparams = meta.value("hparams", nlohmann::json::object());
+  return spec;
+}
+
 void run_train(CLI::App* sub, const TrainFlags& f) {
   print_effective_config(*sub);
-  ModelSpec spec = model_spec(load_model_config(f.config), f.model);
+  KAIROS_CHECK_USAGE(!f.model.empty() || !f.warm_start.empty(), "--model is required");
+  ModelSpec spec =
+      f.warm_start.empty() ? model_spec(load_model_config(f.config), f.model) : warm_start_spec(f);
   TrainRequest r;
   r.tasks = interest_tasks(f.task);
   if (!f.hparams_json.empty()) {
@@ -73,6 +97,8 @@ void run_train(CLI::App* sub, const TrainFlags& f) {
   r.evaluate = !f.no_eval;
   r.eval_threads = f.eval_threads;
   r.min_prefix = f.min_prefix;
+  r.warm_start = f.warm_start;
+  if (!f.train_since.empty()) r.train_since_ms = parse_utc_date_ms(f.train_since);
   check_train_request(r);
   const Dataset data = Dataset::load(f.data);
   std::filesystem::create_directories(std::filesystem::path(r.out).parent_path());
@@ -91,7 +117,14 @@ void add_train_command(CLI::App& root) {
   auto f = std::make_shared<TrainFlags>();
   CLI::App* sub = root.add_subcommand(
       "train", "Train a model on a prepared dataset and write a model artifact directory");
-  sub->add_option("--model", f->model, "Model name or a label of --model-config")->required();
+  sub->add_option("--model", f->model,
+                  "Model name or a label of --model-config (with --warm-start: the artifact's)");
+  sub->add_option("--warm-start", f->warm_start,
+                  "Continue from this artifact on --data: its weights, optimiser state and "
+                  "hyperparameters; new items get rows (docs/ONLINE.md)");
+  sub->add_option("--train-since", f->train_since,
+                  "Fit only on training sessions starting at or after this UTC time, fixed epochs "
+                  "(the new days of a warm start)");
   sub->add_option("--task", f->task,
                   "next-item, or interest heads on one encoder: category, next-action, intent "
                   "(comma-separated; the first is the one early stopping watches)")

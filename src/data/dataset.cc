@@ -53,6 +53,15 @@ SessionView SessionSet::operator[](size_t i) const {
   return {items_.subspan(b, n), types_.subspan(b, n), ts_.subspan(b, n), users_[s]};
 }
 
+SessionSet SessionSet::from_time(int64_t ms) const {
+  SessionSet out = *this;
+  while (out.begin_ < end_ && offsets_[out.begin_] < offsets_[out.begin_ + 1] &&
+         ts_[offsets_[out.begin_]] < ms) {
+    ++out.begin_;
+  }
+  return out;
+}
+
 uint64_t SessionSet::num_events() const {
   uint64_t n = 0;
   for (size_t i = 0; i < size(); ++i) n += (*this)[i].size();

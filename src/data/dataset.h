@@ -45,6 +45,9 @@ class SessionSet {
   SessionView operator[](size_t i) const;
   uint64_t num_events() const;  // after drop_last
   int drop_last() const { return drop_last_; }
+  // The suffix from the first session starting at or after `ms` (sessions are stored in start
+  // order within a part): the newest sessions, e.g. what a warm start trains on.
+  SessionSet from_time(int64_t ms) const;
 
  private:
   std::span<const uint64_t> offsets_;  // global session offsets, size = total sessions + 1

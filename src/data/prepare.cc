@@ -34,27 +34,15 @@ void read_all(const PrepareOptions& o, bool predefined, EventLog* log) {
   read_events(test_read, o.test_files, log);
 }
 
-// Drops the events outside [since, until) from every per-event column; returns how many.
-uint64_t apply_window(const PrepareOptions& o, EventLog* log) {
+// Drops the events outside [since, until) (after the synthetic clock, so a window works on
+// untimed logs too); returns how many.
+uint64_t apply_window(const PrepareOptions& o, SessionTable* table) {
   if (!o.since_ms && !o.until_ms) return 0;
   const int64_t lo = o.since_ms.value_or(INT64_MIN), hi = o.until_ms.value_or(INT64_MAX);
-  size_t kept = 0, kept_before_test = 0;
-  for (size_t i = 0; i < log->size(); ++i) {
-    if (log->ts_ms[i] < lo || log->ts_ms[i] >= hi) continue;
-    log->user[kept] = log->user[i];
-    log->session[kept] = log->session[i];
-    log->item[kept] = log->item[i];
-    log->ts_ms[kept] = log->ts_ms[i];
-    log->type[kept] = log->type[i];
-    ++kept;
-    if (i < log->test_begin) kept_before_test = kept;
-  }
-  const uint64_t dropped = log->size() - kept;
-  for (auto* v : {&log->user, &log->session, &log->item}) v->resize(kept);
-  log->ts_ms.resize(kept);
-  log->type.resize(kept);
-  if (log->test_begin != SIZE_MAX) log->test_begin = kept_before_test;
-  return dropped;
+  return compact(
+             table, [&](size_t, uint64_t e) { return table->ts[e] >= lo && table->ts[e] < hi; },
+             [](uint64_t len) { return len > 0; })
+      .events_removed;
 }
 
 void record_read_stats(const EventLog& log, PrepareStats* st) {
@@ -249,9 +237,7 @@ PrepareResult prepare(const PrepareOptions& o) {
   EventLog log;
   log.report.strict = o.read.strict;
   read_all(o, predefined, &log);
-  const uint64_t outside_window = apply_window(o, &log);
   record_read_stats(log, &st);
-  st.outside_window = outside_window;
   if (log.size() == 0) {
     std::string reasons;
     for (const std::string& line : log.report.describe()) reasons += "\n  " + line;
@@ -266,6 +252,7 @@ PrepareResult prepare(const PrepareOptions& o) {
   st.sessions_formed = table.num_sessions();
   st.synthetic_clock = log.part_untimed[0] || log.part_untimed[1];
   if (st.synthetic_clock) apply_synthetic_clock(o.clock, log.part_untimed, &table);
+  st.outside_window = apply_window(o, &table);
 
   if (o.dedup_consecutive) st.dedup = remove_consecutive_duplicates(&table);
   st.min_item_support = o.min_item_support.value_or(predefined ? 0 : 5);

@@ -35,8 +35,8 @@ struct PrepareStats {
   std::array<uint64_t, 4> events_per_type{};                        // as read
   uint64_t users = 0, raw_sessions = 0, items = 0, categories = 0;  // as read
   uint64_t category_conflicts = 0;
-  int64_t first_ms = 0, last_ms = 0;  // as read (inside the window)
-  uint64_t outside_window = 0;        // events read but outside --since / --until
+  int64_t first_ms = 0, last_ms = 0;  // as read
+  uint64_t outside_window = 0;        // events outside --since / --until (dropped after reading)
   bool synthetic_clock = false;
 
   std::string session_source;  // "session ids" | "30 min gap" | "user sequences"

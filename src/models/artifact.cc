@@ -90,7 +90,7 @@ void check_files(const fs::path& d, const std::string& dir) {
 }  // namespace
 
 void save_artifact(const SessionModel& model, const Dataset& data, const std::string& dir,
-                   const nlohmann::json& metrics) {
+                   const nlohmann::json& metrics, const nlohmann::json& warm_start) {
   // Written under a temporary name, synced, then swapped in atomically (data/atomic_file.h): a
   // save killed at any moment leaves the previous artifact loadable.
   AtomicDirectory out(dir);
@@ -102,6 +102,7 @@ void save_artifact(const SessionModel& model, const Dataset& data, const std::st
   meta["hparams"] = model.hparams();
   meta["training"] = model.training_report();
   meta["metrics"] = metrics;
+  if (!warm_start.is_null()) meta["warm_start"] = warm_start;
   write_text(tmp / "meta.json", meta.dump(2) + "\n");
   out.commit();
 }

@@ -32,9 +32,11 @@ struct Artifact {
   uint32_t num_items() const { return items.size(); }
 };
 
-// Writes `model` (fitted on `data`) to `dir`; `metrics` (may be null) goes into meta.json.
+// Writes `model` (fitted on `data`) to `dir`; `metrics` (may be null) goes into meta.json, and
+// so does `warm_start` (the lineage of a warm-started model; null: trained from scratch).
 void save_artifact(const SessionModel& model, const Dataset& data, const std::string& dir,
-                   const nlohmann::json& metrics = nullptr);
+                   const nlohmann::json& metrics = nullptr,
+                   const nlohmann::json& warm_start = nullptr);
 
 // Loads an artifact; throws kIo (missing files) or kInput (corrupt / mismatched content).
 Artifact load_artifact(const std::string& dir);

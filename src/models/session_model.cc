@@ -113,4 +113,8 @@ void SessionModel::load_weights(const std::string& path, uint32_t num_items) {
   KAIROS_THROW(ErrorKind::kUsage, "model {} has no saved weights to load", name());
 }
 
+void SessionModel::grow_items(uint32_t, std::span<const uint32_t>) {
+  KAIROS_THROW(ErrorKind::kUsage, "model {} cannot warm-start (gru4rec and sasrec can)", name());
+}
+
 }  // namespace kairos

@@ -125,6 +125,13 @@ class SessionModel {
   // saved weights (the baselines, which refit in seconds) throw kUsage.
   virtual void save_weights(const std::string& path) const;
   virtual void load_weights(const std::string& path, uint32_t num_items);
+
+  // Warm start (`kairos train --warm-start`, docs/ONLINE.md), after load_weights(): grows the
+  // item tables to `num_items` rows. Rows below the loaded size keep their weights and optimiser
+  // state; a new row i starts at the mean of the loaded rows of its category `item_category[i]`
+  // (0 = unknown: the mean of all loaded rows), with fresh optimiser state. The next fit()
+  // continues from these weights instead of initialising. Models that cannot throw kUsage.
+  virtual void grow_items(uint32_t num_items, std::span<const uint32_t> item_category);
 };
 
 // Sets every score to 0 and the padding index 0 to -infinity.

@@ -3,9 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "core/error.h"
 #include "core/system.h"
+#include "data/extend_vocabulary.h"
 #include "eval/evaluator.h"
 #include "eval/report.h"
 #include "models/artifact.h"
@@ -15,12 +17,47 @@
 namespace kairos {
 namespace {
 
-TrainResult train_next_item(const Dataset& data, const TrainRequest& r) {
-  auto model = make_model(r.model, r.hparams);
+// The model to fit: fresh, or the warm-start artifact's loaded and grown onto `*data` (which is
+// replaced by its re-indexed form). `lineage` records where a warm start came from.
+std::unique_ptr<SessionModel> model_to_fit(const TrainRequest& r, Dataset* data,
+                                           nlohmann::json* lineage) {
+  nlohmann::json hparams = r.hparams;
+  if (r.train_since_ms) hparams["validate"] = false;
+  auto model = make_model(r.model, hparams);
+  if (r.warm_start.empty()) return model;
+  const Artifact base = load_artifact(r.warm_start);
+  KAIROS_CHECK_USAGE(base.model->name() == model->name(),
+                     "--warm-start {} holds a {} model, not {}", r.warm_start, base.model->name(),
+                     model->name());
+  ExtendedDataset ext = extend_vocabulary(*data, base.items.names(), base.item_categories);
+  model->load_weights((std::filesystem::path(r.warm_start) / "model.pt").string(),
+                      base.num_items());
+  model->grow_items(ext.dataset.num_items(), ext.dataset.item_category());
+  spdlog::info("warm start from {}: {} items kept, {} new ({} events on new items)", r.warm_start,
+               ext.base_items - 1, ext.new_items, ext.new_item_events);
+  *lineage = {{"from", r.warm_start},
+              {"from_created", base.meta.value("created", "")},
+              {"base_items", ext.base_items},
+              {"new_items", ext.new_items},
+              {"new_item_events", ext.new_item_events}};
+  *data = std::move(ext.dataset);
+  return model;
+}
+
+TrainResult train_next_item(Dataset data, const TrainRequest& r) {
+  nlohmann::json lineage;
+  auto model = model_to_fit(r, &data, &lineage);
   model->set_run_options(r.run);
   TrainResult result;
   Stopwatch watch;
-  model->fit(data, data.train_full());
+  const SessionSet train =
+      r.train_since_ms ? data.train_full().from_time(*r.train_since_ms) : data.train_full();
+  KAIROS_CHECK_USAGE(!train.empty(), "no training session starts after --train-since");
+  if (r.train_since_ms) {
+    spdlog::info("training on the {} sessions ({} events) from --train-since on", train.size(),
+                 train.num_events());
+  }
+  model->fit(data, train);
   result.fit_seconds = watch.seconds();
   result.training = model->training_report();
   const std::string& label = r.label.empty() ? r.model : r.label;
@@ -45,7 +82,8 @@ TrainResult train_next_item(const Dataset& data, const TrainRequest& r) {
     result.tables = eval::to_table({e});
     result.metrics = eval::to_json(e);
   }
-  save_artifact(*model, data, r.out, result.metrics);
+  save_artifact(*model, data, r.out, result.metrics, lineage);
+  result.warm_start = lineage;
   return result;
 }
 
@@ -79,6 +117,7 @@ nlohmann::json TrainResult::to_json(const TrainRequest& r) const {
                       {"fit_seconds", fit_seconds},
                       {"training", training},
                       {"metrics", metrics}};
+  if (!warm_start.is_null()) j["warm_start"] = warm_start;
   if (!r.tasks.empty()) {
     std::string names;
     for (Task t : r.tasks) names += (names.empty() ? "" : ",") + std::string(task_name(t));
@@ -102,6 +141,8 @@ void check_train_request(const TrainRequest& r) {
 
 TrainResult train_and_save(const Dataset& data, const TrainRequest& r) {
   check_train_request(r);
+  KAIROS_CHECK_USAGE(r.warm_start.empty() || r.tasks.empty(),
+                     "--warm-start is for next-item models (interest heads: not yet)");
   return r.tasks.empty() ? train_next_item(data, r) : train_interest(data, r);
 }
 

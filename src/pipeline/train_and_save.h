@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,15 @@ struct TrainRequest {
   bool evaluate = true;     // test metrics after training
   int eval_threads = 2;
   uint32_t min_prefix = 1;
+  // Warm start (docs/ONLINE.md): continue from this next-item artifact on `data`. The data is
+  // re-indexed onto the artifact's vocabulary plus its new items (data/extend_vocabulary.h), the
+  // weights and optimiser state are loaded and grown, and `hparams` should be the artifact's
+  // (with any overrides, e.g. fewer epochs): the architecture must match.
+  std::string warm_start;
+  // Train only on the sessions of train + valid starting at or after this time (unix ms), for a
+  // fixed number of epochs (no validation): a warm start's "new data" inside a full dataset, so
+  // that its test part is the same as a from-scratch model's.
+  std::optional<int64_t> train_since_ms;
 };
 
 struct TrainResult {
@@ -34,6 +44,7 @@ struct TrainResult {
   nlohmann::json calibration;  // interest heads only
   std::string tables;          // the test metrics as printable tables
   double fit_seconds = 0;
+  nlohmann::json warm_start;  // where a warm start came from (null: trained from scratch)
   // {"artifact", "model", "label", "fit_seconds", "training", "metrics"[, "calibration"]}:
   // `kairos train --json`.
   nlohmann::json to_json(const TrainRequest& r) const;

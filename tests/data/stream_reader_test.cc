@@ -101,9 +101,12 @@ TEST(Prepare, TimeWindowKeepsOnlyItsEventsAndCountsTheRest) {
   o.until_ms = t0 + 3 * day;
   const PrepareResult r = prepare(o);
   EXPECT_EQ(r.stats.outside_window, 60u);
-  EXPECT_EQ(r.stats.events_read, 60u);
-  EXPECT_GE(r.stats.first_ms, t0 + day);
-  EXPECT_LT(r.stats.last_ms, t0 + 3 * day);
+  EXPECT_EQ(r.stats.events_read, 120u);
+  EXPECT_EQ(r.dataset.num_events(), 60u);
+  const SessionSet all = r.dataset.train_full();
+  EXPECT_GE(all[0].ts_ms[0], t0 + day);
+  const SessionSet test = r.dataset.test();
+  EXPECT_LT(test[test.size() - 1].ts_ms.back(), t0 + 3 * day);
   EXPECT_EQ(r.stats.to_json()["input"]["outside_window"], 60);
 }
 

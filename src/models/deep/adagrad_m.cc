@@ -16,6 +16,19 @@ AdagradM::Slot AdagradM::make_slot(torch::Tensor p) {
   return s;
 }
 
+std::vector<std::pair<std::string, torch::Tensor>> AdagradM::state() const {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  size_t i = 0;
+  for (const auto* slots : {&dense_, &sparse_}) {
+    for (const Slot& s : *slots) {
+      out.emplace_back("opt." + std::to_string(i) + ".acc", s.acc);
+      out.emplace_back("opt." + std::to_string(i) + ".velocity", s.velocity);
+      ++i;
+    }
+  }
+  return out;
+}
+
 void AdagradM::add_dense(torch::Tensor param) { dense_.push_back(make_slot(param)); }
 
 int AdagradM::add_sparse(torch::Tensor table) {

@@ -30,6 +30,10 @@ class AdagradM {
   void step_rows(int handle, const torch::Tensor& rows, const torch::Tensor& grad,
                  double lr_factor);
 
+  // The optimiser state (accumulators, velocities) by name, dense slots then sparse ones in
+  // registration order: saved beside the weights so that a warm start resumes it.
+  std::vector<std::pair<std::string, torch::Tensor>> state() const;
+
  private:
   struct Slot {
     torch::Tensor param, acc, velocity;

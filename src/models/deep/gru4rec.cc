@@ -57,7 +57,14 @@ class Gru4Rec final : public SessionModel, public Trainable {
     configure_allocator();
     seed_torch(cfg_.train.seed);
     rng_ = Rng(cfg_.train.seed);
-    build(data.num_items());
+    if (warm_) {  // continue from the loaded (grown) weights and optimiser state
+      KAIROS_CHECK(num_items_ == data.num_items(),
+                   "gru4rec: warm start grown to {} items, the data has {}", num_items_,
+                   data.num_items());
+      opt_.set_threads(run_.threads);
+    } else {
+      build(data.num_items());
+    }
     const bool validate = cfg_.train.validate && !data.valid().empty();
     train_ = validate ? data.train() : train;
     const std::vector<uint64_t> counts = item_counts(train_, num_items_);
@@ -210,10 +217,36 @@ class Gru4Rec final : public SessionModel, public Trainable {
   // ---- artifacts ----
   nlohmann::json hparams() const override { return cfg_.to_json(); }
   nlohmann::json training_report() const override { return to_json(summary_); }
-  void save_weights(const std::string& path) const override { save_tensors(parameters(), path); }
+  // model.pt holds the weights and the optimiser state (what a warm start resumes).
+  void save_weights(const std::string& path) const override {
+    NamedTensors t = parameters();
+    for (auto& s : opt_.state()) t.push_back(std::move(s));
+    save_tensors(t, path);
+  }
   void load_weights(const std::string& path, uint32_t num_items) override {
     build(num_items);
     load_tensors(parameters(), path);
+    optimiser_loaded_ = load_tensors_if_present(opt_.state(), path);
+  }
+
+  void grow_items(uint32_t num_items, std::span<const uint32_t> item_category) override {
+    KAIROS_CHECK_USAGE(num_items_ > 0, "gru4rec: grow_items() needs loaded weights");
+    KAIROS_CHECK(num_items >= num_items_, "gru4rec: cannot shrink {} items to {}", num_items_,
+                 num_items);
+    NamedTensors old = parameters();
+    for (auto& s : opt_.state()) old.push_back(std::move(s));
+    for (auto& [name, t] : old) t = t.clone();
+    const int64_t first_new = num_items_;
+    build(num_items);
+    NamedTensors now = parameters();
+    for (auto& s : opt_.state()) now.push_back(std::move(s));
+    for (size_t i = 0; i < now.size(); ++i) copy_leading_rows(old[i].second, now[i].second);
+    for (torch::Tensor* table : {&wy_, &by_, &emb_}) {
+      if (table->defined()) init_rows_from_category_mean(*table, first_new, item_category);
+    }
+    warm_ = true;
+    spdlog::info("gru4rec: warm start from {} items grown to {}{}", first_new, num_items,
+                 optimiser_loaded_ ? "" : " (the artifact has no optimiser state: it starts anew)");
   }
 
  private:
@@ -478,6 +511,8 @@ class Gru4Rec final : public SessionModel, public Trainable {
 
   Gru4RecConfig cfg_;
   RunOptions run_;
+  bool warm_ = false;              // fit() continues from the current weights (grow_items)
+  bool optimiser_loaded_ = false;  // load_weights() found optimiser state in model.pt
   uint32_t num_items_ = 0;
   std::vector<RecurrentLayer> layers_;
   torch::Tensor wy_, by_, emb_, log_pop_;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <optional>
 
@@ -15,6 +16,7 @@
 #include "core/rng.h"
 #include "features/negative_sampler.h"
 #include "models/attention_shares.h"
+#include "models/deep/adam_state.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/losses.h"
 #include "models/deep/sasrec_config.h"
@@ -37,7 +39,14 @@ class SasRec final : public SessionModel, public Trainable {
     configure_allocator();
     seed_torch(cfg_.train.seed);
     rng_ = Rng(cfg_.train.seed);
-    build(data.num_items());
+    if (warm_) {  // continue from the loaded (grown) weights and optimiser state
+      KAIROS_CHECK(num_items_ == data.num_items(),
+                   "sasrec: warm start grown to {} items, the data has {}", num_items_,
+                   data.num_items());
+    } else {
+      build(data.num_items());
+      adam_.clear();
+    }
     const bool validate = cfg_.train.validate && !data.valid().empty();
     train_ = validate ? data.train() : train;
     sequences_.clear();
@@ -57,6 +66,7 @@ class SasRec final : public SessionModel, public Trainable {
     optimizer_ = std::make_unique<torch::optim::Adam>(
         net_->parameters(),
         torch::optim::AdamOptions(cfg_.learning_rate).weight_decay(cfg_.weight_decay));
+    if (!adam_.empty()) set_adam_state(*optimizer_, named(), adam_);
     TrainOptions o = cfg_.train.options(name(), run_);
     o.validate = validate;
     spdlog::info("{}: {} training sequences, {} targets, {} items; {}", name(), sequences_.size(),
@@ -64,6 +74,7 @@ class SasRec final : public SessionModel, public Trainable {
     summary_ = run_training(*this, data, o);
     net_->eval();
     train_ = SessionSet();
+    adam_ = adam_state(*optimizer_, named());  // saved in model.pt for a later warm start
     optimizer_.reset();
     best_.clear();
   }
@@ -169,11 +180,44 @@ class SasRec final : public SessionModel, public Trainable {
   // ---- artifacts ----
   nlohmann::json hparams() const override { return cfg_.to_json(); }
   nlohmann::json training_report() const override { return to_json(summary_); }
-  void save_weights(const std::string& path) const override { save_tensors(named(), path); }
+  // model.pt holds the weights and Adam's state (what a warm start resumes).
+  void save_weights(const std::string& path) const override {
+    NamedTensors t = named();
+    t.insert(t.end(), adam_.begin(), adam_.end());
+    save_tensors(t, path);
+  }
   void load_weights(const std::string& path, uint32_t num_items) override {
     build(num_items);
     load_tensors(named(), path);
+    adam_ = empty_adam_state(named());
+    if (!load_tensors_if_present(adam_, path)) adam_.clear();
     net_->eval();
+  }
+
+  void grow_items(uint32_t num_items, std::span<const uint32_t> item_category) override {
+    KAIROS_CHECK_USAGE(num_items_ > 0, "sasrec: grow_items() needs loaded weights");
+    KAIROS_CHECK(num_items >= num_items_, "sasrec: cannot shrink {} items to {}", num_items_,
+                 num_items);
+    NamedTensors old = named();
+    for (auto& [name, t] : old) t = t.detach().clone();
+    NamedTensors old_adam = adam_;
+    const int64_t first_new = num_items_;
+    build(num_items);
+    NamedTensors now = named();
+    for (size_t i = 0; i < now.size(); ++i) copy_leading_rows(old[i].second, now[i].second);
+    init_rows_from_category_mean(net_->item_emb, first_new, item_category);
+    if (!old_adam.empty()) {
+      const std::map<std::string, torch::Tensor> by_name(old_adam.begin(), old_adam.end());
+      adam_ = empty_adam_state(now);  // new items' moments start at zero
+      for (auto& [name, t] : adam_) {
+        if (const auto it = by_name.find(name); it != by_name.end())
+          copy_leading_rows(it->second, t);
+      }
+    }
+    warm_ = true;
+    net_->eval();
+    spdlog::info("sasrec: warm start from {} items grown to {}{}", first_new, num_items,
+                 old_adam.empty() ? " (the artifact has no optimiser state: it starts anew)" : "");
   }
 
  private:
@@ -291,6 +335,8 @@ class SasRec final : public SessionModel, public Trainable {
   }
 
   SasRecConfig cfg_;
+  bool warm_ = false;  // fit() continues from the current weights (grow_items)
+  NamedTensors adam_;  // Adam's state after the last fit / from model.pt (empty: none)
   RunOptions run_;
   uint32_t num_items_ = 0;
   SasRecNet net_{nullptr};
