@@ -24,6 +24,8 @@ namespace {
 struct TrainFlags {
   std::string model, data, config, out, hparams_json, json_path, log_path, task = "next-item";
   std::string warm_start, train_since;
+  int world_size = 1, rank = 0, dist_timeout_s = 120;
+  std::string master = "127.0.0.1:29500";
   int epochs = 0, threads = 0;
   int64_t seed = -1;
   bool no_eval = false;
@@ -93,7 +95,12 @@ void run_train(CLI::App* sub, const TrainFlags& f) {
   r.hparams = std::move(spec.hparams);
   r.out = f.out.empty() ? default_out(r.label) : f.out;
   if (f.threads > 0) r.run.threads = f.threads;
+  r.run.world_size = f.world_size;
+  r.run.rank = f.rank;
+  r.run.master = f.master;
+  r.run.dist_timeout_s = f.dist_timeout_s;
   r.run.log = f.log_path.empty() ? r.out + ".train_log.jsonl" : f.log_path;
+  if (r.run.rank > 0) r.run.log += ".rank" + std::to_string(r.run.rank);
   r.evaluate = !f.no_eval;
   r.eval_threads = f.eval_threads;
   r.min_prefix = f.min_prefix;
@@ -122,6 +129,18 @@ void add_train_command(CLI::App& root) {
   sub->add_option("--warm-start", f->warm_start,
                   "Continue from this artifact on --data: its weights, optimiser state and "
                   "hyperparameters; new items get rows (docs/ONLINE.md)");
+  sub->add_option(
+         "--world-size", f->world_size,
+         "Data-parallel training: number of processes (scripts/train-parallel starts them)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  sub->add_option("--rank", f->rank, "Data-parallel: this process's rank (0 writes the artifact)")
+      ->capture_default_str();
+  sub->add_option("--master", f->master, "Data-parallel: rendezvous HOST:PORT (rank 0 listens)")
+      ->capture_default_str();
+  sub->add_option("--dist-timeout", f->dist_timeout_s,
+                  "Data-parallel: seconds before a silent peer fails the run")
+      ->capture_default_str();
   sub->add_option("--train-since", f->train_since,
                   "Fit only on training sessions starting at or after this UTC time, fixed epochs "
                   "(the new days of a warm start)");

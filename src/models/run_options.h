@@ -14,6 +14,11 @@ struct RunOptions {
   int threads = 2;
   // JSON-lines training log, one object per epoch ("" = none). `kairos train --log`.
   std::string log;
+  // Data-parallel training (`kairos train --world-size N --rank R --master HOST:PORT`): N
+  // processes, one shard of the data each, gradients summed over c10d's Gloo process group.
+  int world_size = 1, rank = 0;
+  std::string master = "127.0.0.1:29500";
+  int dist_timeout_s = 120;  // a peer silent this long fails the run (a killed worker)
 };
 
 }  // namespace kairos

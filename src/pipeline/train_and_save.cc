@@ -59,6 +59,11 @@ TrainResult train_next_item(Dataset data, const TrainRequest& r) {
   }
   model->fit(data, train);
   result.fit_seconds = watch.seconds();
+  if (r.run.rank != 0) {  // data-parallel: one process (rank 0) evaluates and writes the artifact
+    spdlog::info("rank {}: trained in {:.1f} s; rank 0 writes the artifact", r.run.rank,
+                 result.fit_seconds);
+    return result;
+  }
   result.training = model->training_report();
   const std::string& label = r.label.empty() ? r.model : r.label;
   spdlog::info("{}: trained in {:.1f} s", label, result.fit_seconds);

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <numeric>
 #include <optional>
+#include <tuple>
 
 #include "core/error.h"
 #include "core/parallel.h"
@@ -19,6 +20,7 @@
 #include "features/negative_sampler.h"
 #include "features/session_parallel.h"
 #include "models/deep/adagrad_m.h"
+#include "models/deep/data_parallel.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/gru4rec_config.h"
 #include "models/deep/gru_step.h"
@@ -65,6 +67,8 @@ class Gru4Rec final : public SessionModel, public Trainable {
     } else {
       build(data.num_items());
     }
+    dp_ = open_data_parallel(run_);
+    if (dp_) dp_->broadcast(weights());  // every replica starts from rank 0's weights
     const bool validate = cfg_.train.validate && !data.valid().empty();
     train_ = validate ? data.train() : train;
     const std::vector<uint64_t> counts = item_counts(train_, num_items_);
@@ -79,6 +83,7 @@ class Gru4Rec final : public SessionModel, public Trainable {
     spdlog::info("{}: {} training events, {} items; {}", name(), events_per_epoch_, num_items_,
                  compute_description(run_.threads));
     summary_ = run_training(*this, data, o);
+    dp_.reset();
     train_ = SessionSet();
     best_.clear();
   }
@@ -99,16 +104,29 @@ class Gru4Rec final : public SessionModel, public Trainable {
     if (cfg_.shuffle) {
       for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng_.below(i)]);
     }
-    batches_.emplace(train_, std::move(order), cfg_.batch_size);
+    // Data-parallel: rank r takes every W-th session of the (identically shuffled) order and
+    // runs batch_size / W lanes, so the replicas together step through batch_size lanes.
+    int lanes = cfg_.batch_size;
+    if (dp_) {
+      const int w = dp_->world_size(), r = dp_->rank();
+      std::vector<uint32_t> shard;
+      for (size_t i = static_cast<size_t>(r); i < order.size(); i += static_cast<size_t>(w))
+        shard.push_back(order[i]);
+      order = std::move(shard);
+      lanes = std::max(1, (cfg_.batch_size + w - 1) / w);
+    }
+    batches_.emplace(train_, std::move(order), lanes);
     hidden_.clear();
-    for (const auto& l : layers_)
-      hidden_.push_back(torch::zeros({cfg_.batch_size, l.state_size()}));
+    for (const auto& l : layers_) hidden_.push_back(torch::zeros({lanes, l.state_size()}));
     negatives_.assign(cfg_.n_sample, 0);
   }
 
   bool forward_backward(EpochProgress* progress) override {
     SessionParallelBatches& batches = *batches_;
-    if (!batches.next()) return false;
+    const bool has_batch = batches.next();
+    // Every replica steps together: the epoch ends when any shard runs out.
+    if (dp_ && dp_->all_min(has_batch ? 1 : 0) == 0) return false;
+    if (!has_batch) return false;
     const int lanes = batches.lanes();
     if (hidden_[0].size(0) != lanes) {
       for (auto& h : hidden_) h = h.narrow(0, 0, lanes).contiguous();
@@ -130,12 +148,35 @@ class Gru4Rec final : public SessionModel, public Trainable {
 
   // Dense parameters from their .grad(); the item tables' touched rows from pending_.
   void apply_update() override {
+    if (dp_) synchronise_gradients();
     opt_.step_dense(lr_factor_);
     opt_.step_rows(wy_handle_, pending_.out_index, pending_.out_rows, lr_factor_);
     opt_.step_rows(by_handle_, pending_.y, pending_.bias, lr_factor_);
     if (pending_.emb.defined())
       opt_.step_rows(emb_handle_, pending_.input, pending_.emb, lr_factor_);
     pending_ = {};
+  }
+
+  // Data-parallel: the losses are sums over lanes, so the replicas' gradients are summed: dense
+  // ones in one all-reduce, the item tables' touched rows gathered from every rank (the row
+  // update sums repeats).
+  void synchronise_gradients() {
+    std::vector<torch::Tensor> dense;
+    for (auto& L : layers_) {
+      for (auto* t : {&L.w_ih, &L.w_hh, &L.b_ih, &L.b_hh}) {
+        if (!t->defined()) continue;
+        if (!t->grad().defined()) t->mutable_grad() = torch::zeros_like(*t);
+        dense.push_back(t->grad());
+      }
+    }
+    dp_->all_reduce_sum(dense);
+    auto gather = [&](torch::Tensor& rows, torch::Tensor& values) {
+      if (!rows.defined() || !values.defined()) return;
+      std::tie(rows, values) = dp_->all_gather_rows(rows, values.reshape({rows.size(0), -1}));
+    };
+    gather(pending_.out_index, pending_.out_rows);
+    gather(pending_.y, pending_.bias);
+    gather(pending_.input, pending_.emb);
   }
 
   void end_epoch() override {
@@ -511,8 +552,9 @@ class Gru4Rec final : public SessionModel, public Trainable {
 
   Gru4RecConfig cfg_;
   RunOptions run_;
-  bool warm_ = false;              // fit() continues from the current weights (grow_items)
-  bool optimiser_loaded_ = false;  // load_weights() found optimiser state in model.pt
+  bool warm_ = false;                 // fit() continues from the current weights (grow_items)
+  std::unique_ptr<DataParallel> dp_;  // data-parallel training (fit() only; null: one process)
+  bool optimiser_loaded_ = false;     // load_weights() found optimiser state in model.pt
   uint32_t num_items_ = 0;
   std::vector<RecurrentLayer> layers_;
   torch::Tensor wy_, by_, emb_, log_pop_;

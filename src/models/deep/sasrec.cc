@@ -17,6 +17,7 @@
 #include "features/negative_sampler.h"
 #include "models/attention_shares.h"
 #include "models/deep/adam_state.h"
+#include "models/deep/data_parallel.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/losses.h"
 #include "models/deep/sasrec_config.h"
@@ -67,6 +68,8 @@ class SasRec final : public SessionModel, public Trainable {
         net_->parameters(),
         torch::optim::AdamOptions(cfg_.learning_rate).weight_decay(cfg_.weight_decay));
     if (!adam_.empty()) set_adam_state(*optimizer_, named(), adam_);
+    dp_ = open_data_parallel(run_);
+    if (dp_) dp_->broadcast(net_->parameters());  // every replica starts from rank 0's weights
     TrainOptions o = cfg_.train.options(name(), run_);
     o.validate = validate;
     spdlog::info("{}: {} training sequences, {} targets, {} items; {}", name(), sequences_.size(),
@@ -76,6 +79,7 @@ class SasRec final : public SessionModel, public Trainable {
     train_ = SessionSet();
     adam_ = adam_state(*optimizer_, named());  // saved in model.pt for a later warm start
     optimizer_.reset();
+    dp_.reset();
     best_.clear();
   }
 
@@ -99,12 +103,28 @@ class SasRec final : public SessionModel, public Trainable {
   bool forward_backward(EpochProgress* progress) override {
     if (next_ >= order_.size()) return false;
     const size_t end = std::min(order_.size(), next_ + cfg_.batch_size);
-    progress->loss_sum += gradients({order_.data() + next_, end - next_}, &progress->events);
+    size_t lo = next_, hi = end;
+    if (dp_) {
+      // Every replica shuffled the same order; rank r takes its contiguous slice of each global
+      // batch. A last batch smaller than the world (a rank would get nothing) is dropped.
+      const size_t n = end - next_, w = static_cast<size_t>(dp_->world_size()),
+                   r = static_cast<size_t>(dp_->rank());
+      if (n < w) {
+        next_ = end;
+        return false;
+      }
+      lo = next_ + n * r / w;
+      hi = next_ + n * (r + 1) / w;
+    }
+    const uint64_t before = progress->events;
+    progress->loss_sum += gradients({order_.data() + lo, hi - lo}, &progress->events);
+    step_targets_ = static_cast<int64_t>(progress->events - before);
     next_ = end;
     return true;
   }
 
   void apply_update() override {
+    if (dp_) synchronise_gradients();
     if (cfg_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(net_->parameters(), cfg_.clip_norm);
     optimizer_->step();
     torch::NoGradGuard no_grad;
@@ -114,6 +134,28 @@ class SasRec final : public SessionModel, public Trainable {
   void end_epoch() override {
     net_->eval();
     threads_.reset();
+  }
+
+  // Data-parallel: each rank's gradient is its mean over its targets; weighted by its share of
+  // the global batch's targets and summed, it is the global batch's mean gradient, as one
+  // process computes it. The item table goes as the rows this step touched.
+  void synchronise_gradients() {
+    torch::NoGradGuard no_grad;
+    torch::Tensor targets = torch::tensor({static_cast<double>(step_targets_)});
+    dp_->all_reduce_sum({targets});
+    const double share = static_cast<double>(step_targets_) / std::max(1.0, targets.item<double>());
+    std::vector<torch::Tensor> dense;
+    for (auto& p : net_->parameters()) {
+      if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+      p.mutable_grad().mul_(share);
+      if (!p.is_same(net_->item_emb)) dense.push_back(p.grad());
+    }
+    dp_->all_reduce_sum(dense);
+    torch::Tensor& g = net_->item_emb.mutable_grad();
+    const auto [rows, values] = touched_rows(g);
+    const auto [all_rows, all_values] = dp_->all_gather_rows(rows, values);
+    g.zero_();
+    g.index_add_(0, all_rows, all_values);
   }
 
   void keep_best() override { best_ = snapshot(net_->parameters()); }
@@ -335,7 +377,9 @@ class SasRec final : public SessionModel, public Trainable {
   }
 
   SasRecConfig cfg_;
-  bool warm_ = false;  // fit() continues from the current weights (grow_items)
+  bool warm_ = false;                 // fit() continues from the current weights (grow_items)
+  std::unique_ptr<DataParallel> dp_;  // data-parallel training (fit() only; null: one process)
+  int64_t step_targets_ = 0;          // targets of this rank's part of the current batch
   NamedTensors adam_;  // Adam's state after the last fit / from model.pt (empty: none)
   RunOptions run_;
   uint32_t num_items_ = 0;
