@@ -1,6 +1,7 @@
 // Reading raw behaviour logs into an EventLog. One reader per format, chosen by name:
 //   taobao, retailrocket, diginetica, yoochoose, csv, session-lines, user-sequences,
-//   category-sessions, stream (Kairos's own event stream, data/stream_record.h). See docs/FORMATS.md for the exact columns each expects.
+//   category-sessions, stream (Kairos's own event stream, data/stream_record.h). See
+//   docs/FORMATS.md for the exact columns each expects.
 #pragma once
 
 #include <string>
