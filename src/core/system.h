@@ -12,6 +12,13 @@ uint64_t peak_rss_bytes();
 // The git commit this binary was built from ("abc123def456", "…-dirty" or "unknown").
 const char* build_git_commit();
 
+// The wall clock as unix milliseconds.
+inline int64_t unix_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 class Stopwatch {
  public:
   Stopwatch() : start_(std::chrono::steady_clock::now()) {}

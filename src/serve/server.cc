@@ -18,6 +18,7 @@
 
 #include "core/error.h"
 #include "core/event_type.h"
+#include "core/system.h"
 #include "eval/return_evaluator.h"  // format_day
 #include "index/top_k.h"
 #include "models/factory.h"
@@ -38,12 +39,6 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Replies never throw on bytes that are not UTF-8 (an id echoed back): they are replaced.
 void reply(HttpResponse& res, int status, const json& body) {
@@ -359,7 +354,7 @@ struct Server::Impl {
     for (const auto& r : batch.rejected)
       rejected.push_back({{"index", r.index}, {"reason", r.reason}});
     size_t accepted = 0, duplicates = 0;
-    const int64_t now = now_ms();
+    const int64_t now = unix_now_ms();
     const int64_t latest = now + o.max_clock_skew_s * 1000;
     // Validated events: (index, event, item index or 0 for an item the model does not know).
     std::vector<std::tuple<size_t, const EventRequest*, uint32_t>> valid;

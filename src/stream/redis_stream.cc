@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "core/error.h"
+#include "core/system.h"
 #include "data/fields.h"
 
 namespace kairos {
@@ -16,12 +17,6 @@ std::string str(const redisReply* r) {
   return r != nullptr && (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS)
              ? std::string(r->str, r->len)
              : std::string();
-}
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 // The writer: every append is one pipeline of XADDs; every few seconds an XTRIM MINID trims by age.
@@ -39,7 +34,7 @@ class RedisEventStream final : public EventStream {
       for (auto& f : stream_entry_fields(r)) c.push_back(std::move(f));
       commands.push_back(std::move(c));
     }
-    const int64_t now = now_ms();
+    const int64_t now = unix_now_ms();
     std::lock_guard lock(mu_);
     if (now - last_trim_ms_ > 10'000) {
       const int64_t min_id =

@@ -5,13 +5,8 @@
 //  - GRU4Rec: two processes (sessions sharded, lanes split) train, rank 0 writes the artifact.
 //  - A killed worker (SIGKILL) makes the surviving rank fail with a message naming the
 //    collective, instead of hanging.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -19,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "data/test_process.h"
 #include "data/test_util.h"
 #include "deep/deep_fixtures.h"
 #include "models/artifact.h"
@@ -27,52 +23,8 @@
 namespace kairos {
 namespace {
 
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// A `kairos` child process; wait() returns its exit status.
-class Proc {
- public:
-  Proc(const std::vector<std::string>& args, const std::string& log) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      freopen(log.c_str(), "w", stdout);
-      dup2(fileno(stdout), 2);
-      std::vector<char*> argv;
-      static std::string bin = KAIROS_BINARY;
-      argv.push_back(bin.data());
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(bin.c_str(), argv.data());
-      _exit(127);
-    }
-  }
-  ~Proc() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  int wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  void kill_now() { ::kill(pid_, SIGKILL); }
-
- private:
-  pid_t pid_ = -1;
-};
+using test::free_port;
+using Proc = test::KairosProcess;
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
@@ -168,7 +120,7 @@ TEST_F(DataParallelTest, AKilledWorkerFailsTheOthersWithAMessage) {
     if (read_text(tmp_.file("killed-rank0.log")).find("epoch 2") != std::string::npos) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  procs[1]->kill_now();
+  procs[1]->stop(SIGKILL);
   const auto start = std::chrono::steady_clock::now();
   const int status = procs[0]->wait();
   const double waited =

@@ -1,11 +1,8 @@
-// Child processes the serving tests run: `kairos serve` and redis-server (Debian's), on free
-// loopback ports.
+// Child processes the serving tests run: `kairos serve` (data/test_process.h) and redis-server
+// (Debian's), on free loopback ports.
 #pragma once
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "data/test_process.h"
 #include "serve/redis_event_log.h"
 
 namespace kairos {
@@ -26,19 +24,6 @@ inline std::string redis_server_binary() {
     if (access(p, X_OK) == 0) return p;
   }
   return "";
-}
-
-inline int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-                  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  close(fd);
-  return ok ? ntohs(addr.sin_port) : 0;
 }
 
 // The loopback port of the Redis named by KAIROS_TEST_REDIS (0: none).
@@ -54,37 +39,9 @@ inline std::string fresh_prefix(const std::string& base) {
   return base + "-" + std::to_string(getpid()) + "-" + std::to_string(std::random_device{}());
 }
 
-// One `kairos serve` child process (stdout and stderr to `log`).
-class ServeProcess {
- public:
-  ServeProcess(const std::vector<std::string>& args, const std::string& log) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      freopen(log.c_str(), "w", stdout);
-      dup2(fileno(stdout), 2);
-      std::vector<char*> argv;
-      static std::string bin = KAIROS_BINARY;
-      argv.push_back(bin.data());
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(bin.c_str(), argv.data());
-      _exit(127);
-    }
-  }
-  ~ServeProcess() { stop(SIGTERM); }
-  // Sends `signal` (SIGKILL: a crash) and waits for the process to end.
-  void stop(int signal) {
-    if (pid_ <= 0) return;
-    ::kill(pid_, signal);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-  ServeProcess(const ServeProcess&) = delete;
-  ServeProcess& operator=(const ServeProcess&) = delete;
-
- private:
-  pid_t pid_ = -1;
-};
+// One `kairos serve` child process (stdout and stderr to a log).
+using ServeProcess = test::KairosProcess;
+using test::free_port;
 
 // One redis-server child process; restartable on the same port and data directory.
 class RedisProcess {

@@ -37,6 +37,22 @@ void collective(int rank, const char* what, F&& start) {
   }
 }
 
+// Runs `op` on the tensors flattened into one buffer, then copies the result back into them.
+template <typename Op>
+void flattened(const std::vector<torch::Tensor>& tensors, Op op) {
+  if (tensors.empty()) return;
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> flat;
+  for (const auto& t : tensors) flat.push_back(t.reshape({-1}));
+  std::vector<torch::Tensor> buffer = {torch::cat(flat)};
+  op(buffer);
+  int64_t offset = 0;
+  for (const auto& t : tensors) {
+    t.copy_(buffer[0].narrow(0, offset, t.numel()).view_as(t));
+    offset += t.numel();
+  }
+}
+
 }  // namespace
 
 DataParallel::DataParallel(const RunOptions& run)
@@ -68,18 +84,9 @@ DataParallel::DataParallel(const RunOptions& run)
 DataParallel::~DataParallel() = default;
 
 void DataParallel::all_reduce_sum(const std::vector<torch::Tensor>& tensors) {
-  if (tensors.empty()) return;
-  torch::NoGradGuard no_grad;
-  std::vector<torch::Tensor> flat;
-  for (const auto& t : tensors) flat.push_back(t.reshape({-1}));
-  std::vector<torch::Tensor> buffer = {torch::cat(flat)};
-  collective(rank_, "all-reduce", [&] { return impl_->group->allreduce(buffer); });
-  int64_t offset = 0;
-  for (const auto& t : tensors) {
-    const int64_t n = t.numel();
-    t.copy_(buffer[0].narrow(0, offset, n).view_as(t));
-    offset += n;
-  }
+  flattened(tensors, [this](std::vector<torch::Tensor>& buffer) {
+    collective(rank_, "all-reduce", [&] { return impl_->group->allreduce(buffer); });
+  });
 }
 
 std::pair<torch::Tensor, torch::Tensor> DataParallel::all_gather_rows(const torch::Tensor& rows,
@@ -111,17 +118,9 @@ std::pair<torch::Tensor, torch::Tensor> DataParallel::all_gather_rows(const torc
 }
 
 void DataParallel::broadcast(const std::vector<torch::Tensor>& tensors) {
-  if (tensors.empty()) return;
-  torch::NoGradGuard no_grad;
-  std::vector<torch::Tensor> flat;
-  for (const auto& t : tensors) flat.push_back(t.reshape({-1}));
-  std::vector<torch::Tensor> buffer = {torch::cat(flat)};
-  collective(rank_, "broadcast", [&] { return impl_->group->broadcast(buffer); });
-  int64_t offset = 0;
-  for (const auto& t : tensors) {
-    t.copy_(buffer[0].narrow(0, offset, t.numel()).view_as(t));
-    offset += t.numel();
-  }
+  flattened(tensors, [this](std::vector<torch::Tensor>& buffer) {
+    collective(rank_, "broadcast", [&] { return impl_->group->broadcast(buffer); });
+  });
 }
 
 int64_t DataParallel::all_min(int64_t v) {

@@ -32,7 +32,11 @@ void save_tensors(const NamedTensors& tensors, const std::string& path) {
   KAIROS_CHECK_IO(!ec, "cannot rename {} to {}: {}", tmp, path, ec.message());
 }
 
-void load_tensors(const NamedTensors& into, const std::string& path) {
+namespace {
+
+// Reads every tensor of `into` from `path` in one pass over the archive, then checks the shapes
+// and copies. A missing tensor throws (required) or makes it return false having copied nothing.
+bool read_tensors(const NamedTensors& into, const std::string& path, bool required) {
   KAIROS_CHECK_IO(std::filesystem::exists(path), "cannot open {}", path);
   torch::serialize::InputArchive archive;
   try {
@@ -41,35 +45,32 @@ void load_tensors(const NamedTensors& into, const std::string& path) {
     KAIROS_THROW(ErrorKind::kInput, "{} is not a readable weights file: {}", path,
                  e.what_without_backtrace());
   }
-  torch::NoGradGuard no_grad;
-  for (const auto& [name, target] : into) {
-    torch::Tensor t;
-    try {
-      archive.read(name, t);
-    } catch (const c10::Error&) {
-      KAIROS_THROW(ErrorKind::kInput, "{}: tensor '{}' is missing", path, name);
-    }
-    KAIROS_CHECK(t.sizes() == target.sizes(), "{}: tensor '{}' has shape {}, the model expects {}",
-                 path, name, fmt::format("{}", fmt::join(t.sizes(), "x")),
-                 fmt::format("{}", fmt::join(target.sizes(), "x")));
-    target.copy_(t);
+  std::vector<torch::Tensor> read(into.size());
+  for (size_t i = 0; i < into.size(); ++i) {
+    if (archive.try_read(into[i].first, read[i])) continue;
+    KAIROS_CHECK(!required, "{}: tensor '{}' is missing", path, into[i].first);
+    return false;
   }
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < into.size(); ++i) {
+    const auto& [name, target] = into[i];
+    KAIROS_CHECK(read[i].sizes() == target.sizes(),
+                 "{}: tensor '{}' has shape {}, the model expects {}", path, name,
+                 fmt::format("{}", fmt::join(read[i].sizes(), "x")),
+                 fmt::format("{}", fmt::join(target.sizes(), "x")));
+    target.copy_(read[i]);
+  }
+  return true;
+}
+
+}  // namespace
+
+void load_tensors(const NamedTensors& into, const std::string& path) {
+  read_tensors(into, path, true);
 }
 
 bool load_tensors_if_present(const NamedTensors& into, const std::string& path) {
-  torch::serialize::InputArchive archive;
-  try {
-    archive.load_from(path);
-  } catch (const c10::Error& e) {
-    KAIROS_THROW(ErrorKind::kInput, "{} is not a readable weights file: {}", path,
-                 e.what_without_backtrace());
-  }
-  for (const auto& [name, target] : into) {
-    torch::Tensor probe;
-    if (!archive.try_read(name, probe)) return false;
-  }
-  load_tensors(into, path);
-  return true;
+  return read_tensors(into, path, false);
 }
 
 void copy_leading_rows(const torch::Tensor& from, torch::Tensor& to) {
