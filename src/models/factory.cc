@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "models/baselines/baselines.h"
+#include "models/hybrid.h"
 #include "models/interest/interest_views.h"
 #ifdef KAIROS_WITH_TORCH
 #include "models/deep/deep_models.h"
@@ -36,6 +37,14 @@ constexpr Entry kModels[] = {
     {"narm",
      "NARM: GRU with attention over the session, bilinear decoder (Li et al. 2017; LibTorch)",
      make_narm, true},
+    {"srgnn",
+     "SR-GNN: gated GNN over the session graph, attention readout; SGNN-HN star node, highway "
+     "and NISER normalisation as options (Wu et al. 2019; LibTorch)",
+     make_srgnn, true},
+    {"hybrid",
+     "score-level blend of a deep model and a kNN baseline, weight tuned on validation "
+     "(models/hybrid.h)",
+     make_hybrid, true},
 #endif
 };
 

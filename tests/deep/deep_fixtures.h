@@ -84,6 +84,22 @@ inline nlohmann::json tiny_narm(nlohmann::json extra = nlohmann::json::object())
   return j;
 }
 
+inline nlohmann::json tiny_srgnn(nlohmann::json extra = nlohmann::json::object()) {
+  nlohmann::json j = {{"hidden", 32},          {"max_len", 8},      {"batch_size", 64},
+                      {"learning_rate", 0.01}, {"weight_decay", 0}, {"n_epochs", 15},
+                      {"patience", 15}};
+  j.update(extra);
+  return j;
+}
+
+// SR-GNN with every SGNN-HN / NISER option on.
+inline nlohmann::json tiny_sgnn_hn(nlohmann::json extra = nlohmann::json::object()) {
+  nlohmann::json j = tiny_srgnn(
+      {{"star", true}, {"highway", true}, {"positions", true}, {"steps", 2}, {"scale", 12.0}});
+  j.update(extra);
+  return j;
+}
+
 // Scores of a fitted model for a session prefix (no types, no times).
 inline std::vector<float> scores_of(const SessionModel& m, uint32_t num_items,
                                     const std::vector<uint32_t>& items) {

@@ -69,5 +69,21 @@ TEST(Losses, CrossEntropyIsSummedOverRows) {
               4 * std::log(8.0), 1e-12);
 }
 
+TEST(Losses, SampledSoftmaxCorrectsByLogQAndMasksAccidentalHits) {
+  // Row 0: target item 7, negatives items 7 (its own target: masked) and 9.
+  const torch::Tensor q = torch::tensor({{1.0, 0.0}}, torch::kDouble);
+  const torch::Tensor pos = torch::tensor({{2.0, 5.0}}, torch::kDouble);              // logit 2
+  const torch::Tensor neg = torch::tensor({{3.0, 0.0}, {1.0, 1.0}}, torch::kDouble);  // 3, 1
+  const torch::Tensor pos_logq = torch::tensor({0.5}, torch::kDouble);
+  const torch::Tensor neg_logq = torch::tensor({0.5, -1.0}, torch::kDouble);
+  const torch::Tensor targets = torch::tensor({int64_t{7}});
+  const torch::Tensor negatives = torch::tensor({int64_t{7}, int64_t{9}});
+  // Logits: 2 - 0.5 for the positive, 1 + 1 for item 9; item 7's negative column is masked.
+  const double expected = -(1.5 - std::log(std::exp(1.5) + std::exp(2.0)));
+  EXPECT_NEAR(sampled_softmax_cross_entropy(q, pos, pos_logq, neg, neg_logq, targets, negatives)
+                  .item<double>(),
+              expected, 1e-9);
+}
+
 }  // namespace
 }  // namespace kairos

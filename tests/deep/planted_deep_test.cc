@@ -69,6 +69,18 @@ TEST_F(PlantedDeep, NarmLearnsIt) {
   EXPECT_GT(mrr_at_20("narm", testing::tiny_narm(), *data_), markov + 0.3);
 }
 
+// SR-GNN trains on prefix graphs in padded batches and scores sessions in batches too.
+TEST_F(PlantedDeep, SrGnnLearnsIt) {
+  const double markov = mrr_at_20("markov", {}, *data_);
+  EXPECT_GT(mrr_at_20("srgnn", testing::tiny_srgnn(), *data_), markov + 0.3);
+}
+
+TEST_F(PlantedDeep, SrGnnWithStarHighwayAndSampledSoftmaxLearnsIt) {
+  const double markov = mrr_at_20("markov", {}, *data_);
+  const auto hp = testing::tiny_sgnn_hn({{"loss", "sampled"}, {"n_sample", 32}});
+  EXPECT_GT(mrr_at_20("srgnn", hp, *data_), markov + 0.3);
+}
+
 TEST_F(PlantedDeep, SasRecSampledSoftmaxLearnsIt) {
   const double markov = mrr_at_20("markov", {}, *data_);
   const auto hp = testing::tiny_sasrec({{"loss", "sampled"}, {"n_sample", 16}});

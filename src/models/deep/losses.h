@@ -14,6 +14,18 @@ torch::Tensor softmax_cross_entropy(const torch::Tensor& scores, const torch::Te
 // r_j^2, with s = softmax over the row's negatives (every column but the target).
 torch::Tensor bpr_max(const torch::Tensor& scores, const torch::Tensor& target, double bpreg);
 
+// Sampled softmax with logQ correction, summed over rows: row i of the queries `q` [n, d] scores
+// its positive (`pos_rows` [n, d], item `targets[i]`) against shared negatives (`neg_rows` [m, d],
+// items `negatives` [m]); each logit is lowered by the log of its column's proposal weight
+// (`pos_logq` [n], `neg_logq` [m]) and a negative that is the row's own target is masked out
+// (an accidental hit).
+torch::Tensor sampled_softmax_cross_entropy(const torch::Tensor& q, const torch::Tensor& pos_rows,
+                                            const torch::Tensor& pos_logq,
+                                            const torch::Tensor& neg_rows,
+                                            const torch::Tensor& neg_logq,
+                                            const torch::Tensor& targets,
+                                            const torch::Tensor& negatives);
+
 // Target columns 0..B-1 for the diagonal layout.
 torch::Tensor diagonal_targets(int64_t rows, const torch::TensorOptions& options);
 

@@ -363,12 +363,8 @@ class SasRec final : public SessionModel, public Trainable {
       }
       const torch::Tensor pos_logq =
           cfg_.in_batch_negatives ? log_pop_.index_select(0, tv) : log_q_.index_select(0, tv);
-      const torch::Tensor q = as_query(hv);
-      const torch::Tensor pos = (q * output_rows(tv)).sum(1, true) - pos_logq.unsqueeze(1);
-      torch::Tensor negs = torch::mm(q, output_rows(negt).t()) - neg_logq.unsqueeze(0);
-      negs = negs.masked_fill(tv.unsqueeze(1) == negt.unsqueeze(0), -1e9);  // accidental hits
-      const torch::Tensor logits = torch::cat({pos, negs}, 1);
-      loss = softmax_cross_entropy(logits, torch::zeros({logits.size(0)}, torch::kLong));
+      loss = sampled_softmax_cross_entropy(as_query(hv), output_rows(tv), pos_logq,
+                                           output_rows(negt), neg_logq, tv, negt);
     }
     const double total = loss.item<double>();
     optimizer_->zero_grad();

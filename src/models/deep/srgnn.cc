@@ -1,0 +1,553 @@
+// SR-GNN (Wu et al., AAAI 2019, "Session-based Recommendation with Graph Neural Networks") behind
+// SessionModel, with the ideas of two descendants as options:
+//  - the session graph: the prefix's distinct items are nodes, each transition an edge; the
+//    incoming and outgoing adjacency rows are normalised by degree (the official code's A_in,
+//    A_out);
+//  - `steps` gated-GNN steps: a_in = A_in (W_in h + b_in) + b_iah, a_out likewise, then a GRU
+//    cell with input [a_in; a_out] and state h;
+//  - `star` (SGNN-HN, Pan et al., CIKM 2020): a star node, the mean of the node embeddings, gates
+//    into every node after each step (beta_i = sigmoid(<W_q1 h_i, W_k1 s> / sqrt(d))) and is
+//    rebuilt as the attention-weighted sum of the nodes; it also enters the readout;
+//  - `highway` (SGNN-HN): h = g h0 + (1 - g) h_L with g = sigmoid(W_g [h0; h_L]);
+//  - `positions` (SGNN-HN, NISER+): reversed position embeddings added to the readout's inputs;
+//  - readout (SR-GNN): alpha_i = q^T sigmoid(W1 v_last + W2 v_i [+ W_s star]), s_g = sum_i
+//    alpha_i v_i, session vector W3 [s_g; v_last];
+//  - `scale` > 0 (NISER, Gupta et al. 2019): unit-length item embeddings (input and output) and
+//    session vector, scores = scale * cosine; 0: SR-GNN's inner product.
+// Trained on every prefix of each training session (SR-GNN's augmentation), the last `max_len`
+// events of a prefix forming its graph; full-softmax cross-entropy over the catalogue or a
+// sampled softmax with logQ correction; Adam; the shared Trainer. Scoring rebuilds the graph of the
+// session's last `max_len` known events (no recurrent state to carry), batched over sessions for
+// evaluation. docs/models.md lists the differences from the papers.
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "features/negative_sampler.h"
+#include "features/prefix_examples.h"
+#include "models/attention_shares.h"
+#include "models/config_reader.h"
+#include "models/deep/deep_models.h"
+#include "models/deep/losses.h"
+#include "models/deep/tensor_io.h"
+#include "models/deep/torch_runtime.h"
+#include "models/deep/train_config.h"
+#include "train/trainer.h"
+
+namespace kairos {
+namespace {
+
+struct SrGnnConfig {
+  int hidden = 100;             // embedding and node-state size (the paper's 100)
+  int steps = 1;                // gated-GNN steps (the paper's 1)
+  int max_len = 20;             // a prefix's last max_len events form its graph
+  double dropout = 0.0;         // on the node embeddings
+  bool star = false;            // SGNN-HN's star node
+  bool highway = false;         // SGNN-HN's highway gate
+  bool positions = false;       // reversed position embeddings in the readout
+  double scale = 0.0;           // > 0: NISER's normalised embeddings, scores scale * cosine
+  std::string loss = "full";    // full | sampled
+  int n_sample = 2048;          // sampled: shared negatives per batch
+  double sample_alpha = 0.0;    // sampled: negatives ~ popularity^alpha (logQ corrected)
+  int batch_size = 100;         // prefixes per batch (the paper's 100)
+  double learning_rate = 1e-3;  // Adam (the paper's)
+  double weight_decay = 1e-5;   // Adam's L2 (the paper's)
+  double clip_norm = 0.0;       // gradient clipping (0 = off)
+  TrainConfig train{};          // the shared training keys, saved in the same flat object
+
+  NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(SrGnnConfig, hidden, steps, max_len, dropout, star,
+                                              highway, positions, scale, loss, n_sample,
+                                              sample_alpha, batch_size, learning_rate, weight_decay,
+                                              clip_norm)
+  void check(const std::string& model) const {
+    KAIROS_CHECK_USAGE(hidden > 0 && steps > 0 && max_len > 0 && batch_size > 0,
+                       "{}: hidden, steps, max_len and batch_size must be positive", model);
+    KAIROS_CHECK_USAGE(dropout >= 0 && dropout < 1, "{}: dropout must be in [0, 1)", model);
+    KAIROS_CHECK_USAGE(scale >= 0, "{}: scale must be >= 0", model);
+    KAIROS_CHECK_USAGE(loss == "full" || loss == "sampled", "{}: loss must be full or sampled",
+                       model);
+    KAIROS_CHECK_USAGE(loss == "full" || n_sample > 0, "{}: n_sample must be positive", model);
+    KAIROS_CHECK_USAGE(learning_rate > 0, "{}: learning_rate must be positive", model);
+  }
+  static SrGnnConfig from_json(const nlohmann::json& j) {
+    ConfigReader r(j, "srgnn");
+    SrGnnConfig c;
+    r.read(c);
+    c.train = TrainConfig::read(r, 10);
+    r.finish();
+    c.check("srgnn");
+    return c;
+  }
+  nlohmann::json to_json() const {
+    nlohmann::json j = *this;
+    j.update(nlohmann::json(train));
+    return j;
+  }
+};
+
+// A batch of session graphs, padded to the largest: nodes [B, N] (item ids, 0 = padding), the
+// normalised adjacency a_in / a_out [B, N, N], the node of each event alias [B, L] with its mask
+// [B, L] (events right-padded), the node mask [B, N] and the last event's position [B].
+struct GraphBatch {
+  torch::Tensor nodes, a_in, a_out, alias, mask, node_mask, last;
+};
+
+// `seqs`: each a non-empty list of item ids, oldest first.
+GraphBatch make_graph_batch(const std::vector<std::span<const uint32_t>>& seqs) {
+  const auto b = static_cast<int64_t>(seqs.size());
+  int64_t l = 0;
+  for (const auto& s : seqs) l = std::max<int64_t>(l, static_cast<int64_t>(s.size()));
+  GraphBatch g;
+  g.alias = torch::zeros({b, l}, torch::kLong);
+  g.mask = torch::zeros({b, l});
+  g.last = torch::zeros({b}, torch::kLong);
+  std::vector<std::vector<uint32_t>> nodes(seqs.size());
+  std::vector<std::vector<int64_t>> alias(seqs.size());
+  int64_t n_max = 1;
+  for (size_t r = 0; r < seqs.size(); ++r) {
+    for (uint32_t item : seqs[r]) {
+      const auto it = std::find(nodes[r].begin(), nodes[r].end(), item);
+      alias[r].push_back(it - nodes[r].begin());
+      if (it == nodes[r].end()) nodes[r].push_back(item);
+    }
+    n_max = std::max<int64_t>(n_max, static_cast<int64_t>(nodes[r].size()));
+  }
+  g.nodes = torch::zeros({b, n_max}, torch::kLong);
+  g.node_mask = torch::zeros({b, n_max});
+  g.a_in = torch::zeros({b, n_max, n_max});
+  g.a_out = torch::zeros({b, n_max, n_max});
+  auto nd = g.nodes.accessor<int64_t, 2>();
+  auto nm = g.node_mask.accessor<float, 2>();
+  auto al = g.alias.accessor<int64_t, 2>();
+  auto mk = g.mask.accessor<float, 2>();
+  auto ls = g.last.accessor<int64_t, 1>();
+  auto ain = g.a_in.accessor<float, 3>();
+  auto aout = g.a_out.accessor<float, 3>();
+  std::vector<uint8_t> edge;
+  for (size_t r = 0; r < seqs.size(); ++r) {
+    const auto ri = static_cast<int64_t>(r);
+    const size_t n = nodes[r].size();
+    for (size_t j = 0; j < n; ++j) {
+      nd[ri][static_cast<int64_t>(j)] = nodes[r][j];
+      nm[ri][static_cast<int64_t>(j)] = 1;
+    }
+    for (size_t j = 0; j < alias[r].size(); ++j) {
+      al[ri][static_cast<int64_t>(j)] = alias[r][j];
+      mk[ri][static_cast<int64_t>(j)] = 1;
+    }
+    ls[ri] = static_cast<int64_t>(alias[r].size()) - 1;
+    // Edges as a set (a repeated transition counts once, as in the official code).
+    edge.assign(n * n, 0);
+    for (size_t j = 0; j + 1 < alias[r].size(); ++j) edge[alias[r][j] * n + alias[r][j + 1]] = 1;
+    std::vector<int> out_deg(n, 0), in_deg(n, 0);
+    for (size_t u = 0; u < n; ++u) {
+      for (size_t v = 0; v < n; ++v) {
+        out_deg[u] += edge[u * n + v];
+        in_deg[v] += edge[u * n + v];
+      }
+    }
+    for (size_t u = 0; u < n; ++u) {
+      for (size_t v = 0; v < n; ++v) {
+        if (edge[u * n + v] == 0) continue;
+        const auto ui = static_cast<int64_t>(u), vi = static_cast<int64_t>(v);
+        aout[ri][ui][vi] = 1.0f / static_cast<float>(out_deg[u]);
+        ain[ri][vi][ui] = 1.0f / static_cast<float>(in_deg[v]);
+      }
+    }
+  }
+  return g;
+}
+
+torch::Tensor unit_rows(const torch::Tensor& t) { return t / t.norm(2, -1, true).clamp_min(1e-12); }
+
+torch::nn::Linear linear(int64_t in, int64_t out, bool bias = true) {
+  return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias));
+}
+
+struct SrGnnNetImpl : torch::nn::Module {
+  SrGnnNetImpl(int64_t items, const SrGnnConfig& c)
+      : cfg(c),
+        item_emb(register_module(
+            "item_emb",
+            torch::nn::Embedding(torch::nn::EmbeddingOptions(items, c.hidden).padding_idx(0)))),
+        edge_in(register_module("edge_in", linear(c.hidden, c.hidden))),
+        edge_out(register_module("edge_out", linear(c.hidden, c.hidden))),
+        w_ih(register_module("w_ih", linear(2 * c.hidden, 3 * c.hidden))),
+        w_hh(register_module("w_hh", linear(c.hidden, 3 * c.hidden))),
+        one(register_module("one", linear(c.hidden, c.hidden))),
+        two(register_module("two", linear(c.hidden, c.hidden))),
+        three(register_module("three", linear(c.hidden, 1, false))),
+        transform(register_module("transform", linear(2 * c.hidden, c.hidden))) {
+    b_iah = register_parameter("b_iah", torch::zeros({c.hidden}));
+    b_oah = register_parameter("b_oah", torch::zeros({c.hidden}));
+    if (c.star) {
+      q1 = register_module("star_q1", linear(c.hidden, c.hidden, false));
+      k1 = register_module("star_k1", linear(c.hidden, c.hidden, false));
+      q2 = register_module("star_q2", linear(c.hidden, c.hidden, false));
+      k2 = register_module("star_k2", linear(c.hidden, c.hidden, false));
+      star_in = register_module("star_readout", linear(c.hidden, c.hidden, false));
+    }
+    if (c.highway) highway = register_module("highway", linear(2 * c.hidden, c.hidden, false));
+    if (c.positions) {
+      position = register_module(
+          "position", torch::nn::Embedding(torch::nn::EmbeddingOptions(c.max_len, c.hidden)));
+    }
+    // The official initialisation: every weight uniform in +-1/sqrt(hidden); padding row zero.
+    torch::NoGradGuard no_grad;
+    const double bound = 1.0 / std::sqrt(static_cast<double>(c.hidden));
+    for (auto& p : parameters()) p.uniform_(-bound, bound);
+    item_emb->weight[0].zero_();
+  }
+
+  // The item embeddings as the nodes and the output layer see them (unit rows with `scale`).
+  torch::Tensor items() const {
+    return cfg.scale > 0 ? unit_rows(item_emb->weight) : item_emb->weight;
+  }
+
+  // Session vectors [B, hidden]; `alpha_out`, when given, receives the readout weights [B, L].
+  torch::Tensor forward(const GraphBatch& g, torch::Tensor* alpha_out = nullptr) {
+    torch::Tensor h0 = item_emb(g.nodes);  // [B, N, d]
+    if (cfg.scale > 0) h0 = unit_rows(h0);
+    h0 = torch::dropout(h0, cfg.dropout, is_training());
+    torch::Tensor h = h0;
+    const torch::Tensor node_mask = g.node_mask.unsqueeze(-1);  // [B, N, 1]
+    const double root = std::sqrt(static_cast<double>(cfg.hidden));
+    torch::Tensor star;
+    if (cfg.star) star = (h0 * node_mask).sum(1) / node_mask.sum(1).clamp_min(1);  // [B, d]
+    for (int step = 0; step < cfg.steps; ++step) {
+      h = gnn_cell(g, h);
+      if (cfg.star) {
+        // Satellites take in the star, then the star is rebuilt from the satellites.
+        const torch::Tensor beta =
+            torch::sigmoid((q1(h) * k1(star).unsqueeze(1)).sum(-1, true) / root);  // [B, N, 1]
+        h = (1 - beta) * h + beta * star.unsqueeze(1);
+        torch::Tensor w = (k2(h) * q2(star).unsqueeze(1)).sum(-1) / root;  // [B, N]
+        w = torch::softmax(w.masked_fill(g.node_mask == 0, -1e9), 1);
+        star = (w.unsqueeze(-1) * h).sum(1);
+      }
+    }
+    if (cfg.highway) {
+      const torch::Tensor gate = torch::sigmoid(highway(torch::cat({h0, h}, -1)));
+      h = gate * h0 + (1 - gate) * h;
+    }
+    const int64_t b = g.alias.size(0), l = g.alias.size(1);
+    torch::Tensor seq = h.gather(1, g.alias.unsqueeze(-1).expand({b, l, cfg.hidden}));  // [B,L,d]
+    const torch::Tensor last =
+        seq.gather(1, g.last.view({b, 1, 1}).expand({b, 1, cfg.hidden})).squeeze(1);  // [B, d]
+    torch::Tensor keys = seq;
+    if (cfg.positions) {
+      // Position 0 is the last event: reversed positions, the same for any session length.
+      const torch::Tensor rev =
+          (g.last.unsqueeze(1) - torch::arange(l, torch::kLong).unsqueeze(0)).clamp_min(0);
+      keys = seq + position(rev.clamp_max(cfg.max_len - 1));
+    }
+    torch::Tensor pre = one(last).unsqueeze(1) + two(keys);  // [B, L, d]
+    if (cfg.star) pre = pre + star_in(star).unsqueeze(1);
+    const torch::Tensor alpha = three(torch::sigmoid(pre)).squeeze(-1) * g.mask;  // [B, L]
+    if (alpha_out != nullptr) *alpha_out = alpha;
+    const torch::Tensor global = (alpha.unsqueeze(-1) * keys).sum(1);
+    const torch::Tensor s = transform(torch::cat({global, last}, -1));
+    return cfg.scale > 0 ? unit_rows(s) * cfg.scale : s;
+  }
+
+  // One gated-GNN step over the graphs.
+  torch::Tensor gnn_cell(const GraphBatch& g, const torch::Tensor& h) {
+    const torch::Tensor a_in = torch::bmm(g.a_in, edge_in(h)) + b_iah;
+    const torch::Tensor a_out = torch::bmm(g.a_out, edge_out(h)) + b_oah;
+    const auto gi = w_ih(torch::cat({a_in, a_out}, -1)).chunk(3, -1);
+    const auto gh = w_hh(h).chunk(3, -1);
+    const torch::Tensor reset = torch::sigmoid(gi[0] + gh[0]);
+    const torch::Tensor input = torch::sigmoid(gi[1] + gh[1]);
+    const torch::Tensor fresh = torch::tanh(gi[2] + reset * gh[2]);
+    return fresh + input * (h - fresh);
+  }
+
+  SrGnnConfig cfg;
+  torch::nn::Embedding item_emb;
+  torch::nn::Linear edge_in, edge_out, w_ih, w_hh, one, two, three, transform;
+  torch::nn::Linear q1{nullptr}, k1{nullptr}, q2{nullptr}, k2{nullptr}, star_in{nullptr},
+      highway{nullptr};
+  torch::nn::Embedding position{nullptr};
+  torch::Tensor b_iah, b_oah;
+};
+TORCH_MODULE(SrGnnNet);
+
+class SrGnn final : public SessionModel, public Trainable {
+ public:
+  explicit SrGnn(SrGnnConfig c) : cfg_(std::move(c)) {}
+
+  std::string name() const override { return "srgnn"; }
+  void set_run_options(const RunOptions& run) override { run_ = run; }
+
+  void fit(const Dataset& data, const SessionSet& train) override {
+    KAIROS_CHECK_USAGE(run_.world_size <= 1,
+                       "srgnn: data-parallel training is not supported (gru4rec and sasrec are)");
+    set_compute_threads(1);
+    configure_allocator();
+    seed_torch(cfg_.train.seed);
+    rng_ = Rng(cfg_.train.seed);
+    build(data.num_items());
+    const bool validate = cfg_.train.validate && !data.valid().empty();
+    train_ = validate ? data.train() : train;
+    examples_ = prefix_examples(train_, 1, false);
+    KAIROS_CHECK(!examples_.empty(), "srgnn: no training sequence has two events");
+    if (cfg_.loss == "sampled") {
+      const auto counts = item_counts(train_, num_items_);
+      sampler_ = NegativeSampler(counts, cfg_.sample_alpha);
+      log_q_ = torch::tensor(log_counts(counts)) * cfg_.sample_alpha;
+    }
+    optimizer_ = std::make_unique<torch::optim::Adam>(
+        net_->parameters(),
+        torch::optim::AdamOptions(cfg_.learning_rate).weight_decay(cfg_.weight_decay));
+    TrainOptions o = cfg_.train.options(name(), run_);
+    o.validate = validate;
+    spdlog::info("srgnn: {} training prefixes, {} items; {}", examples_.size(), num_items_,
+                 compute_description(run_.threads));
+    summary_ = run_training(*this, data, o);
+    finish();
+    train_ = SessionSet();
+    examples_.clear();
+    optimizer_.reset();
+    best_.clear();
+  }
+
+  // ---- Trainable ----
+  const SessionModel& model() const override { return *this; }
+  uint64_t events_per_epoch() const override { return examples_.size(); }
+
+  void begin_epoch(int, double lr_factor) override {
+    threads_.emplace(run_.threads);
+    net_->train();
+    for (auto& g : optimizer_->param_groups()) {
+      static_cast<torch::optim::AdamOptions&>(g.options()).lr(cfg_.learning_rate * lr_factor);
+    }
+    // Shuffled, then sorted by graph size within windows of 50 batches, the batches taken in a
+    // shuffled order: each batch pads to a similar length (a random batch of prefixes pads to
+    // ~20 nodes while most graphs have a few), so the GNN does ~3x less work per epoch.
+    for (size_t i = examples_.size(); i > 1; --i) {
+      std::swap(examples_[i - 1], examples_[rng_.below(i)]);
+    }
+    const size_t batch = static_cast<size_t>(cfg_.batch_size), window = 50 * batch;
+    const auto size_of = [&](const PrefixExample& e) {
+      return std::min<uint32_t>(e.length, static_cast<uint32_t>(cfg_.max_len));
+    };
+    for (size_t w = 0; w < examples_.size(); w += window) {
+      const auto first = examples_.begin() + static_cast<std::ptrdiff_t>(w);
+      const auto last =
+          examples_.begin() + static_cast<std::ptrdiff_t>(std::min(examples_.size(), w + window));
+      std::stable_sort(first, last, [&](const PrefixExample& a, const PrefixExample& b) {
+        return size_of(a) < size_of(b);
+      });
+    }
+    batch_starts_.clear();
+    for (size_t i = 0; i < examples_.size(); i += batch) batch_starts_.push_back(i);
+    for (size_t i = batch_starts_.size(); i > 1; --i) {
+      std::swap(batch_starts_[i - 1], batch_starts_[rng_.below(i)]);
+    }
+    next_ = 0;
+  }
+
+  // A batch of prefixes (each one graph) and their next items; the summed cross-entropy,
+  // gradients of its mean.
+  bool forward_backward(EpochProgress* progress) override {
+    if (next_ >= batch_starts_.size()) return false;
+    const size_t begin = batch_starts_[next_++];
+    const size_t end = std::min(examples_.size(), begin + static_cast<size_t>(cfg_.batch_size));
+    std::vector<std::span<const uint32_t>> seqs;
+    std::vector<int64_t> targets;
+    for (size_t i = begin; i < end; ++i) {
+      const SessionView s = train_[examples_[i].session];
+      const size_t len = examples_[i].length, max_len = static_cast<size_t>(cfg_.max_len);
+      const size_t first = len > max_len ? len - max_len : 0;
+      seqs.push_back(s.items.subspan(first, len - first));
+      targets.push_back(s.items[len]);
+    }
+    const torch::Tensor tv = torch::tensor(targets, torch::kLong);
+    const torch::Tensor q = net_->forward(make_graph_batch(seqs));
+    torch::Tensor loss;
+    if (cfg_.loss == "full") {
+      loss = softmax_cross_entropy(torch::mm(q, net_->items().t()), tv);
+    } else {
+      std::vector<int64_t> neg(cfg_.n_sample);
+      sampler_.sample(rng_, neg);
+      const torch::Tensor negt = torch::tensor(neg);
+      const auto rows = [&](const torch::Tensor& ids) {
+        const torch::Tensor r = net_->item_emb->weight.index_select(0, ids);
+        return cfg_.scale > 0 ? unit_rows(r) : r;
+      };
+      loss = sampled_softmax_cross_entropy(q, rows(tv), log_q_.index_select(0, tv), rows(negt),
+                                           log_q_.index_select(0, negt), tv, negt);
+    }
+    progress->loss_sum += loss.item<double>();
+    progress->events += static_cast<uint64_t>(tv.size(0));
+    optimizer_->zero_grad();
+    (loss / static_cast<double>(tv.size(0))).backward();
+    return true;
+  }
+
+  void apply_update() override {
+    if (cfg_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(net_->parameters(), cfg_.clip_norm);
+    optimizer_->step();
+    torch::NoGradGuard no_grad;
+    net_->item_emb->weight[0].zero_();  // padding stays zero
+  }
+
+  void end_epoch() override {
+    finish();  // validation scores with this epoch's item table
+    threads_.reset();
+  }
+
+  void keep_best() override { best_ = snapshot(net_->parameters()); }
+  void restore_best() override { restore(net_->parameters(), best_); }
+
+  // ---- scoring: the graph of the last max_len known events, rebuilt per request ----
+  void score(const SessionQuery& q, std::span<float> scores) const override {
+    SessionState s;
+    s.items.assign(q.items.begin(), q.items.end());
+    const SessionState* one = &s;
+    score_batch(std::span<const SessionState* const>(&one, 1), scores);
+  }
+  // observe() keeps the event list (the default); score(state) re-encodes it, so the evaluator's
+  // one-pass walk and batched scoring apply.
+  bool incremental() const override { return true; }
+  void score_batch(std::span<const SessionState* const> states,
+                   std::span<float> scores) const override {
+    KAIROS_ASSERT(scores.size() == states.size() * num_items_);
+    std::vector<std::vector<uint32_t>> known(states.size());
+    std::vector<std::span<const uint32_t>> seqs;
+    std::vector<int64_t> rows;
+    for (size_t i = 0; i < states.size(); ++i) {
+      known[i] = last_known(states[i]->items, nullptr);
+      if (known[i].empty()) continue;
+      seqs.emplace_back(known[i]);
+      rows.push_back(static_cast<int64_t>(i));
+    }
+    const auto n_items = static_cast<int64_t>(num_items_);
+    torch::Tensor out =
+        torch::from_blob(scores.data(), {static_cast<int64_t>(states.size()), n_items});
+    out.zero_();
+    if (!seqs.empty()) {
+      torch::NoGradGuard no_grad;
+      const torch::Tensor q = net_.ptr()->forward(make_graph_batch(seqs));
+      const torch::Tensor s = torch::mm(q, output_.t());
+      if (static_cast<size_t>(q.size(0)) == states.size()) {
+        out.copy_(s);
+      } else {
+        out.index_copy_(0, torch::tensor(rows, torch::kLong), s);
+      }
+    }
+    out.select(1, 0).fill_(-std::numeric_limits<float>::infinity());
+  }
+  std::unique_ptr<SessionState> clone_state(const SessionState& state) const override {
+    auto c = std::make_unique<SessionState>();
+    c->items = state.items;
+    c->types = state.types;
+    c->ts_ms = state.ts_ms;
+    return c;
+  }
+
+  // ---- retrieval: scores are <session vector, item row> ----
+  std::vector<float> item_vectors(uint32_t& dim) const override {
+    dim = static_cast<uint32_t>(cfg_.hidden);
+    torch::NoGradGuard no_grad;
+    const torch::Tensor e = output_.contiguous();
+    return {e.data_ptr<float>(), e.data_ptr<float>() + e.numel()};
+  }
+  std::vector<float> query_vector(const SessionState& state) const override {
+    const std::vector<uint32_t> seq = last_known(state.items, nullptr);
+    if (seq.empty()) return std::vector<float>(cfg_.hidden, 0.0f);
+    torch::NoGradGuard no_grad;
+    const torch::Tensor q = net_.ptr()->forward(make_graph_batch({seq})).contiguous();
+    return {q.data_ptr<float>(), q.data_ptr<float>() + q.numel()};
+  }
+
+  // The readout's attention: each past event's share of the weights (the same for every
+  // recommended item).
+  std::vector<EventAttribution> explain(const SessionState& state, uint32_t, uint32_t,
+                                        size_t max_events) const override {
+    std::vector<size_t> positions;
+    const std::vector<uint32_t> seq = last_known(state.items, &positions);
+    if (seq.empty()) return {};
+    torch::NoGradGuard no_grad;
+    torch::Tensor alpha;
+    net_.ptr()->forward(make_graph_batch({seq}), &alpha);
+    alpha = alpha[0].abs().contiguous();
+    const size_t n = seq.size(), first = n > max_events ? n - max_events : 0;
+    const std::vector<size_t> kept(positions.begin() + first, positions.end());
+    const std::vector<float> weights(alpha.data_ptr<float>() + first, alpha.data_ptr<float>() + n);
+    return attention_shares(kept, state.items, weights);
+  }
+
+  // ---- artifacts ----
+  nlohmann::json hparams() const override { return cfg_.to_json(); }
+  nlohmann::json training_report() const override { return to_json(summary_); }
+  void save_weights(const std::string& path) const override { save_tensors(named(), path); }
+  void load_weights(const std::string& path, uint32_t num_items) override {
+    build(num_items);
+    load_tensors(named(), path);
+    finish();
+  }
+
+ private:
+  // After training or loading: evaluation mode, the output item table computed once.
+  void finish() {
+    net_->eval();
+    torch::NoGradGuard no_grad;
+    output_ = net_->items().detach().clone();
+  }
+
+  void build(uint32_t num_items) {
+    KAIROS_CHECK(num_items >= 2, "srgnn: the catalogue is empty");
+    num_items_ = num_items;
+    net_ = SrGnnNet(num_items, cfg_);
+  }
+  NamedTensors named() const { return named_tensors(*net_); }
+
+  // The last max_len events whose items the model knows; `positions`, when given, receives
+  // their indices in the session.
+  std::vector<uint32_t> last_known(std::span<const uint32_t> items,
+                                   std::vector<size_t>* positions) const {
+    std::vector<uint32_t> out;
+    for (size_t i = items.size(); i > 0 && out.size() < static_cast<size_t>(cfg_.max_len); --i) {
+      const uint32_t item = items[i - 1];
+      if (item == 0 || item >= num_items_) continue;
+      out.push_back(item);
+      if (positions != nullptr) positions->push_back(i - 1);
+    }
+    std::reverse(out.begin(), out.end());
+    if (positions != nullptr) std::reverse(positions->begin(), positions->end());
+    return out;
+  }
+
+  SrGnnConfig cfg_;
+  RunOptions run_;
+  uint32_t num_items_ = 0;
+  SrGnnNet net_{nullptr};
+  torch::Tensor output_;  // the scored item rows (unit with `scale`), fixed after fit / load
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  SessionSet train_;
+  std::vector<PrefixExample> examples_;
+  NegativeSampler sampler_;
+  torch::Tensor log_q_;
+  Rng rng_{42};
+  // The epoch in progress: its threads, the batches' starts in `examples_` (in the order they
+  // are taken) and the next batch.
+  std::optional<TrainingThreads> threads_;
+  std::vector<size_t> batch_starts_;
+  size_t next_ = 0;
+  std::vector<torch::Tensor> best_;
+  TrainSummary summary_;
+};
+
+}  // namespace
+
+std::unique_ptr<SessionModel> make_srgnn(const nlohmann::json& hparams) {
+  return std::make_unique<SrGnn>(SrGnnConfig::from_json(hparams));
+}
+
+}  // namespace kairos
