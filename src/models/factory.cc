@@ -34,6 +34,10 @@ constexpr Entry kModels[] = {
     {"gru4rec", "GRU4Rec, GRU or LSTM cell (Hidasi et al. 2016, 2018; LibTorch)", make_gru4rec,
      true},
     {"sasrec", "SASRec self-attention (Kang & McAuley 2018; LibTorch)", make_sasrec, true},
+    {"nextitnet",
+     "NextItNet: dilated causal convolutions, SASRec's training and scoring (Yuan et al. 2019; "
+     "LibTorch)",
+     make_nextitnet, true},
     {"narm",
      "NARM: GRU with attention over the session, bilinear decoder (Li et al. 2017; LibTorch)",
      make_narm, true},

@@ -84,6 +84,14 @@ inline nlohmann::json tiny_narm(nlohmann::json extra = nlohmann::json::object())
   return j;
 }
 
+inline nlohmann::json tiny_nextitnet(nlohmann::json extra = nlohmann::json::object()) {
+  nlohmann::json j = {{"hidden", 32},          {"dilations", {1, 2}}, {"max_len", 8},
+                      {"dropout", 0.0},        {"batch_size", 32},    {"n_epochs", 25},
+                      {"learning_rate", 0.01}, {"patience", 25}};
+  j.update(extra);
+  return j;
+}
+
 inline nlohmann::json tiny_srgnn(nlohmann::json extra = nlohmann::json::object()) {
   nlohmann::json j = {{"hidden", 32},          {"max_len", 8},      {"batch_size", 64},
                       {"learning_rate", 0.01}, {"weight_decay", 0}, {"n_epochs", 15},

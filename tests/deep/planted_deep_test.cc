@@ -69,6 +69,13 @@ TEST_F(PlantedDeep, NarmLearnsIt) {
   EXPECT_GT(mrr_at_20("narm", testing::tiny_narm(), *data_), markov + 0.3);
 }
 
+// NextItNet's convolutions must be causal: a position that saw its own target in training would
+// not learn the pattern it is evaluated on.
+TEST_F(PlantedDeep, NextItNetLearnsIt) {
+  const double markov = mrr_at_20("markov", {}, *data_);
+  EXPECT_GT(mrr_at_20("nextitnet", testing::tiny_nextitnet(), *data_), markov + 0.3);
+}
+
 // SR-GNN trains on prefix graphs in padded batches and scores sessions in batches too.
 TEST_F(PlantedDeep, SrGnnLearnsIt) {
   const double markov = mrr_at_20("markov", {}, *data_);

@@ -93,5 +93,16 @@ TEST(SrGnnConfig, RejectsBadValues) {
   }
 }
 
+// NextItNet shares SASRec's keys but not its encoder's: each refuses the other's.
+TEST(NextItNetConfig, KeysOfTheOtherEncoderAreRefused) {
+  EXPECT_THROW(make_model("nextitnet", {{"heads", 2}}), Error);
+  EXPECT_THROW(make_model("sasrec", {{"dilations", {1, 2}}}), Error);
+  EXPECT_THROW(make_model("nextitnet", {{"dilations", nlohmann::json::array()}}), Error);
+  const auto m = make_model("nextitnet", {{"dilations", {1, 2}}});
+  EXPECT_EQ(m->name(), "nextitnet");
+  EXPECT_FALSE(m->hparams().contains("heads"));
+  EXPECT_EQ(m->hparams()["dilations"], nlohmann::json({1, 2}));
+}
+
 }  // namespace
 }  // namespace kairos

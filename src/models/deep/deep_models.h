@@ -15,6 +15,9 @@ namespace kairos {
 
 std::unique_ptr<SessionModel> make_gru4rec(const nlohmann::json& hparams);
 std::unique_ptr<SessionModel> make_sasrec(const nlohmann::json& hparams);
+// NextItNet: SASRec's training, scoring and serving with dilated causal convolutions
+// (models/deep/sasrec_net.h).
+std::unique_ptr<SessionModel> make_nextitnet(const nlohmann::json& hparams);
 std::unique_ptr<SessionModel> make_narm(const nlohmann::json& hparams);
 std::unique_ptr<SessionModel> make_srgnn(const nlohmann::json& hparams);
 // The deep interest model ("gru": heads for category, next-action and intent on one GRU encoder;

@@ -33,7 +33,7 @@ class SasRec final : public SessionModel, public Trainable {
  public:
   explicit SasRec(SasRecConfig c) : cfg_(std::move(c)) {}
 
-  std::string name() const override { return "sasrec"; }
+  std::string name() const override { return cfg_.convolutional ? "nextitnet" : "sasrec"; }
 
   void fit(const Dataset& data, const SessionSet& train) override {
     set_compute_threads(1);  // validation: the evaluator's threads, one each
@@ -42,7 +42,7 @@ class SasRec final : public SessionModel, public Trainable {
     rng_ = Rng(cfg_.train.seed);
     if (warm_) {  // continue from the loaded (grown) weights and optimiser state
       KAIROS_CHECK(num_items_ == data.num_items(),
-                   "sasrec: warm start grown to {} items, the data has {}", num_items_,
+                   "{}: warm start grown to {} items, the data has {}", name(), num_items_,
                    data.num_items());
     } else {
       build(data.num_items());
@@ -57,7 +57,7 @@ class SasRec final : public SessionModel, public Trainable {
       sequences_.push_back(static_cast<uint32_t>(s));
       events_per_epoch_ += std::min<size_t>(train_[s].size() - 1, cfg_.max_len);
     }
-    KAIROS_CHECK(!sequences_.empty(), "sasrec: no training sequence has two events");
+    KAIROS_CHECK(!sequences_.empty(), "{}: no training sequence has two events", name());
     if (cfg_.loss == "sampled") {
       const auto counts = item_counts(train_, num_items_);
       sampler_ = NegativeSampler(counts, cfg_.sample_alpha);
@@ -195,8 +195,10 @@ class SasRec final : public SessionModel, public Trainable {
   // averaged over heads and composed through the blocks with the residual path (0.5 W + 0.5 I).
   // It says which past events the session representation draws on, so it is the same for every
   // recommended item; the reason names the share.
-  std::vector<EventAttribution> explain(const SessionState& state, uint32_t, uint32_t,
-                                        size_t max_events) const override {
+  std::vector<EventAttribution> explain(const SessionState& state, uint32_t item,
+                                        uint32_t num_items, size_t max_events) const override {
+    // NextItNet has no attention: leave-one-out attribution (SessionModel's default).
+    if (cfg_.convolutional) return SessionModel::explain(state, item, num_items, max_events);
     Known seq = known(state.items, state.types);
     const std::vector<size_t>& positions = seq.positions;
     const size_t n =
@@ -237,8 +239,8 @@ class SasRec final : public SessionModel, public Trainable {
   }
 
   void grow_items(uint32_t num_items, std::span<const uint32_t> item_category) override {
-    KAIROS_CHECK_USAGE(num_items_ > 0, "sasrec: grow_items() needs loaded weights");
-    KAIROS_CHECK(num_items >= num_items_, "sasrec: cannot shrink {} items to {}", num_items_,
+    KAIROS_CHECK_USAGE(num_items_ > 0, "{}: grow_items() needs loaded weights", name());
+    KAIROS_CHECK(num_items >= num_items_, "{}: cannot shrink {} items to {}", name(), num_items_,
                  num_items);
     NamedTensors old = named();
     for (auto& [name, t] : old) t = t.detach().clone();
@@ -258,16 +260,17 @@ class SasRec final : public SessionModel, public Trainable {
     }
     warm_ = true;
     net_->eval();
-    spdlog::info("sasrec: warm start from {} items grown to {}{}", first_new, num_items,
+    spdlog::info("{}: warm start from {} items grown to {}{}", name(), first_new, num_items,
                  old_adam.empty() ? " (the artifact has no optimiser state: it starts anew)" : "");
   }
 
  private:
   void build(uint32_t num_items) {
-    KAIROS_CHECK(num_items >= 2, "sasrec: the catalogue is empty");
+    KAIROS_CHECK(num_items >= 2, "{}: the catalogue is empty", name());
     num_items_ = num_items;
     net_ = SasRecNet(num_items, cfg_.hidden, cfg_.blocks, cfg_.heads, cfg_.max_len, cfg_.dropout,
-                     cfg_.use_types);
+                     cfg_.use_types, cfg_.convolutional ? cfg_.conv.dilations : std::vector<int>{},
+                     cfg_.conv.kernel);
   }
 
   NamedTensors named() const { return named_tensors(*net_); }
@@ -399,6 +402,10 @@ class SasRec final : public SessionModel, public Trainable {
 
 std::unique_ptr<SessionModel> make_sasrec(const nlohmann::json& hparams) {
   return std::make_unique<SasRec>(SasRecConfig::from_json(hparams));
+}
+
+std::unique_ptr<SessionModel> make_nextitnet(const nlohmann::json& hparams) {
+  return std::make_unique<SasRec>(SasRecConfig::from_json(hparams, true));
 }
 
 }  // namespace kairos

@@ -18,10 +18,28 @@ void SasRecConfig::check(const std::string& model) const {
   KAIROS_CHECK_USAGE(temperature >= 0, "{}: temperature must be >= 0 (0 = inner product)", model);
 }
 
-SasRecConfig SasRecConfig::from_json(const nlohmann::json& j) {
-  ConfigReader r(j, "sasrec");
+void ConvEncoderConfig::check(const std::string& model) const {
+  KAIROS_CHECK_USAGE(!dilations.empty() && kernel >= 2,
+                     "{}: dilations must be a non-empty list and kernel >= 2", model);
+  for (int d : dilations) {
+    KAIROS_CHECK_USAGE(d >= 1 && d <= 64, "{}: dilations must be in [1, 64]", model);
+  }
+}
+
+SasRecConfig SasRecConfig::from_json(const nlohmann::json& j, bool convolutional) {
+  const std::string model = convolutional ? "nextitnet" : "sasrec";
+  if (convolutional && j.is_object()) {
+    for (const char* key : {"blocks", "heads"}) {
+      KAIROS_CHECK_USAGE(!j.contains(key),
+                         "nextitnet: '{}' is a sasrec key (nextitnet's blocks are 'dilations')",
+                         key);
+    }
+  }
+  ConfigReader r(j, model);
   SasRecConfig c;
   r.read(c);
+  c.convolutional = convolutional;
+  if (convolutional) r.read(c.conv);
   c.train = TrainConfig::read(r, 20);
   r.finish();
   return c;
@@ -29,6 +47,11 @@ SasRecConfig SasRecConfig::from_json(const nlohmann::json& j) {
 
 nlohmann::json SasRecConfig::to_json() const {
   nlohmann::json j = *this;
+  if (convolutional) {
+    j.erase("blocks");
+    j.erase("heads");
+    j.update(nlohmann::json(conv));
+  }
   j.update(nlohmann::json(train));
   return j;
 }

@@ -5,11 +5,24 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 #include "models/deep/train_config.h"
 
 namespace kairos {
 
+// NextItNet's encoder (Yuan et al., WSDM 2019), read only for `nextitnet`: one residual block per
+// entry of `dilations`, each two causal convolutions of width `kernel` with dilations d and 2d.
+struct ConvEncoderConfig {
+  std::vector<int> dilations{1, 2, 4, 8};
+  int kernel = 3;
+  NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(ConvEncoderConfig, dilations, kernel)
+  void check(const std::string& model) const;  // throws kUsage
+};
+
+// `sasrec` and `nextitnet` share everything but the encoder: self-attention blocks (`blocks`,
+// `heads`) or NextItNet's dilated causal convolutions (`conv`, which has no positions and no
+// heads).
 struct SasRecConfig {
   int hidden = 64;
   int blocks = 2;
@@ -30,7 +43,9 @@ struct SasRecConfig {
   // Behaviour types (view, cart, fav, buy) as inputs: a type embedding added to each event's item
   // and position embeddings.
   bool use_types = false;
-  TrainConfig train{};  // the shared training keys, saved in the same flat object
+  TrainConfig train{};         // the shared training keys, saved in the same flat object
+  bool convolutional = false;  // nextitnet (not a key: the model's name says it)
+  ConvEncoderConfig conv{};    // nextitnet's keys, saved in the same flat object
 
   NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(SasRecConfig, hidden, blocks, heads, max_len, dropout,
                                               loss, n_sample, sample_alpha, in_batch_negatives,
@@ -38,8 +53,9 @@ struct SasRecConfig {
                                               temperature, use_types)
   void check(const std::string& model) const;  // throws kUsage
 
-  static SasRecConfig from_json(const nlohmann::json& j);  // throws kUsage
-  nlohmann::json to_json() const;                          // model and training keys
+  // `convolutional`: NextItNet's keys instead of blocks and heads. Throws kUsage.
+  static SasRecConfig from_json(const nlohmann::json& j, bool convolutional = false);
+  nlohmann::json to_json() const;  // model and training keys
 };
 
 }  // namespace kairos
