@@ -45,6 +45,9 @@ constexpr Entry kModels[] = {
      "SR-GNN: gated GNN over the session graph, attention readout; SGNN-HN star node, highway "
      "and NISER normalisation as options (Wu et al. 2019; LibTorch)",
      make_srgnn, true},
+    {"multvae",
+     "Mult-VAE over the session's item set, latent interest vector (Liang et al. 2018; LibTorch)",
+     make_multvae, true},
     {"hybrid",
      "score-level blend of a deep model and a kNN baseline, weight tuned on validation "
      "(models/hybrid.h)",

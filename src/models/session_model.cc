@@ -26,6 +26,23 @@ void read_into(std::string_view* in, T* data, size_t n) {
 
 }  // namespace
 
+std::unique_ptr<SessionState> copy_events(const SessionState& state) {
+  auto c = std::make_unique<SessionState>();
+  c->items = state.items;
+  c->types = state.types;
+  c->ts_ms = state.ts_ms;
+  return c;
+}
+
+void score_as_batch(const SessionModel& model, const SessionQuery& query, std::span<float> scores) {
+  SessionState s;
+  s.items.assign(query.items.begin(), query.items.end());
+  s.types.assign(query.types.begin(), query.types.end());
+  s.ts_ms.assign(query.ts_ms.begin(), query.ts_ms.end());
+  const SessionState* one = &s;
+  model.score_batch(std::span<const SessionState* const>(&one, 1), scores);
+}
+
 void reset_scores(std::span<float> scores) {
   std::fill(scores.begin(), scores.end(), 0.0f);
   if (!scores.empty()) scores[0] = -std::numeric_limits<float>::infinity();

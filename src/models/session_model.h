@@ -137,4 +137,9 @@ class SessionModel {
 // Sets every score to 0 and the padding index 0 to -infinity.
 void reset_scores(std::span<float> scores);
 
+// For models whose state is the event list and whose score_batch() encodes it (SR-GNN,
+// Mult-VAE): a plain copy of the lists, and score(query) as a batch of one.
+std::unique_ptr<SessionState> copy_events(const SessionState& state);
+void score_as_batch(const SessionModel& model, const SessionQuery& query, std::span<float> scores);
+
 }  // namespace kairos

@@ -67,7 +67,7 @@ TrainResult train_next_item(Dataset data, const TrainRequest& r) {
   result.training = model->training_report();
   const std::string& label = r.label.empty() ? r.model : r.label;
   spdlog::info("{}: trained in {:.1f} s", label, result.fit_seconds);
-  if (result.training.is_object()) {
+  if (result.training.is_object() && result.training.contains("best_epoch")) {
     spdlog::info(
         "{}: best epoch {} (valid MRR@20 {:.4f}) reached after {:.1f} s wall; {:.0f} training "
         "events/s",

@@ -76,6 +76,12 @@ TEST_F(PlantedDeep, NextItNetLearnsIt) {
   EXPECT_GT(mrr_at_20("nextitnet", testing::tiny_nextitnet(), *data_), markov + 0.3);
 }
 
+// Mult-VAE sees the prefix as a set; in the planted sessions the set {x, y} determines g(x, y).
+TEST_F(PlantedDeep, MultVaeLearnsIt) {
+  const double markov = mrr_at_20("markov", {}, *data_);
+  EXPECT_GT(mrr_at_20("multvae", testing::tiny_multvae(), *data_), markov + 0.3);
+}
+
 // SR-GNN trains on prefix graphs in padded batches and scores sessions in batches too.
 TEST_F(PlantedDeep, SrGnnLearnsIt) {
   const double markov = mrr_at_20("markov", {}, *data_);

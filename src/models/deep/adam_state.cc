@@ -49,4 +49,8 @@ void set_adam_state(torch::optim::Adam& opt, const NamedTensors& params,
   }
 }
 
+void set_adam_lr(torch::optim::Adam& opt, double lr) {
+  for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
+}
+
 }  // namespace kairos

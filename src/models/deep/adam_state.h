@@ -18,4 +18,7 @@ NamedTensors empty_adam_state(const NamedTensors& params);
 // entry start fresh.
 void set_adam_state(torch::optim::Adam& opt, const NamedTensors& params, const NamedTensors& state);
 
+// Sets every parameter group's learning rate (the per-epoch schedule).
+void set_adam_lr(torch::optim::Adam& opt, double lr);
+
 }  // namespace kairos

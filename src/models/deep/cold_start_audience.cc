@@ -20,6 +20,7 @@
 #include "core/rng.h"
 #include "models/audience/audience_model.h"
 #include "models/config_reader.h"
+#include "models/deep/adam_state.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/torch_runtime.h"
 #include "models/deep/train_config.h"
@@ -110,9 +111,7 @@ class ColdStart final : public AudienceModel, public Trainable {
   uint64_t events_per_epoch() const override { return positives_.size(); }
   void begin_epoch(int, double lr_factor) override {
     threads_.emplace(2);
-    for (auto& g : optimizer_->param_groups()) {
-      static_cast<torch::optim::AdamOptions&>(g.options()).lr(cfg_.learning_rate * lr_factor);
-    }
+    set_adam_lr(*optimizer_, cfg_.learning_rate * lr_factor);
     for (size_t i = positives_.size(); i > 1; --i)
       std::swap(positives_[i - 1], positives_[rng_.below(i)]);
     next_ = 0;

@@ -24,6 +24,7 @@
 #include "features/session_parallel.h"
 #include "models/artifact_text.h"
 #include "models/config_reader.h"
+#include "models/deep/adam_state.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/tensor_io.h"
 #include "models/deep/torch_runtime.h"
@@ -278,9 +279,7 @@ class InterestGru final : public InterestModel, public Trainable {
 
   void begin_epoch(int, double lr_factor) override {
     net_->train();
-    for (auto& g : optimizer_->param_groups()) {
-      static_cast<torch::optim::AdamOptions&>(g.options()).lr(cfg_.learning_rate * lr_factor);
-    }
+    set_adam_lr(*optimizer_, cfg_.learning_rate * lr_factor);
     std::vector<uint32_t> order(train_.size());
     std::iota(order.begin(), order.end(), 0u);
     for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng_.below(i)]);

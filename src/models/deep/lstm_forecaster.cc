@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "models/config_reader.h"
+#include "models/deep/adam_state.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/tensor_io.h"
 #include "models/deep/torch_runtime.h"
@@ -48,18 +49,9 @@ struct LstmForecastConfig {
                        model, loss);
   }
   static LstmForecastConfig from_json(const nlohmann::json& j) {
-    ConfigReader r(j, "lstm (forecast)");
-    LstmForecastConfig c;
-    r.read(c);
-    c.train = TrainConfig::read(r, 20);
-    r.finish();
-    return c;
+    return read_model_config<LstmForecastConfig>(j, "lstm (forecast)", 20);
   }
-  nlohmann::json to_json() const {
-    nlohmann::json j = *this;
-    j.update(nlohmann::json(train));
-    return j;
-  }
+  nlohmann::json to_json() const { return model_config_json(*this); }
 };
 
 struct NetImpl : torch::nn::Module {
@@ -135,9 +127,7 @@ class LstmForecaster final : public Forecaster, public Trainable {
   void begin_epoch(int, double lr_factor) override {
     threads_.emplace(2);
     net_->train();
-    for (auto& g : optimizer_->param_groups()) {
-      static_cast<torch::optim::AdamOptions&>(g.options()).lr(cfg_.learning_rate * lr_factor);
-    }
+    set_adam_lr(*optimizer_, cfg_.learning_rate * lr_factor);
     order_.resize(train_.size());
     for (size_t i = 0; i < order_.size(); ++i) order_[i] = static_cast<uint32_t>(i);
     for (size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[rng_.below(i)]);

@@ -19,6 +19,7 @@
 #include "core/rng.h"
 #include "models/attention_shares.h"
 #include "models/config_reader.h"
+#include "models/deep/adam_state.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/losses.h"
 #include "models/deep/tensor_io.h"
@@ -53,18 +54,9 @@ struct NarmConfig {
     KAIROS_CHECK_USAGE(learning_rate > 0, "{}: learning_rate must be positive", model);
   }
   static NarmConfig from_json(const nlohmann::json& j) {
-    ConfigReader r(j, "narm");
-    NarmConfig c;
-    r.read(c);
-    c.train = TrainConfig::read(r, 10);
-    r.finish();
-    return c;
+    return read_model_config<NarmConfig>(j, "narm", 10);
   }
-  nlohmann::json to_json() const {
-    nlohmann::json j = *this;
-    j.update(nlohmann::json(train));
-    return j;
-  }
+  nlohmann::json to_json() const { return model_config_json(*this); }
 };
 
 struct NarmNetImpl : torch::nn::Module {
@@ -187,9 +179,7 @@ class Narm final : public SessionModel, public Trainable {
   void begin_epoch(int, double lr_factor) override {
     threads_.emplace(run_.threads);
     net_->train();
-    for (auto& g : optimizer_->param_groups()) {
-      static_cast<torch::optim::AdamOptions&>(g.options()).lr(cfg_.learning_rate * lr_factor);
-    }
+    set_adam_lr(*optimizer_, cfg_.learning_rate * lr_factor);
     order_ = sequences_;
     for (size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[rng_.below(i)]);
     next_ = 0;

@@ -19,6 +19,7 @@
 #include "eval/classification/binary_metrics.h"
 #include "models/config_reader.h"
 #include "models/customers/return_model.h"
+#include "models/deep/adam_state.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/tensor_io.h"
 #include "models/deep/torch_runtime.h"
@@ -164,9 +165,7 @@ class ReturnGru final : public ReturnModel, public Trainable {
   void begin_epoch(int, double lr_factor) override {
     threads_.emplace(2);
     net_->train();
-    for (auto& g : optimizer_->param_groups()) {
-      static_cast<torch::optim::AdamOptions&>(g.options()).lr(cfg_.learning_rate * lr_factor);
-    }
+    set_adam_lr(*optimizer_, cfg_.learning_rate * lr_factor);
     order_.resize(train_->features.rows());
     for (size_t i = 0; i < order_.size(); ++i) order_[i] = static_cast<uint32_t>(i);
     for (size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[rng_.below(i)]);

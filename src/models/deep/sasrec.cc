@@ -92,9 +92,7 @@ class SasRec final : public SessionModel, public Trainable {
   void begin_epoch(int, double lr_factor) override {
     threads_.emplace(run_.threads);
     net_->train();
-    for (auto& group : optimizer_->param_groups()) {
-      static_cast<torch::optim::AdamOptions&>(group.options()).lr(cfg_.learning_rate * lr_factor);
-    }
+    set_adam_lr(*optimizer_, cfg_.learning_rate * lr_factor);
     order_ = sequences_;
     for (size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[rng_.below(i)]);
     next_ = 0;

@@ -32,6 +32,7 @@
 #include "features/prefix_examples.h"
 #include "models/attention_shares.h"
 #include "models/config_reader.h"
+#include "models/deep/adam_state.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/losses.h"
 #include "models/deep/tensor_io.h"
@@ -75,19 +76,9 @@ struct SrGnnConfig {
     KAIROS_CHECK_USAGE(learning_rate > 0, "{}: learning_rate must be positive", model);
   }
   static SrGnnConfig from_json(const nlohmann::json& j) {
-    ConfigReader r(j, "srgnn");
-    SrGnnConfig c;
-    r.read(c);
-    c.train = TrainConfig::read(r, 10);
-    r.finish();
-    c.check("srgnn");
-    return c;
+    return read_model_config<SrGnnConfig>(j, "srgnn", 10);
   }
-  nlohmann::json to_json() const {
-    nlohmann::json j = *this;
-    j.update(nlohmann::json(train));
-    return j;
-  }
+  nlohmann::json to_json() const { return model_config_json(*this); }
 };
 
 // A batch of session graphs, padded to the largest: nodes [B, N] (item ids, 0 = padding), the
@@ -323,9 +314,7 @@ class SrGnn final : public SessionModel, public Trainable {
   void begin_epoch(int, double lr_factor) override {
     threads_.emplace(run_.threads);
     net_->train();
-    for (auto& g : optimizer_->param_groups()) {
-      static_cast<torch::optim::AdamOptions&>(g.options()).lr(cfg_.learning_rate * lr_factor);
-    }
+    set_adam_lr(*optimizer_, cfg_.learning_rate * lr_factor);
     // Shuffled, then sorted by graph size within windows of 50 batches, the batches taken in a
     // shuffled order: each batch pads to a similar length (a random batch of prefixes pads to
     // ~20 nodes while most graphs have a few), so the GNN does ~3x less work per epoch.
@@ -407,10 +396,7 @@ class SrGnn final : public SessionModel, public Trainable {
 
   // ---- scoring: the graph of the last max_len known events, rebuilt per request ----
   void score(const SessionQuery& q, std::span<float> scores) const override {
-    SessionState s;
-    s.items.assign(q.items.begin(), q.items.end());
-    const SessionState* one = &s;
-    score_batch(std::span<const SessionState* const>(&one, 1), scores);
+    score_as_batch(*this, q, scores);
   }
   // observe() keeps the event list (the default); score(state) re-encodes it, so the evaluator's
   // one-pass walk and batched scoring apply.
@@ -444,11 +430,7 @@ class SrGnn final : public SessionModel, public Trainable {
     out.select(1, 0).fill_(-std::numeric_limits<float>::infinity());
   }
   std::unique_ptr<SessionState> clone_state(const SessionState& state) const override {
-    auto c = std::make_unique<SessionState>();
-    c->items = state.items;
-    c->types = state.types;
-    c->ts_ms = state.ts_ms;
-    return c;
+    return copy_events(state);
   }
 
   // ---- retrieval: scores are <session vector, item row> ----

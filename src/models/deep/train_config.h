@@ -39,4 +39,24 @@ struct TrainConfig {
   TrainOptions options(const std::string& label, const RunOptions& run) const;
 };
 
+// A deep model's config `C` (its own keys through ConfigReader::read, then the shared training
+// keys in the same flat object, C::train) from `j`; unknown keys are errors.
+template <typename C>
+C read_model_config(const nlohmann::json& j, const std::string& model, int default_epochs) {
+  ConfigReader r(j, model);
+  C c;
+  r.read(c);
+  c.train = TrainConfig::read(r, default_epochs);
+  r.finish();
+  return c;
+}
+
+// The flat object read_model_config reads: the model's keys and the training keys.
+template <typename C>
+nlohmann::json model_config_json(const C& c) {
+  nlohmann::json j = c;
+  j.update(nlohmann::json(c.train));
+  return j;
+}
+
 }  // namespace kairos

@@ -1,0 +1,337 @@
+// Mult-VAE (Liang, Krishnan, Hoffman & Jebara, WWW 2018, "Variational Autoencoders for
+// Collaborative Filtering") over sessions behind SessionModel: a session's item set (its last
+// `max_len` events), L2-normalised with input dropout, is encoded to a Gaussian latent interest
+// vector z (mu, log sigma^2; `latent` units, one tanh layer of `hidden` on each side) and decoded
+// to a multinomial over the catalogue. Loss: the multinomial log-likelihood of the targets plus
+// beta * KL(q(z | x) || N(0, I)), beta annealed linearly from 0 to `beta_max` over `anneal_steps`
+// updates (the paper's schedule). Targets (`target`): "rest" (default) — each epoch a random cut
+// per session, the items before it as input and the distinct items after it as targets, so the
+// model learns what a session goes on to, which is what next-item ranking asks; "all" — the
+// paper's reconstruction of the whole set. Scores use z = mu; they are
+// <[tanh(W_h mu + b_h), 1], [W_out_i, b_out_i]>, so HNSW retrieval applies. The latent vector
+// mu is the session's interest profile (`query_vector` holds the decoder's side of it).
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "models/config_reader.h"
+#include "models/deep/adam_state.h"
+#include "models/deep/deep_models.h"
+#include "models/deep/tensor_io.h"
+#include "models/deep/torch_runtime.h"
+#include "models/deep/train_config.h"
+#include "train/trainer.h"
+
+namespace kairos {
+namespace {
+
+struct MultVaeConfig {
+  int hidden = 600;             // the paper's [600] on each side
+  int latent = 200;             // the paper's 200
+  double dropout = 0.5;         // input dropout (the paper's 0.5)
+  double beta_max = 0.2;        // the paper's cap on the KL weight
+  int anneal_steps = 200000;    // updates to reach beta_max (the paper's total_anneal_steps)
+  std::string target = "rest";  // rest | all
+  int max_len = 50;             // a session's last max_len events form its input
+  int batch_size = 500;         // sessions per batch (the paper's 500 users)
+  double learning_rate = 1e-3;  // Adam (the paper's)
+  double weight_decay = 0.0;
+  TrainConfig train{};
+
+  NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(MultVaeConfig, hidden, latent, dropout, beta_max,
+                                              anneal_steps, target, max_len, batch_size,
+                                              learning_rate, weight_decay)
+  void check(const std::string& model) const {
+    KAIROS_CHECK_USAGE(hidden > 0 && latent > 0 && max_len > 0 && batch_size > 0,
+                       "{}: hidden, latent, max_len and batch_size must be positive", model);
+    KAIROS_CHECK_USAGE(dropout >= 0 && dropout < 1, "{}: dropout must be in [0, 1)", model);
+    KAIROS_CHECK_USAGE(beta_max >= 0 && anneal_steps > 0,
+                       "{}: beta_max must be >= 0 and anneal_steps positive", model);
+    KAIROS_CHECK_USAGE(target == "rest" || target == "all", "{}: target must be rest or all",
+                       model);
+    KAIROS_CHECK_USAGE(learning_rate > 0, "{}: learning_rate must be positive", model);
+  }
+  static MultVaeConfig from_json(const nlohmann::json& j) {
+    return read_model_config<MultVaeConfig>(j, "multvae", 20);
+  }
+  nlohmann::json to_json() const { return model_config_json(*this); }
+};
+
+// Item sets as a bag: flat item ids, each bag's offset, and each item's weight (the set's L2
+// normalisation, times the input dropout's keep / (1 - p) in training).
+struct Bags {
+  std::vector<int64_t> items, offsets;
+  std::vector<float> weights;
+};
+
+struct MultVaeNetImpl : torch::nn::Module {
+  MultVaeNetImpl(int64_t items, const MultVaeConfig& c)
+      : encoder_in(register_module(
+            "encoder_in", torch::nn::EmbeddingBag(
+                              torch::nn::EmbeddingBagOptions(items, c.hidden).mode(torch::kSum)))),
+        encoder_out(register_module("encoder_out", torch::nn::Linear(c.hidden, 2 * c.latent))),
+        decoder_in(register_module("decoder_in", torch::nn::Linear(c.latent, c.hidden))),
+        decoder_out(register_module("decoder_out", torch::nn::Linear(c.hidden, items))),
+        latent(c.latent) {
+    encoder_bias = register_parameter("encoder_bias", torch::zeros({c.hidden}));
+    // Glorot-uniform weights and N(0, 0.001) biases, as the paper's code.
+    torch::NoGradGuard no_grad;
+    for (auto& p : parameters()) {
+      if (p.dim() == 2) {
+        const double bound = std::sqrt(6.0 / static_cast<double>(p.size(0) + p.size(1)));
+        p.uniform_(-bound, bound);
+      } else {
+        p.normal_(0, 0.001);
+      }
+    }
+  }
+
+  // -> (mu, logvar), each [B, latent].
+  std::pair<torch::Tensor, torch::Tensor> encode(const Bags& b) {
+    const torch::Tensor items = torch::tensor(b.items, torch::kLong);
+    const torch::Tensor offsets = torch::tensor(b.offsets, torch::kLong);
+    const torch::Tensor weights = torch::tensor(b.weights, torch::kFloat);
+    const torch::Tensor h = torch::tanh(encoder_in(items, offsets, weights) + encoder_bias);
+    const auto parts = encoder_out(h).chunk(2, -1);
+    return {parts[0], parts[1]};
+  }
+  // The decoder's last hidden layer for latent vectors z [B, latent] -> [B, hidden].
+  torch::Tensor decode_hidden(const torch::Tensor& z) { return torch::tanh(decoder_in(z)); }
+
+  torch::nn::EmbeddingBag encoder_in;
+  torch::nn::Linear encoder_out, decoder_in, decoder_out;
+  torch::Tensor encoder_bias;
+  int64_t latent;
+};
+TORCH_MODULE(MultVaeNet);
+
+class MultVae final : public SessionModel, public Trainable {
+ public:
+  explicit MultVae(MultVaeConfig c) : cfg_(std::move(c)) {}
+
+  std::string name() const override { return "multvae"; }
+  void set_run_options(const RunOptions& run) override { run_ = run; }
+
+  void fit(const Dataset& data, const SessionSet& train) override {
+    KAIROS_CHECK_USAGE(run_.world_size <= 1, "multvae: data-parallel training is not supported");
+    set_compute_threads(1);
+    configure_allocator();
+    seed_torch(cfg_.train.seed);
+    rng_ = Rng(cfg_.train.seed);
+    build(data.num_items());
+    const bool validate = cfg_.train.validate && !data.valid().empty();
+    train_ = validate ? data.train() : train;
+    sessions_.clear();
+    for (size_t s = 0; s < train_.size(); ++s) {
+      if (train_[s].size() >= 2) sessions_.push_back(static_cast<uint32_t>(s));
+    }
+    KAIROS_CHECK(!sessions_.empty(), "multvae: no training session has two events");
+    optimizer_ = std::make_unique<torch::optim::Adam>(
+        net_->parameters(),
+        torch::optim::AdamOptions(cfg_.learning_rate).weight_decay(cfg_.weight_decay));
+    updates_ = 0;
+    TrainOptions o = cfg_.train.options(name(), run_);
+    o.validate = validate;
+    spdlog::info("multvae: {} training sessions, {} items, target '{}'; {}", sessions_.size(),
+                 num_items_, cfg_.target, compute_description(run_.threads));
+    summary_ = run_training(*this, data, o);
+    finish();
+    train_ = SessionSet();
+    optimizer_.reset();
+    best_.clear();
+  }
+
+  // ---- Trainable ----
+  const SessionModel& model() const override { return *this; }
+  uint64_t events_per_epoch() const override { return sessions_.size(); }
+
+  void begin_epoch(int, double lr_factor) override {
+    threads_.emplace(run_.threads);
+    net_->train();
+    set_adam_lr(*optimizer_, cfg_.learning_rate * lr_factor);
+    for (size_t i = sessions_.size(); i > 1; --i) {
+      std::swap(sessions_[i - 1], sessions_[rng_.below(i)]);
+    }
+    next_ = 0;
+  }
+
+  // A batch of sessions: inputs and targets by `target`, the summed negative ELBO (the KL
+  // weighted by the annealed beta), gradients of its mean.
+  bool forward_backward(EpochProgress* progress) override {
+    if (next_ >= sessions_.size()) return false;
+    const size_t end = std::min(sessions_.size(), next_ + static_cast<size_t>(cfg_.batch_size));
+    Bags in;
+    std::vector<int64_t> target_rows, target_items;
+    std::vector<float> target_weights;
+    for (size_t i = next_; i < end; ++i) {
+      const SessionView s = train_[sessions_[i]];
+      const size_t cut = cfg_.target == "all" ? s.size() : 1 + rng_.below(s.size() - 1);
+      const size_t first = cut > static_cast<size_t>(cfg_.max_len) ? cut - cfg_.max_len : 0;
+      std::vector<uint32_t> input = distinct(s.items.subspan(first, cut - first));
+      std::vector<uint32_t> out = cfg_.target == "all" ? input : distinct(s.items.subspan(cut));
+      const auto row = static_cast<int64_t>(in.offsets.size());
+      add_bag(input, cfg_.dropout, &in);
+      for (uint32_t item : out) {
+        target_rows.push_back(row);
+        target_items.push_back(item);
+      }
+    }
+    next_ = end;
+    const auto batch = static_cast<int64_t>(in.offsets.size());
+    auto [mu, logvar] = net_->encode(in);
+    const torch::Tensor z = mu + torch::randn_like(mu) * torch::exp(0.5 * logvar);
+    const torch::Tensor logp =
+        torch::log_softmax(net_->decoder_out(net_->decode_hidden(z)), 1);  // [B, items]
+    const torch::Tensor nll =
+        -logp.index({torch::tensor(target_rows, torch::kLong), torch::tensor(target_items)}).sum();
+    const torch::Tensor kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum();
+    const double beta =
+        cfg_.beta_max * std::min(1.0, static_cast<double>(updates_) / cfg_.anneal_steps);
+    const torch::Tensor loss = nll + beta * kl;
+    progress->loss_sum += loss.item<double>();
+    progress->events += static_cast<uint64_t>(batch);
+    optimizer_->zero_grad();
+    (loss / static_cast<double>(batch)).backward();
+    return true;
+  }
+
+  void apply_update() override {
+    optimizer_->step();
+    ++updates_;
+  }
+
+  void end_epoch() override {
+    finish();
+    threads_.reset();
+  }
+
+  void keep_best() override { best_ = snapshot(net_->parameters()); }
+  void restore_best() override { restore(net_->parameters(), best_); }
+
+  // ---- scoring: the set of the last max_len known events, encoded to mu, decoded ----
+  void score(const SessionQuery& q, std::span<float> scores) const override {
+    score_as_batch(*this, q, scores);
+  }
+  bool incremental() const override { return true; }  // score(state) re-encodes the event list
+  void score_batch(std::span<const SessionState* const> states,
+                   std::span<float> scores) const override {
+    KAIROS_ASSERT(scores.size() == states.size() * num_items_);
+    torch::NoGradGuard no_grad;
+    const torch::Tensor q = queries(states);  // [B, hidden + 1]
+    torch::Tensor out = torch::from_blob(
+        scores.data(), {static_cast<int64_t>(states.size()), static_cast<int64_t>(num_items_)});
+    torch::mm_out(out, q, output_.t());
+    out.select(1, 0).fill_(-std::numeric_limits<float>::infinity());
+  }
+  std::unique_ptr<SessionState> clone_state(const SessionState& state) const override {
+    return copy_events(state);
+  }
+
+  // ---- retrieval: <[tanh(W_h mu + b_h), 1], [W_out_i, b_out_i]> ----
+  std::vector<float> item_vectors(uint32_t& dim) const override {
+    dim = static_cast<uint32_t>(cfg_.hidden + 1);
+    const torch::Tensor e = output_.contiguous();
+    return {e.data_ptr<float>(), e.data_ptr<float>() + e.numel()};
+  }
+  std::vector<float> query_vector(const SessionState& state) const override {
+    torch::NoGradGuard no_grad;
+    const SessionState* one = &state;
+    const torch::Tensor q = queries(std::span<const SessionState* const>(&one, 1)).contiguous();
+    return {q.data_ptr<float>(), q.data_ptr<float>() + q.numel()};
+  }
+
+  // ---- artifacts ----
+  nlohmann::json hparams() const override { return cfg_.to_json(); }
+  nlohmann::json training_report() const override { return to_json(summary_); }
+  void save_weights(const std::string& path) const override { save_tensors(named(), path); }
+  void load_weights(const std::string& path, uint32_t num_items) override {
+    build(num_items);
+    load_tensors(named(), path);
+    finish();
+  }
+
+ private:
+  void build(uint32_t num_items) {
+    KAIROS_CHECK(num_items >= 2, "multvae: the catalogue is empty");
+    num_items_ = num_items;
+    net_ = MultVaeNet(num_items, cfg_);
+  }
+  NamedTensors named() const { return named_tensors(*net_); }
+  // Evaluation mode and the output table [W_out, b_out] computed once.
+  void finish() {
+    net_->eval();
+    torch::NoGradGuard no_grad;
+    output_ =
+        torch::cat({net_->decoder_out->weight, net_->decoder_out->bias.unsqueeze(1)}, 1).clone();
+  }
+
+  static std::vector<uint32_t> distinct(std::span<const uint32_t> items) {
+    std::vector<uint32_t> v(items.begin(), items.end());
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+  }
+  // One bag: the set's items with weight 1 / sqrt(|set|) (L2 normalisation of the multi-hot
+  // vector); in training each item is dropped with probability `dropout` and kept ones scaled by
+  // 1 / (1 - dropout). An empty bag encodes to the bias alone.
+  void add_bag(const std::vector<uint32_t>& items, double dropout, Bags* b) {
+    b->offsets.push_back(static_cast<int64_t>(b->items.size()));
+    const float w = items.empty() ? 0.0f : 1.0f / std::sqrt(static_cast<float>(items.size()));
+    for (uint32_t item : items) {
+      if (dropout > 0 && rng_.uniform() < dropout) continue;
+      b->items.push_back(item);
+      b->weights.push_back(w / static_cast<float>(1.0 - dropout));
+    }
+  }
+  // [tanh(W_h mu + b_h), 1] per state, from the distinct known items of its last max_len events.
+  torch::Tensor queries(std::span<const SessionState* const> states) const {
+    Bags b;
+    for (const SessionState* s : states) {
+      const size_t n = s->items.size(), first = n > static_cast<size_t>(cfg_.max_len)
+                                                    ? n - static_cast<size_t>(cfg_.max_len)
+                                                    : 0;
+      std::vector<uint32_t> known;
+      for (size_t i = first; i < n; ++i) {
+        if (s->items[i] != 0 && s->items[i] < num_items_) known.push_back(s->items[i]);
+      }
+      known = distinct(known);
+      b.offsets.push_back(static_cast<int64_t>(b.items.size()));
+      const float w = known.empty() ? 0.0f : 1.0f / std::sqrt(static_cast<float>(known.size()));
+      for (uint32_t item : known) {
+        b.items.push_back(item);
+        b.weights.push_back(w);
+      }
+    }
+    const torch::Tensor mu = net_.ptr()->encode(b).first;
+    const torch::Tensor h = net_.ptr()->decode_hidden(mu);
+    return torch::cat({h, torch::ones({h.size(0), 1})}, 1);
+  }
+
+  MultVaeConfig cfg_;
+  RunOptions run_;
+  uint32_t num_items_ = 0;
+  MultVaeNet net_{nullptr};
+  torch::Tensor output_;  // [W_out, b_out] [items, hidden + 1], fixed after fit / load
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  SessionSet train_;
+  std::vector<uint32_t> sessions_;
+  uint64_t updates_ = 0;  // for beta's annealing
+  Rng rng_{42};
+  std::optional<TrainingThreads> threads_;
+  size_t next_ = 0;
+  std::vector<torch::Tensor> best_;
+  TrainSummary summary_;
+};
+
+}  // namespace
+
+std::unique_ptr<SessionModel> make_multvae(const nlohmann::json& hparams) {
+  return std::make_unique<MultVae>(MultVaeConfig::from_json(hparams));
+}
+
+}  // namespace kairos
