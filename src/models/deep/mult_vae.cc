@@ -7,9 +7,8 @@
 // updates (the paper's schedule). Targets (`target`): "rest" (default) — each epoch a random cut
 // per session, the items before it as input and the distinct items after it as targets, so the
 // model learns what a session goes on to, which is what next-item ranking asks; "all" — the
-// paper's reconstruction of the whole set. Scores use z = mu; they are
-// <[tanh(W_h mu + b_h), 1], [W_out_i, b_out_i]>, so HNSW retrieval applies. The latent vector
-// mu is the session's interest profile (`query_vector` holds the decoder's side of it).
+// paper's reconstruction of the whole set. Scores use z = mu. The latent vector mu is the
+// session's interest profile. No retrieval form (see the note above the artifacts below).
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
@@ -241,18 +240,10 @@ class MultVae final : public SessionModel, public Trainable {
     return copy_events(state);
   }
 
-  // ---- retrieval: <[tanh(W_h mu + b_h), 1], [W_out_i, b_out_i]> ----
-  std::vector<float> item_vectors(uint32_t& dim) const override {
-    dim = static_cast<uint32_t>(cfg_.hidden + 1);
-    const torch::Tensor e = output_.contiguous();
-    return {e.data_ptr<float>(), e.data_ptr<float>() + e.numel()};
-  }
-  std::vector<float> query_vector(const SessionState& state) const override {
-    torch::NoGradGuard no_grad;
-    const SessionState* one = &state;
-    const torch::Tensor q = queries(std::span<const SessionState* const>(&one, 1)).contiguous();
-    return {q.data_ptr<float>(), q.data_ptr<float>() + q.numel()};
-  }
+  // No retrieval form: the scores are an inner product <[tanh(W_h mu + b_h), 1], [W_i, b_i]>, but
+  // the output biases (log popularity, down to -10) dominate the item vectors' norms and an HNSW
+  // graph over them misleads the search: recall@20 against exact was 0.0008 on Diginetica
+  // (`kairos bench model`, docs/BENCHMARKS.md). The server scores every item instead.
 
   // ---- artifacts ----
   nlohmann::json hparams() const override { return cfg_.to_json(); }
