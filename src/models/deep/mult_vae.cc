@@ -183,7 +183,7 @@ class MultVae final : public SessionModel, public Trainable {
       std::vector<uint32_t> input = distinct(s.items.subspan(first, cut - first));
       std::vector<uint32_t> out = cfg_.target == "all" ? input : distinct(s.items.subspan(cut));
       const auto row = static_cast<int64_t>(in.offsets.size());
-      add_bag(input, cfg_.dropout, &in);
+      add_bag(input, cfg_.dropout, &rng_, &in);
       for (uint32_t item : out) {
         target_rows.push_back(row);
         target_items.push_back(item);
@@ -277,15 +277,16 @@ class MultVae final : public SessionModel, public Trainable {
     return v;
   }
   // One bag: the set's items with weight 1 / sqrt(|set|) (L2 normalisation of the multi-hot
-  // vector); in training each item is dropped with probability `dropout` and kept ones scaled by
-  // 1 / (1 - dropout). An empty bag encodes to the bias alone.
-  void add_bag(const std::vector<uint32_t>& items, double dropout, Bags* b) {
+  // vector); with `rng` (training) each item is dropped with probability `dropout` and kept ones
+  // scaled by 1 / (1 - dropout). An empty bag encodes to the bias alone.
+  static void add_bag(const std::vector<uint32_t>& items, double dropout, Rng* rng, Bags* b) {
     b->offsets.push_back(static_cast<int64_t>(b->items.size()));
     const float w = items.empty() ? 0.0f : 1.0f / std::sqrt(static_cast<float>(items.size()));
+    const bool drop = rng != nullptr && dropout > 0;
     for (uint32_t item : items) {
-      if (dropout > 0 && rng_.uniform() < dropout) continue;
+      if (drop && rng->uniform() < dropout) continue;
       b->items.push_back(item);
-      b->weights.push_back(w / static_cast<float>(1.0 - dropout));
+      b->weights.push_back(drop ? w / static_cast<float>(1.0 - dropout) : w);
     }
   }
   // [tanh(W_h mu + b_h), 1] per state, from the distinct known items of its last max_len events.
@@ -299,13 +300,7 @@ class MultVae final : public SessionModel, public Trainable {
       for (size_t i = first; i < n; ++i) {
         if (s->items[i] != 0 && s->items[i] < num_items_) known.push_back(s->items[i]);
       }
-      known = distinct(known);
-      b.offsets.push_back(static_cast<int64_t>(b.items.size()));
-      const float w = known.empty() ? 0.0f : 1.0f / std::sqrt(static_cast<float>(known.size()));
-      for (uint32_t item : known) {
-        b.items.push_back(item);
-        b.weights.push_back(w);
-      }
+      add_bag(distinct(known), 0.0, nullptr, &b);
     }
     const torch::Tensor mu = net_.ptr()->encode(b).first;
     const torch::Tensor h = net_.ptr()->decode_hidden(mu);

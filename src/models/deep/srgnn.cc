@@ -317,7 +317,8 @@ class SrGnn final : public SessionModel, public Trainable {
     set_adam_lr(*optimizer_, cfg_.learning_rate * lr_factor);
     // Shuffled, then sorted by graph size within windows of 50 batches, the batches taken in a
     // shuffled order: each batch pads to a similar length (a random batch of prefixes pads to
-    // ~20 nodes while most graphs have a few), so the GNN does ~3x less work per epoch.
+    // ~20 nodes while most graphs have a few): 2.4x the prefixes/s on Diginetica
+    // (docs/BENCHMARKS.md).
     for (size_t i = examples_.size(); i > 1; --i) {
       std::swap(examples_[i - 1], examples_[rng_.below(i)]);
     }
