@@ -1,5 +1,5 @@
 // AdagradM: the sparse CPU step equals the tensor-op formula (repeated rows summed first) and
-// leaves untouched rows alone; dense steps follow acc += g^2, v = mu v + lr g / (sqrt(acc) + eps).
+// leaves untouched rows alone; dense steps follow acc += g^2, v = mu v + lr g / sqrt(acc + eps).
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -16,7 +16,7 @@ TEST(AdagradM, SparseRowsMatchTheFormulaAndSumDuplicates) {
       torch::manual_seed(1);
       torch::Tensor table = torch::randn({6, dim});
       const torch::Tensor before = table.clone();
-      AdagradM opt(0.1, momentum);
+      AdagradM opt(0.1, momentum, 0.01);
       const int h = opt.add_sparse(table);
       const torch::Tensor rows = torch::tensor({4, 1, 4}, torch::kLong);
       const torch::Tensor grad = torch::randn({3, dim});
@@ -26,7 +26,7 @@ TEST(AdagradM, SparseRowsMatchTheFormulaAndSumDuplicates) {
         torch::Tensor acc = torch::zeros({dim}), v = torch::zeros({dim}), p = before[row].clone();
         for (int step = 0; step < 2; ++step) {
           acc += g * g;
-          v = momentum * v + 0.1 * g / (acc.sqrt() + 1e-6);
+          v = momentum * v + 0.1 * g / (acc + 0.01).sqrt();
           p -= v;
         }
         EXPECT_TRUE(torch::allclose(table[row], p, 1e-5, 1e-6))
@@ -41,7 +41,7 @@ TEST(AdagradM, SparseRowsMatchTheFormulaAndSumDuplicates) {
 
 TEST(AdagradM, DenseStepUsesAndClearsTheGradient) {
   torch::Tensor w = torch::ones({2}).requires_grad_();
-  AdagradM opt(0.5, 0.0);
+  AdagradM opt(0.5, 0.0, 1e-6);
   opt.add_dense(w);
   (w * torch::tensor({2.0f, -4.0f})).sum().backward();
   opt.step_dense(1.0);
@@ -49,6 +49,25 @@ TEST(AdagradM, DenseStepUsesAndClearsTheGradient) {
   EXPECT_NEAR(w[0].item<float>(), 0.5f, 1e-5);
   EXPECT_NEAR(w[1].item<float>(), 1.5f, 1e-5);
   EXPECT_EQ(w.grad().abs().sum().item<float>(), 0.0f);
+}
+
+// eps sits inside the root (the official GRU4Rec's IndexedAdagradM): a row whose gradient is
+// small next to sqrt(eps) -- a sampled negative's -- takes an SGD-sized step, not the full rate.
+TEST(AdagradM, SmallGradientsTakeSgdSizedSteps) {
+  for (const bool sparse : {false, true}) {
+    torch::Tensor w = torch::zeros({1, 4}).requires_grad_(!sparse);
+    AdagradM opt(0.05, 0.0, 1.0);
+    const torch::Tensor g = torch::full({1, 4}, 1e-4f);
+    if (sparse) {
+      opt.step_rows(opt.add_sparse(w), torch::tensor({0}, torch::kLong), g, 1.0);
+    } else {
+      opt.add_dense(w);
+      (w * g).sum().backward();
+      opt.step_dense(1.0);
+    }
+    // 0.05 * 1e-4 / sqrt(1e-8 + 1), where eps added to sqrt(acc) would have moved it by 0.05.
+    EXPECT_NEAR(w.detach()[0][0].item<float>(), -5e-6f, 1e-8f) << "sparse " << sparse;
+  }
 }
 
 }  // namespace

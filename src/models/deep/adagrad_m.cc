@@ -43,7 +43,7 @@ void AdagradM::step_dense(double lr_factor) {
     torch::Tensor& g = s.param.mutable_grad();
     if (!g.defined()) continue;
     s.acc.addcmul_(g, g);
-    torch::Tensor upd = g / (s.acc.sqrt() + eps_);
+    torch::Tensor upd = g / (s.acc + eps_).sqrt();
     if (momentum_ > 0) {
       s.velocity.mul_(momentum_).add_(upd, lr);
       s.param.sub_(s.velocity);
@@ -65,7 +65,7 @@ void AdagradM::step_rows(int handle, const torch::Tensor& rows, const torch::Ten
     g.index_add_(0, inverse, grad);
     torch::Tensor acc = s.acc.index_select(0, uniq).addcmul_(g, g);
     s.acc.index_copy_(0, uniq, acc);
-    torch::Tensor upd = g.div_(acc.sqrt_().add_(eps_)).mul_(lr);
+    torch::Tensor upd = g.div_(acc.add(eps_).sqrt_()).mul_(lr);
     if (momentum_ > 0) {
       torch::Tensor v = s.velocity.index_select(0, uniq).mul_(momentum_).add_(upd);
       s.velocity.index_copy_(0, uniq, v);

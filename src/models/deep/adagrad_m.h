@@ -1,5 +1,7 @@
 // Adagrad with momentum and row-sparse updates, as the official GRU4Rec's IndexedAdagradM:
-//   acc += g^2;  v = momentum * v + lr * g / (sqrt(acc) + eps);  p -= v
+//   acc += g^2;  v = momentum * v + lr * g / sqrt(acc + eps);  p -= v
+// (eps inside the root, as there: a coordinate whose gradients stay small takes SGD-sized steps
+// rather than a full normalised step of size lr).
 // Dense parameters update every row; embedding-like tables update only the rows a mini-batch
 // touched (duplicates summed first), which is what makes large catalogues trainable on a CPU:
 // a dense step touches every row of a 43k-item table on every mini-batch.
@@ -13,8 +15,7 @@ namespace kairos {
 
 class AdagradM {
  public:
-  AdagradM(double lr, double momentum, double eps = 1e-6)
-      : lr_(lr), momentum_(momentum), eps_(eps) {}
+  AdagradM(double lr, double momentum, double eps) : lr_(lr), momentum_(momentum), eps_(eps) {}
 
   // Threads for large sparse steps on the CPU (rows are split; default 1).
   void set_threads(int threads) { threads_ = threads < 1 ? 1 : threads; }

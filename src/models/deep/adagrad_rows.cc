@@ -18,13 +18,13 @@ void adagrad_rows(float* param, float* acc, float* vel, const float* grad, const
       float* __restrict v = vel + off;
       for (int64_t k = 0; k < dim; ++k) {
         a[k] += g[k] * g[k];
-        v[k] = momentum * v[k] + lr * g[k] / (std::sqrt(a[k]) + eps);
+        v[k] = momentum * v[k] + lr * g[k] / std::sqrt(a[k] + eps);
         p[k] -= v[k];
       }
     } else {
       for (int64_t k = 0; k < dim; ++k) {
         a[k] += g[k] * g[k];
-        p[k] -= lr * g[k] / (std::sqrt(a[k]) + eps);
+        p[k] -= lr * g[k] / std::sqrt(a[k] + eps);
       }
     }
   }

@@ -9,7 +9,7 @@
 namespace kairos {
 
 // For each i < n, row r = rows[i] of the [*, dim] tables and g = grad + i * dim:
-//   acc[r] += g^2;  u = lr * g / (sqrt(acc[r]) + eps);
+//   acc[r] += g^2;  u = lr * g / sqrt(acc[r] + eps);
 //   momentum > 0: vel[r] = momentum * vel[r] + u;  param[r] -= vel[r]   (else param[r] -= u)
 void adagrad_rows(float* param, float* acc, float* vel, const float* grad, const int64_t* rows,
                   size_t n, int64_t dim, float lr, float momentum, float eps);

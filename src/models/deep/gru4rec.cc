@@ -300,7 +300,10 @@ class Gru4Rec final : public SessionModel, public Trainable {
     const bool lstm = cfg_.cell == "lstm";
     const int64_t n = num_items, out = cfg_.layers.back();
     layers_.clear();
-    opt_ = AdagradM(cfg_.learning_rate, cfg_.momentum);
+    // The official code divides the loss by the batch size and adds eps = 1e-6 inside Adagrad's
+    // root; on the summed gradients here that is eps = 1e-6 * batch_size^2.
+    const double b = static_cast<double>(cfg_.batch_size);
+    opt_ = AdagradM(cfg_.learning_rate, cfg_.momentum, 1e-6 * b * b);
     opt_.set_threads(run_.threads);
     int64_t input = 0;
     if (cfg_.constrained_embedding) {
@@ -558,7 +561,7 @@ class Gru4Rec final : public SessionModel, public Trainable {
   uint32_t num_items_ = 0;
   std::vector<RecurrentLayer> layers_;
   torch::Tensor wy_, by_, emb_, log_pop_;
-  AdagradM opt_{0.1, 0.0};
+  AdagradM opt_{0.1, 0.0, 1e-6};
   int wy_handle_ = -1, by_handle_ = -1, emb_handle_ = -1;
   SessionSet train_;
   NegativeSampler sampler_;
