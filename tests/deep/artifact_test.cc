@@ -77,6 +77,8 @@ INSTANTIATE_TEST_SUITE_P(
         std::make_pair(std::string("sasrec"), testing::tiny_sasrec({{"n_epochs", 1}})),
         std::make_pair(std::string("narm"), testing::tiny_narm({{"n_epochs", 1}})),
         std::make_pair(std::string("srgnn"), testing::tiny_sgnn_hn({{"n_epochs", 1}})),
+        std::make_pair(std::string("srgnn"),
+                       testing::tiny_sgnn_hn({{"n_epochs", 1}, {"repeat", true}})),
         std::make_pair(std::string("nextitnet"), testing::tiny_nextitnet({{"n_epochs", 1}})),
         std::make_pair(std::string("multvae"), testing::tiny_multvae({{"n_epochs", 1}}))));
 

@@ -76,9 +76,31 @@ TEST_P(SrGnnScoring, ExplainsWithTheReadoutAttention) {
   }
 }
 
+// With the repeat mixture, scores are log-probabilities over the catalogue (padding excluded),
+// and the repeat side adds mass to the session's own items only.
+TEST(SrGnnRepeat, ScoresAreTheMixturesLogProbabilities) {
+  const Dataset data = testing::planted_dataset(200, 10, 10);
+  const auto model =
+      make_model("srgnn", testing::tiny_sgnn_hn({{"n_epochs", 1}, {"repeat", true}}));
+  model->fit(data, data.train_full());
+  const uint32_t n = data.num_items();
+  for (const std::vector<uint32_t>& session :
+       {std::vector<uint32_t>{3}, std::vector<uint32_t>{3, 15, 22, 3}}) {
+    const std::vector<float> s = testing::scores_of(*model, n, session);
+    double total = 0;
+    for (uint32_t i = 1; i < n; ++i) total += std::exp(static_cast<double>(s[i]));
+    EXPECT_NEAR(total, 1.0, 1e-3);
+  }
+  uint32_t dim = 7;
+  EXPECT_TRUE(model->item_vectors(dim).empty());  // no retrieval form
+  EXPECT_EQ(dim, 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Configs, SrGnnScoring,
                          ::testing::Values(testing::tiny_srgnn({{"n_epochs", 1}}),
-                                           testing::tiny_sgnn_hn({{"n_epochs", 1}})));
+                                           testing::tiny_sgnn_hn({{"n_epochs", 1}}),
+                                           testing::tiny_sgnn_hn({{"n_epochs", 1},
+                                                                  {"repeat", true}})));
 
 TEST(SrGnnConfig, RejectsBadValues) {
   for (const nlohmann::json& hp :

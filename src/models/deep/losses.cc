@@ -11,17 +11,24 @@ torch::Tensor softmax_cross_entropy(const torch::Tensor& scores, const torch::Te
   return -logp.gather(1, target.unsqueeze(1)).sum();
 }
 
+torch::Tensor sampled_softmax_log_prob(const torch::Tensor& q, const torch::Tensor& pos_rows,
+                                       const torch::Tensor& pos_logq, const torch::Tensor& neg_rows,
+                                       const torch::Tensor& neg_logq, const torch::Tensor& targets,
+                                       const torch::Tensor& negatives) {
+  const torch::Tensor pos = (q * pos_rows).sum(1, true) - pos_logq.unsqueeze(1);
+  torch::Tensor negs = torch::mm(q, neg_rows.t()) - neg_logq.unsqueeze(0);
+  negs = negs.masked_fill(targets.unsqueeze(1) == negatives.unsqueeze(0), -1e9);
+  return torch::log_softmax(torch::cat({pos, negs}, 1), 1).select(1, 0);
+}
+
 torch::Tensor sampled_softmax_cross_entropy(const torch::Tensor& q, const torch::Tensor& pos_rows,
                                             const torch::Tensor& pos_logq,
                                             const torch::Tensor& neg_rows,
                                             const torch::Tensor& neg_logq,
                                             const torch::Tensor& targets,
                                             const torch::Tensor& negatives) {
-  const torch::Tensor pos = (q * pos_rows).sum(1, true) - pos_logq.unsqueeze(1);
-  torch::Tensor negs = torch::mm(q, neg_rows.t()) - neg_logq.unsqueeze(0);
-  negs = negs.masked_fill(targets.unsqueeze(1) == negatives.unsqueeze(0), -1e9);
-  const torch::Tensor logits = torch::cat({pos, negs}, 1);
-  return softmax_cross_entropy(logits, torch::zeros({logits.size(0)}, torch::kLong));
+  return -sampled_softmax_log_prob(q, pos_rows, pos_logq, neg_rows, neg_logq, targets, negatives)
+              .sum();
 }
 
 torch::Tensor bpr_max(const torch::Tensor& scores, const torch::Tensor& target, double bpreg) {

@@ -26,6 +26,14 @@ torch::Tensor sampled_softmax_cross_entropy(const torch::Tensor& q, const torch:
                                             const torch::Tensor& targets,
                                             const torch::Tensor& negatives);
 
+// The same sampled softmax's log-probability of each row's target [n] (its negative, summed, is
+// sampled_softmax_cross_entropy): an estimate of the full log-softmax for models that mix it with
+// another distribution (models/deep/repeat_mixer.h).
+torch::Tensor sampled_softmax_log_prob(const torch::Tensor& q, const torch::Tensor& pos_rows,
+                                       const torch::Tensor& pos_logq, const torch::Tensor& neg_rows,
+                                       const torch::Tensor& neg_logq, const torch::Tensor& targets,
+                                       const torch::Tensor& negatives);
+
 // Target columns 0..B-1 for the diagonal layout.
 torch::Tensor diagonal_targets(int64_t rows, const torch::TensorOptions& options);
 

@@ -13,7 +13,10 @@
 //  - readout (SR-GNN): alpha_i = q^T sigmoid(W1 v_last + W2 v_i [+ W_s star]), s_g = sum_i
 //    alpha_i v_i, session vector W3 [s_g; v_last];
 //  - `scale` > 0 (NISER, Gupta et al. 2019): unit-length item embeddings (input and output) and
-//    session vector, scores = scale * cosine; 0: SR-GNN's inner product.
+//    session vector, scores = scale * cosine; 0: SR-GNN's inner product;
+//  - `repeat` (RepeatNet's repeat / explore mixture, models/deep/repeat_mixer.h): the catalogue
+//    softmax is mixed with an attention over the session's own events; scores are then the
+//    mixture's log-probabilities (no retrieval form: a re-visit's score is not an inner product).
 // Trained on every prefix of each training session (SR-GNN's augmentation), the last `max_len`
 // events of a prefix forming its graph; full-softmax cross-entropy over the catalogue or a
 // sampled softmax with logQ correction; Adam; the shared Trainer. Scoring rebuilds the graph of the
@@ -35,6 +38,7 @@
 #include "models/deep/adam_state.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/losses.h"
+#include "models/deep/repeat_mixer.h"
 #include "models/deep/tensor_io.h"
 #include "models/deep/torch_runtime.h"
 #include "models/deep/train_config.h"
@@ -52,6 +56,7 @@ struct SrGnnConfig {
   bool highway = false;         // SGNN-HN's highway gate
   bool positions = false;       // reversed position embeddings in the readout
   double scale = 0.0;           // > 0: NISER's normalised embeddings, scores scale * cosine
+  bool repeat = false;          // RepeatNet's repeat / explore mixture
   std::string loss = "full";    // full | sampled
   int n_sample = 2048;          // sampled: shared negatives per batch
   double sample_alpha = 0.0;    // sampled: negatives ~ popularity^alpha (logQ corrected)
@@ -62,7 +67,7 @@ struct SrGnnConfig {
   TrainConfig train{};          // the shared training keys, saved in the same flat object
 
   NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(SrGnnConfig, hidden, steps, max_len, dropout, star,
-                                              highway, positions, scale, loss, n_sample,
+                                              highway, positions, scale, repeat, loss, n_sample,
                                               sample_alpha, batch_size, learning_rate, weight_decay,
                                               clip_norm)
   void check(const std::string& model) const {
@@ -86,6 +91,8 @@ struct SrGnnConfig {
 // [B, L] (events right-padded), the node mask [B, N] and the last event's position [B].
 struct GraphBatch {
   torch::Tensor nodes, a_in, a_out, alias, mask, node_mask, last;
+  // The item of each event position [B, L] (0 at padding).
+  torch::Tensor event_items() const { return nodes.gather(1, alias) * mask.to(torch::kLong); }
 };
 
 // `seqs`: each a non-empty list of item ids, oldest first.
@@ -184,6 +191,7 @@ struct SrGnnNetImpl : torch::nn::Module {
       star_in = register_module("star_readout", linear(c.hidden, c.hidden, false));
     }
     if (c.highway) highway = register_module("highway", linear(2 * c.hidden, c.hidden, false));
+    if (c.repeat) repeat = register_module("repeat", RepeatMixer(c.hidden));
     if (c.positions) {
       position = register_module(
           "position", torch::nn::Embedding(torch::nn::EmbeddingOptions(c.max_len, c.hidden)));
@@ -200,8 +208,10 @@ struct SrGnnNetImpl : torch::nn::Module {
     return cfg.scale > 0 ? unit_rows(item_emb->weight) : item_emb->weight;
   }
 
-  // Session vectors [B, hidden]; `alpha_out`, when given, receives the readout weights [B, L].
-  torch::Tensor forward(const GraphBatch& g, torch::Tensor* alpha_out = nullptr) {
+  // Session vectors [B, hidden]; `alpha_out`, when given, receives the readout weights [B, L];
+  // `repeat_out` (with `repeat`) the repeat side of the mixture.
+  torch::Tensor forward(const GraphBatch& g, torch::Tensor* alpha_out = nullptr,
+                        RepeatParts* repeat_out = nullptr) {
     torch::Tensor h0 = item_emb(g.nodes);  // [B, N, d]
     if (cfg.scale > 0) h0 = unit_rows(h0);
     h0 = torch::dropout(h0, cfg.dropout, is_training());
@@ -242,8 +252,13 @@ struct SrGnnNetImpl : torch::nn::Module {
     const torch::Tensor alpha = three(torch::sigmoid(pre)).squeeze(-1) * g.mask;  // [B, L]
     if (alpha_out != nullptr) *alpha_out = alpha;
     const torch::Tensor global = (alpha.unsqueeze(-1) * keys).sum(1);
-    const torch::Tensor s = transform(torch::cat({global, last}, -1));
-    return cfg.scale > 0 ? unit_rows(s) * cfg.scale : s;
+    torch::Tensor s = transform(torch::cat({global, last}, -1));
+    if (cfg.scale > 0) s = unit_rows(s);
+    if (repeat_out != nullptr) {
+      KAIROS_ASSERT(cfg.repeat);
+      *repeat_out = repeat(keys, g.mask, s);
+    }
+    return cfg.scale > 0 ? s * cfg.scale : s;
   }
 
   // One gated-GNN step over the graphs.
@@ -264,6 +279,7 @@ struct SrGnnNetImpl : torch::nn::Module {
   torch::nn::Linear q1{nullptr}, k1{nullptr}, q2{nullptr}, k2{nullptr}, star_in{nullptr},
       highway{nullptr};
   torch::nn::Embedding position{nullptr};
+  RepeatMixer repeat{nullptr};
   torch::Tensor b_iah, b_oah;
 };
 TORCH_MODULE(SrGnnNet);
@@ -358,10 +374,15 @@ class SrGnn final : public SessionModel, public Trainable {
       targets.push_back(s.items[len]);
     }
     const torch::Tensor tv = torch::tensor(targets, torch::kLong);
-    const torch::Tensor q = net_->forward(make_graph_batch(seqs));
-    torch::Tensor loss;
+    const GraphBatch g = make_graph_batch(seqs);
+    RepeatParts parts;
+    const torch::Tensor q = net_->forward(g, nullptr, cfg_.repeat ? &parts : nullptr);
+    // log P(target) per row: the catalogue softmax (full or sampled), mixed with the repeat side.
+    torch::Tensor log_prob;
     if (cfg_.loss == "full") {
-      loss = softmax_cross_entropy(torch::mm(q, net_->items().t()), tv);
+      log_prob = torch::log_softmax(torch::mm(q, net_->items().t()), 1)
+                     .gather(1, tv.unsqueeze(1))
+                     .squeeze(1);
     } else {
       std::vector<int64_t> neg(cfg_.n_sample);
       sampler_.sample(rng_, neg);
@@ -370,9 +391,11 @@ class SrGnn final : public SessionModel, public Trainable {
         const torch::Tensor r = net_->item_emb->weight.index_select(0, ids);
         return cfg_.scale > 0 ? unit_rows(r) : r;
       };
-      loss = sampled_softmax_cross_entropy(q, rows(tv), log_q_.index_select(0, tv), rows(negt),
-                                           log_q_.index_select(0, negt), tv, negt);
+      log_prob = sampled_softmax_log_prob(q, rows(tv), log_q_.index_select(0, tv), rows(negt),
+                                          log_q_.index_select(0, negt), tv, negt);
     }
+    if (cfg_.repeat) log_prob = repeat_mixed_log_prob(parts, g.event_items(), tv, log_prob);
+    const torch::Tensor loss = -log_prob.sum();
     progress->loss_sum += loss.item<double>();
     progress->events += static_cast<uint64_t>(tv.size(0));
     optimizer_->zero_grad();
@@ -420,8 +443,14 @@ class SrGnn final : public SessionModel, public Trainable {
     out.zero_();
     if (!seqs.empty()) {
       torch::NoGradGuard no_grad;
-      const torch::Tensor q = net_.ptr()->forward(make_graph_batch(seqs));
-      const torch::Tensor s = torch::mm(q, output_.t());
+      const GraphBatch g = make_graph_batch(seqs);
+      RepeatParts parts;
+      const torch::Tensor q = net_.ptr()->forward(g, nullptr, cfg_.repeat ? &parts : nullptr);
+      torch::Tensor s = torch::mm(q, output_.t());
+      if (cfg_.repeat) {
+        s.select(1, 0).fill_(-std::numeric_limits<float>::infinity());  // a distribution over items
+        s = repeat_mixed_scores(parts, g.event_items(), s);
+      }
       if (static_cast<size_t>(q.size(0)) == states.size()) {
         out.copy_(s);
       } else {
@@ -434,8 +463,9 @@ class SrGnn final : public SessionModel, public Trainable {
     return copy_events(state);
   }
 
-  // ---- retrieval: scores are <session vector, item row> ----
+  // ---- retrieval: scores are <session vector, item row> (not with `repeat`) ----
   std::vector<float> item_vectors(uint32_t& dim) const override {
+    if (cfg_.repeat) return SessionModel::item_vectors(dim);
     dim = static_cast<uint32_t>(cfg_.hidden);
     torch::NoGradGuard no_grad;
     const torch::Tensor e = output_.contiguous();
