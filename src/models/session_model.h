@@ -117,6 +117,10 @@ class SessionModel {
   }
   virtual std::vector<float> query_vector(const SessionState& state) const;
 
+  // A latent interest vector of the session for callers to compare, cluster or store (Mult-VAE:
+  // the encoder's mean mu), or empty when the model has none. /v1/predict returns it as `latent`.
+  virtual std::vector<float> interest_vector(const SessionState&) const { return {}; }
+
   // Artifacts (models/artifact.h). hparams(): the effective hyperparameters, enough to rebuild
   // the model with make_model(). training_report(): what fit() measured (epochs, speed), or null.
   virtual nlohmann::json hparams() const { return nlohmann::json::object(); }

@@ -101,7 +101,9 @@ InterestProfile predict_profile(const ServedModel& m, const SessionState& state,
   InterestProfile p;
   p.next = recommend_items(m, state, r.items, deadline);
   p.events = state.items.size();
-  if (m.interest == nullptr || state.items.empty()) return p;
+  if (state.items.empty()) return p;
+  p.latent = m.artifact.model->interest_vector(state);
+  if (m.interest == nullptr) return p;
   InterestOutput out = m.interest->interest_of(state);
   if (!out.category.empty()) {
     m.calibration.apply_category(out.category);
@@ -177,6 +179,7 @@ nlohmann::json profile_to_json(const ServedModel& m, const InterestProfile& p) {
                                     ? std::string("converts")
                                     : "within-" + std::to_string(im.intent_within())}};
   }
+  if (!p.latent.empty()) j["latent"] = p.latent;
   return j;
 }
 

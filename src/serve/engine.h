@@ -65,6 +65,7 @@ struct InterestProfile {
   std::vector<std::pair<uint32_t, double>> categories;  // (interest category id, P), top first
   std::vector<double> next_action;                      // P per EventType; empty: no head
   double purchase = -1;                                 // P(target); -1: no head
+  std::vector<float> latent;  // the next-item model's latent interest vector; empty: none
 };
 
 struct ProfileRequest {

@@ -92,4 +92,8 @@ std::vector<float> InterestSessionModel::query_vector(const SessionState& state)
   return inner_->query_vector(*as_state(state).inner);
 }
 
+std::vector<float> InterestSessionModel::interest_vector(const SessionState& state) const {
+  return inner_->interest_vector(*as_state(state).inner);
+}
+
 }  // namespace kairos

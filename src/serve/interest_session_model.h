@@ -42,6 +42,7 @@ class InterestSessionModel final : public SessionModel {
     return inner_->item_vectors(dim);
   }
   std::vector<float> query_vector(const SessionState& state) const override;
+  std::vector<float> interest_vector(const SessionState& state) const override;
   nlohmann::json hparams() const override { return inner_->hparams(); }
   nlohmann::json training_report() const override { return inner_->training_report(); }
 

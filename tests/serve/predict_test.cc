@@ -46,6 +46,9 @@ class PredictTest : public ::testing::Test {
     auto m = make_model("gru4rec", testing::tiny_gru4rec({{"n_epochs", 3}}));
     m->fit(d, d.train_full());
     save_artifact(*m, d, tmp_->file("next"));
+    auto vae = make_model("multvae", testing::tiny_multvae({{"n_epochs", 2}, {"latent", 12}}));
+    vae->fit(d, d.train_full());
+    save_artifact(*vae, d, tmp_->file("vae"));
     InterestTrainOptions o;
     o.hparams = testing::tiny_interest({{"n_epochs", 4}});
     o.tasks = {Task::kCategory, Task::kIntent, Task::kNextAction};
@@ -55,9 +58,9 @@ class PredictTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { delete tmp_; }
 
-  void start(bool interest) {
+  void start(bool interest, const std::string& model = "next") {
     ServeOptions o;
-    o.model_dir = tmp_->file("next");
+    o.model_dir = tmp_->file(model);
     if (interest) o.interest_dir = tmp_->file("interest");
     o.retrieval.mode = "exact";
     o.port = 0;
@@ -142,9 +145,26 @@ TEST_F(PredictTest, WithoutAnInterestModelTheProfileHasItemsOnly) {
   EXPECT_EQ(p["heads"], json::array());
   EXPECT_FALSE(p.contains("categories"));
   EXPECT_FALSE(p.contains("purchase"));
+  EXPECT_FALSE(p.contains("latent"));  // GRU4Rec has no latent interest vector
   // The items are recommend's.
   const json r = post("/v1/recommend", R"({"items":["i3","i14"],"k":3})");
   EXPECT_EQ(p["items"], r["items"]);
+}
+
+// Mult-VAE's latent vector (the encoder's mean) is the session's interest profile: one per
+// session, the same stateless and live, and next to the interest heads when they are loaded.
+TEST_F(PredictTest, MultVaeGivesItsLatentInterestVector) {
+  start(true, "vae");
+  const json a = post("/v1/predict", R"({"items":["i3","i14"],"k":3})");
+  ASSERT_TRUE(a.contains("latent")) << a.dump();
+  ASSERT_EQ(a["latent"].size(), 12u);
+  EXPECT_TRUE(a.contains("purchase"));
+  const json b = post("/v1/predict", R"({"items":["i8","i19"],"k":3})");
+  EXPECT_NE(a["latent"], b["latent"]);
+  post("/v1/events", R"([{"session_id":"v","item_id":"i3","ts":1000},
+                         {"session_id":"v","item_id":"i14","ts":2000}])");
+  EXPECT_EQ(post("/v1/predict", R"({"session_id":"v","k":3})")["latent"], a["latent"]);
+  EXPECT_FALSE(post("/v1/predict", R"({"session_id":"nobody"})").contains("latent"));
 }
 
 TEST_F(PredictTest, BadTypesAreRefused) {

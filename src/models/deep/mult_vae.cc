@@ -245,6 +245,14 @@ class MultVae final : public SessionModel, public Trainable {
   // graph over them misleads the search: recall@20 against exact was 0.0008 on Diginetica
   // (`kairos bench model`, docs/BENCHMARKS.md). The server scores every item instead.
 
+  // The session's latent interest vector: the encoder's mean mu.
+  std::vector<float> interest_vector(const SessionState& state) const override {
+    torch::NoGradGuard no_grad;
+    const SessionState* one = &state;
+    const torch::Tensor mu = means({&one, 1}).contiguous();
+    return {mu.data_ptr<float>(), mu.data_ptr<float>() + mu.numel()};
+  }
+
   // ---- artifacts ----
   nlohmann::json hparams() const override { return cfg_.to_json(); }
   nlohmann::json training_report() const override { return to_json(summary_); }
@@ -289,8 +297,8 @@ class MultVae final : public SessionModel, public Trainable {
       b->weights.push_back(drop ? w / static_cast<float>(1.0 - dropout) : w);
     }
   }
-  // [tanh(W_h mu + b_h), 1] per state, from the distinct known items of its last max_len events.
-  torch::Tensor queries(std::span<const SessionState* const> states) const {
+  // mu per state [B, latent], from the distinct known items of its last max_len events.
+  torch::Tensor means(std::span<const SessionState* const> states) const {
     Bags b;
     for (const SessionState* s : states) {
       const size_t n = s->items.size(), first = n > static_cast<size_t>(cfg_.max_len)
@@ -302,8 +310,11 @@ class MultVae final : public SessionModel, public Trainable {
       }
       add_bag(distinct(known), 0.0, nullptr, &b);
     }
-    const torch::Tensor mu = net_.ptr()->encode(b).first;
-    const torch::Tensor h = net_.ptr()->decode_hidden(mu);
+    return net_.ptr()->encode(b).first;
+  }
+  // [tanh(W_h mu + b_h), 1] per state.
+  torch::Tensor queries(std::span<const SessionState* const> states) const {
+    const torch::Tensor h = net_.ptr()->decode_hidden(means(states));
     return torch::cat({h, torch::ones({h.size(0), 1})}, 1);
   }
 
