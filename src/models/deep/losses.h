@@ -26,9 +26,10 @@ torch::Tensor sampled_softmax_cross_entropy(const torch::Tensor& q, const torch:
                                             const torch::Tensor& targets,
                                             const torch::Tensor& negatives);
 
-// The same sampled softmax's log-probability of each row's target [n] (its negative, summed, is
-// sampled_softmax_cross_entropy): an estimate of the full log-softmax for models that mix it with
-// another distribution (models/deep/repeat_mixer.h).
+// The same sampled softmax's log-probability of each row's target [n]; its negative, summed, is
+// sampled_softmax_cross_entropy. With pos_logq = 0 and neg_logq = log(m * q_j) (q: the proposal's
+// normalised probabilities) it estimates the full log-softmax itself, Z ~ e^{s_t} + sum_j e^{s_j}
+// / (m q_j): what a model mixing it with another distribution needs (models/deep/repeat_mixer.h).
 torch::Tensor sampled_softmax_log_prob(const torch::Tensor& q, const torch::Tensor& pos_rows,
                                        const torch::Tensor& pos_logq, const torch::Tensor& neg_rows,
                                        const torch::Tensor& neg_logq, const torch::Tensor& targets,

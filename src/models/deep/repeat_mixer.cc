@@ -34,9 +34,11 @@ torch::Tensor repeat_mixed_log_prob(const RepeatParts& parts, const torch::Tenso
 
 torch::Tensor repeat_mixed_scores(const RepeatParts& parts, const torch::Tensor& items,
                                   const torch::Tensor& logits) {
-  torch::Tensor p = torch::softmax(logits, 1) * parts.log_explore.exp().unsqueeze(1);
-  p.scatter_add_(1, items, parts.attention * parts.log_repeat.exp().unsqueeze(1));
-  return torch::log(p.clamp_min(1e-30));
+  // In log space, so that unlikely items keep distinct scores (no floor to tie at); items outside
+  // the session get log 0 = -inf on the repeat side.
+  const torch::Tensor p_repeat = torch::zeros_like(logits).scatter_add_(1, items, parts.attention);
+  return torch::logaddexp(torch::log_softmax(logits, 1) + parts.log_explore.unsqueeze(1),
+                          torch::log(p_repeat) + parts.log_repeat.unsqueeze(1));
 }
 
 }  // namespace kairos

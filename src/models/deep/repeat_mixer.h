@@ -32,8 +32,9 @@ struct RepeatMixerImpl : torch::nn::Module {
 TORCH_MODULE(RepeatMixer);
 
 // log P(target) under the mixture, per row [B]: `items` [B, L] the item of each event position,
-// `explore_log_prob` [B] the explore distribution's log-probability of each row's target (a full
-// or sampled log-softmax).
+// `explore_log_prob` [B] the explore distribution's log-probability of each row's target: the
+// full log-softmax, or an unbiased-normaliser estimate of it (not a logQ-corrected sampled
+// softmax, whose offset of about log(catalogue / samples) would tilt the mixture to explore).
 torch::Tensor repeat_mixed_log_prob(const RepeatParts& parts, const torch::Tensor& items,
                                     const torch::Tensor& targets,
                                     const torch::Tensor& explore_log_prob);

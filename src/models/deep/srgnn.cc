@@ -307,6 +307,13 @@ class SrGnn final : public SessionModel, public Trainable {
       const auto counts = item_counts(train_, num_items_);
       sampler_ = NegativeSampler(counts, cfg_.sample_alpha);
       log_q_ = torch::tensor(log_counts(counts)) * cfg_.sample_alpha;
+      // log(n_sample * q_i), q the proposal normalised over the items it draws: the repeat
+      // mixture's estimate of the full softmax weighs each negative by 1 / (n_sample q_i).
+      double total = 0;
+      for (size_t i = 1; i < counts.size(); ++i) {
+        if (counts[i] > 0) total += std::pow(static_cast<double>(counts[i]), cfg_.sample_alpha);
+      }
+      log_draws_ = log_q_ + (std::log(static_cast<double>(cfg_.n_sample)) - std::log(total));
     }
     optimizer_ = std::make_unique<torch::optim::Adam>(
         net_->parameters(),
@@ -391,8 +398,13 @@ class SrGnn final : public SessionModel, public Trainable {
         const torch::Tensor r = net_->item_emb->weight.index_select(0, ids);
         return cfg_.scale > 0 ? unit_rows(r) : r;
       };
-      log_prob = sampled_softmax_log_prob(q, rows(tv), log_q_.index_select(0, tv), rows(negt),
-                                          log_q_.index_select(0, negt), tv, negt);
+      if (cfg_.repeat) {  // P_explore itself, not a ranking loss up to a constant
+        log_prob = sampled_softmax_log_prob(q, rows(tv), torch::zeros({tv.size(0)}), rows(negt),
+                                            log_draws_.index_select(0, negt), tv, negt);
+      } else {
+        log_prob = sampled_softmax_log_prob(q, rows(tv), log_q_.index_select(0, tv), rows(negt),
+                                            log_q_.index_select(0, negt), tv, negt);
+      }
     }
     if (cfg_.repeat) log_prob = repeat_mixed_log_prob(parts, g.event_items(), tv, log_prob);
     const torch::Tensor loss = -log_prob.sum();
@@ -472,6 +484,7 @@ class SrGnn final : public SessionModel, public Trainable {
     return {e.data_ptr<float>(), e.data_ptr<float>() + e.numel()};
   }
   std::vector<float> query_vector(const SessionState& state) const override {
+    if (cfg_.repeat) return SessionModel::query_vector(state);  // refuses: no retrieval form
     const std::vector<uint32_t> seq = last_known(state.items, nullptr);
     if (seq.empty()) return std::vector<float>(cfg_.hidden, 0.0f);
     torch::NoGradGuard no_grad;
@@ -546,7 +559,7 @@ class SrGnn final : public SessionModel, public Trainable {
   SessionSet train_;
   std::vector<PrefixExample> examples_;
   NegativeSampler sampler_;
-  torch::Tensor log_q_;
+  torch::Tensor log_q_, log_draws_;
   Rng rng_{42};
   // The epoch in progress: its threads, the batches' starts in `examples_` (in the order they
   // are taken) and the next batch.
