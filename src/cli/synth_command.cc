@@ -1,10 +1,13 @@
-// kairos synth: write the synthetic shop's behaviour log (docs/SYNTH.md) in Taobao format.
+// kairos synth: write the synthetic shop's behaviour log (docs/SYNTH.md) in Taobao format, or,
+// with --from-data, synthetic sessions imitating a prepared dataset (pipeline/synthesize.h).
 #include <cstdio>
 
 #include "cli/command.h"
 #include "core/format.h"
 #include "core/system.h"
+#include "data/atomic_file.h"
 #include "data/synth/shop.h"
+#include "pipeline/synthesize.h"
 
 namespace kairos::cli {
 namespace {
@@ -28,16 +31,67 @@ void run_synth(CLI::App* sub, const synth::ShopOptions& o, const std::string& ou
                with_commas(static_cast<uint64_t>(st.events / std::max(s, 1e-9))).c_str());
 }
 
+void run_from_data(CLI::App* sub, SynthesizeRequest r, const std::string& output,
+                   const std::string& json) {
+  print_effective_config(*sub);
+  r.output = output;
+  const SynthesizeReport rep = synthesize(r);
+  const SyntheticQuality& q = rep.quality;
+  std::fprintf(stderr,
+               "synthetic sessions (%s): %s sessions, %s events in %.1f s; %s events redrawn and "
+               "%s sessions ended by --max-copy-run\n",
+               r.generator.c_str(), with_commas(rep.generation.sessions).c_str(),
+               with_commas(rep.generation.events).c_str(), rep.seconds,
+               with_commas(rep.generation.redrawn).c_str(),
+               with_commas(rep.generation.forced_ends).c_str());
+  std::printf("distribution  mean length real %.2f / synthetic %.2f, length TV %.4f\n",
+              q.real_mean_length, q.synthetic_mean_length, q.length_tv);
+  std::printf("              items used real %u / synthetic %u, item JS %.4f bits\n", q.real_items,
+              q.synthetic_items, q.item_js);
+  std::printf("              transition JS %.4f bits, synthetic transitions seen in real %.4f\n",
+              q.transition_js, q.known_transitions);
+  std::printf("privacy       sessions equal to a training session %.4f\n", q.exact_copies);
+  for (const auto& [run, share] : q.run_copies) {
+    std::printf("              sessions copying a run of %zu training items %.4f\n", run, share);
+  }
+  std::printf("wrote %s (synthetic train + valid, the real test part)\n", output.c_str());
+  if (!json.empty()) write_file_atomic(json, rep.to_json().dump(2) + "\n");
+}
+
 }  // namespace
 
 void add_synth_command(CLI::App& root) {
   auto o = std::make_shared<synth::ShopOptions>();
   auto output = std::make_shared<std::string>();
+  auto from = std::make_shared<SynthesizeRequest>();
+  auto json = std::make_shared<std::string>();
   CLI::App* sub = root.add_subcommand(
-      "synth", "Generate a synthetic shop's behaviour log (Taobao UserBehavior format)");
+      "synth",
+      "Generate a synthetic shop's behaviour log (Taobao UserBehavior format), or with "
+      "--from-data synthetic sessions imitating a prepared dataset");
   sub->add_option("--events,-n", o->events, "Exact number of rows to write (1e3 .. 1e8)")
       ->capture_default_str();
-  sub->add_option("--output,-o", *output, "Output file ('-' = stdout, *.gz = gzip)")->required();
+  sub->add_option("--output,-o", *output,
+                  "Output file ('-' = stdout, *.gz = gzip); with --from-data a dataset directory")
+      ->required();
+  sub->add_option("--from-data", from->data,
+                  "Imitate this prepared dataset (its train + valid sessions): writes a dataset "
+                  "whose train and valid parts are synthetic and whose test part is real");
+  sub->add_option("--generator", from->generator, "--from-data: the generator (markov)")
+      ->capture_default_str();
+  sub->add_option("--sessions", from->sessions,
+                  "--from-data: sessions to generate (0 = as many as train + valid)")
+      ->capture_default_str();
+  sub->add_option("--max-copy-run", from->max_copy_run,
+                  "--from-data: refuse any event that completes a run of this many consecutive "
+                  "items of a training session (0 = off)")
+      ->capture_default_str();
+  sub->add_option("--check-runs", from->check_runs,
+                  "--from-data: run lengths the privacy check counts")
+      ->capture_default_str();
+  sub->add_option("--sessions-file", from->sessions_file,
+                  "--from-data: also write the sessions as session-lines (external item ids)");
+  sub->add_option("--json", *json, "--from-data: write the report (generation, checks) here");
   sub->add_option("--seed", o->seed, "Random seed (same seed, same file)")->capture_default_str();
   sub->add_option("--users", o->users, "Users (0 = events / 100)")->capture_default_str();
   sub->add_option("--items", o->items, "Items (0 = events / 24)")->capture_default_str();
@@ -67,7 +121,14 @@ void add_synth_command(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--category-tree", o->category_tree_path,
                   "Also write the category tree (category_id,parent_id) here");
-  sub->callback([sub, o, output] { run_synth(sub, *o, *output); });
+  sub->callback([sub, o, output, from, json] {
+    if (!from->data.empty()) {
+      from->seed = o->seed;
+      run_from_data(sub, *from, *output, *json);
+    } else {
+      run_synth(sub, *o, *output);
+    }
+  });
 }
 
 }  // namespace kairos::cli
