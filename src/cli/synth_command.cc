@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/command.h"
+#include "core/error.h"
 #include "core/format.h"
 #include "core/system.h"
 #include "data/atomic_file.h"
@@ -40,7 +41,7 @@ void run_from_data(CLI::App* sub, SynthesizeRequest r, const std::string& output
   std::fprintf(stderr,
                "synthetic sessions (%s): %s sessions, %s events in %.1f s; %s events redrawn and "
                "%s sessions ended by --max-copy-run\n",
-               r.generator.c_str(), with_commas(rep.generation.sessions).c_str(),
+               rep.generator.c_str(), with_commas(rep.generation.sessions).c_str(),
                with_commas(rep.generation.events).c_str(), rep.seconds,
                with_commas(rep.generation.redrawn).c_str(),
                with_commas(rep.generation.forced_ends).c_str());
@@ -65,6 +66,7 @@ void add_synth_command(CLI::App& root) {
   auto output = std::make_shared<std::string>();
   auto from = std::make_shared<SynthesizeRequest>();
   auto json = std::make_shared<std::string>();
+  auto hparams = std::make_shared<std::string>();
   CLI::App* sub = root.add_subcommand(
       "synth",
       "Generate a synthetic shop's behaviour log (Taobao UserBehavior format), or with "
@@ -77,8 +79,15 @@ void add_synth_command(CLI::App& root) {
   sub->add_option("--from-data", from->data,
                   "Imitate this prepared dataset (its train + valid sessions): writes a dataset "
                   "whose train and valid parts are synthetic and whose test part is real");
-  sub->add_option("--generator", from->generator, "--from-data: the generator (markov)")
+  sub->add_option("--generator", from->generator,
+                  "--from-data: the generator to fit (markov, seqgan)")
       ->capture_default_str();
+  sub->add_option("--hparams", *hparams, "--from-data: the generator's hyperparameters (JSON)");
+  sub->add_option("--from-model", from->from_model,
+                  "--from-data: generate with the generator an earlier --save-model wrote for "
+                  "this dataset instead of fitting one");
+  sub->add_option("--save-model", from->save_model,
+                  "--from-data: save the fitted generator here (meta.json, model.pt)");
   sub->add_option("--sessions", from->sessions,
                   "--from-data: sessions to generate (0 = as many as train + valid)")
       ->capture_default_str();
@@ -121,9 +130,20 @@ void add_synth_command(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--category-tree", o->category_tree_path,
                   "Also write the category tree (category_id,parent_id) here");
-  sub->callback([sub, o, output, from, json] {
+  sub->callback([sub, o, output, from, json, hparams] {
+    KAIROS_CHECK_USAGE(from->from_model.empty() || !from->data.empty(),
+                       "--from-model needs --from-data (the dataset it was fitted on: its test "
+                       "part and the checks)");
     if (!from->data.empty()) {
       from->seed = o->seed;
+      if (!hparams->empty()) {
+        try {
+          from->hparams = nlohmann::json::parse(*hparams);
+        } catch (const nlohmann::json::exception& e) {
+          KAIROS_THROW(ErrorKind::kUsage, "--hparams is not JSON: {}", e.what());
+        }
+        KAIROS_CHECK_USAGE(from->hparams.is_object(), "--hparams must be a JSON object");
+      }
       run_from_data(sub, *from, *output, *json);
     } else {
       run_synth(sub, *o, *output);

@@ -1,7 +1,10 @@
 #include "models/factory.h"
 
+#include <fmt/format.h>
+
 #include "core/error.h"
 #include "models/baselines/baselines.h"
+#include "models/generative/markov_generator.h"
 #include "models/hybrid.h"
 #include "models/interest/interest_views.h"
 #ifdef KAIROS_WITH_TORCH
@@ -117,6 +120,28 @@ std::unique_ptr<Forecaster> make_any_forecaster(const std::string& name,
     return make_lstm_forecaster(hparams.is_null() ? nlohmann::json::object() : hparams, seed);
 #endif
   return make_forecaster(name, hparams, threads, seed);
+}
+
+std::unique_ptr<SessionGenerator> make_generator(const std::string& name,
+                                                 const nlohmann::json& hparams) {
+  const bool empty = hparams.is_null() || hparams.empty();
+  if (name == "markov") {
+    KAIROS_CHECK_USAGE(empty, "generator markov takes no hyperparameters (got {})", hparams.dump());
+    return std::make_unique<MarkovGenerator>();
+  }
+#ifdef KAIROS_WITH_TORCH
+  if (name == "seqgan") return make_seq_gan(empty ? nlohmann::json::object() : hparams);
+#endif
+  KAIROS_THROW(ErrorKind::kUsage, "unknown generator '{}' (available: {})", name,
+               fmt::join(generator_names(), ", "));
+}
+
+std::vector<std::string> generator_names() {
+#ifdef KAIROS_WITH_TORCH
+  return {"markov", "seqgan"};
+#else
+  return {"markov"};
+#endif
 }
 
 std::vector<std::string> any_forecaster_names() {

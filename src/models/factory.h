@@ -11,6 +11,7 @@
 #include "models/audience/audience_model.h"
 #include "models/customers/return_model.h"
 #include "models/forecast/forecaster.h"
+#include "models/generative/session_generator.h"
 #include "models/intent/sequence_intent.h"
 #include "models/interest/interest_model.h"
 #include "models/labels/label_model.h"
@@ -51,6 +52,12 @@ std::unique_ptr<Forecaster> make_any_forecaster(
     const std::string& name, const nlohmann::json& hparams = nlohmann::json::object(),
     int threads = 2, uint64_t seed = 42);
 std::vector<std::string> any_forecaster_names();
+
+// Session generators (models/generative/session_generator.h): "markov" (no hyperparameters) and
+// "seqgan" (LibTorch builds); the names this build accepts.
+std::unique_ptr<SessionGenerator> make_generator(
+    const std::string& name, const nlohmann::json& hparams = nlohmann::json::object());
+std::vector<std::string> generator_names();
 
 // New-product audience models (models/audience/audience_model.h): make_audience_model's, and the
 // deep "cold-start" (LibTorch builds); the names this build accepts.

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/system.h"
 #include "data/atomic_file.h"
+#include "models/factory.h"
 
 namespace kairos {
 
@@ -30,10 +31,48 @@ void add_synthetic(DatasetParts& parts, const std::vector<uint32_t>& items, int6
   add_session(parts, items, types, ts, 0);
 }
 
+// The generator: loaded from r.from_model (its catalogue must be this dataset's), or made and
+// fitted on `source`, then saved to r.save_model when asked.
+std::unique_ptr<SessionGenerator> generator_for(const SynthesizeRequest& r, const Dataset& data,
+                                                const SessionSet& source) {
+  namespace fs = std::filesystem;
+  if (!r.from_model.empty()) {
+    const fs::path dir(r.from_model);
+    std::ifstream in(dir / "meta.json");
+    KAIROS_CHECK(in.good(), "synth: {} holds no meta.json (not a saved generator)", r.from_model);
+    nlohmann::json meta;
+    try {
+      meta = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+      KAIROS_THROW(ErrorKind::kInput, "synth: {}/meta.json: {}", r.from_model, e.what());
+    }
+    KAIROS_CHECK(meta.value("dataset", "") == data.fingerprint(),
+                 "synth: the generator in {} was fitted on dataset {}, not this one ({})",
+                 r.from_model, meta.value("dataset", "?"), data.fingerprint());
+    auto gen = make_generator(meta.at("generator").get<std::string>(), meta.at("hparams"));
+    gen->load_weights((dir / "model.pt").string(), data.num_items());
+    return gen;
+  }
+  auto gen = make_generator(r.generator, r.hparams);
+  gen->fit(source, data.num_items());
+  if (!r.save_model.empty()) {
+    fs::create_directories(r.save_model);
+    gen->save_weights((fs::path(r.save_model) / "model.pt").string());
+    const nlohmann::json meta = {{"generator", gen->name()},
+                                 {"hparams", gen->hparams()},
+                                 {"dataset", data.fingerprint()},
+                                 {"training", gen->training_report()}};
+    write_file_atomic((fs::path(r.save_model) / "meta.json").string(), meta.dump(2) + "\n");
+  }
+  return gen;
+}
+
 }  // namespace
 
 nlohmann::json SynthesizeReport::to_json() const {
-  return {{"generation",
+  return {{"generator", generator},
+          {"training", training},
+          {"generation",
            {{"sessions", generation.sessions},
             {"events", generation.events},
             {"redrawn_events", generation.redrawn},
@@ -44,8 +83,6 @@ nlohmann::json SynthesizeReport::to_json() const {
 }
 
 SynthesizeReport synthesize(const SynthesizeRequest& r) {
-  KAIROS_CHECK_USAGE(r.generator == "markov", "synth: unknown generator '{}' (available: markov)",
-                     r.generator);
   const Dataset data = Dataset::load(r.data);
   KAIROS_CHECK_USAGE(data.split() != SplitKind::kLeaveOneOut,
                      "synth: session datasets only (train / valid / test sessions), not a "
@@ -53,19 +90,17 @@ SynthesizeReport synthesize(const SynthesizeRequest& r) {
   Stopwatch watch;
   const SessionSet source = data.train_full();
   KAIROS_CHECK_USAGE(!source.empty(), "synth: the dataset has no training sessions");
-  MarkovGenerator gen;
-  gen.fit(source, data.num_items());
+  SynthesizeReport report;
+  const std::unique_ptr<SessionGenerator> gen = generator_for(r, data, source);
+  report.generator = gen->name();
+  report.training = gen->training_report();
   std::optional<CopyIndex> guard;
   if (r.max_copy_run > 0) guard.emplace(source, r.max_copy_run);
 
   const uint64_t n = r.sessions > 0 ? r.sessions : source.size();
   Rng rng(r.seed);
-  SynthesizeReport report;
-  std::vector<std::vector<uint32_t>> sessions;
-  sessions.reserve(n);
-  for (uint64_t i = 0; i < n; ++i) {
-    sessions.push_back(gen.generate(rng, guard ? &*guard : nullptr, &report.generation));
-  }
+  const std::vector<std::vector<uint32_t>> sessions =
+      gen->generate(n, rng, guard ? &*guard : nullptr, &report.generation);
 
   // train : valid as in the source; synthetic session i starts when source session
   // i * |source| / n did, so time-aware models (STAN, V-STAN) see the real span.
@@ -94,7 +129,7 @@ SynthesizeReport synthesize(const SynthesizeRequest& r) {
   report.seconds = watch.seconds();
   nlohmann::json stats = {{"synthetic",
                            {{"source", data.fingerprint()},
-                            {"generator", r.generator},
+                            {"generator", report.generator},
                             {"seed", r.seed},
                             {"max_copy_run", r.max_copy_run}}}};
   parts.stats_json = stats.dump();

@@ -57,7 +57,7 @@ TEST(MarkovGenerator, WalksOnlyTransitionsItSaw) {
   Rng rng(1);
   GenerateStats st;
   for (int i = 0; i < 500; ++i) {
-    const auto s = gen.generate(rng, nullptr, &st);
+    const auto s = gen.generate_one(rng, nullptr, &st);
     ASSERT_FALSE(s.empty());
     for (size_t j = 1; j < s.size(); ++j) {
       const uint32_t step = (s[j] + 40 - s[j - 1]) % 40;
@@ -77,8 +77,8 @@ TEST(MarkovGenerator, ThePrivacyKnobLeavesNoCopiedRun) {
   GenerateStats st, st_free;
   size_t copied = 0, copied_free = 0;
   for (int i = 0; i < 2000; ++i) {
-    copied += guard.copies_run(gen.generate(rng, &guard, &st));
-    copied_free += guard.copies_run(gen.generate(rng_free, nullptr, &st_free));
+    copied += guard.copies_run(gen.generate_one(rng, &guard, &st));
+    copied_free += guard.copies_run(gen.generate_one(rng_free, nullptr, &st_free));
   }
   EXPECT_EQ(copied, 0u);
   EXPECT_GT(copied_free, 100u);  // without the knob the walks do repeat training runs

@@ -8,6 +8,7 @@
 #include "models/audience/audience_model.h"
 #include "models/customers/return_model.h"
 #include "models/forecast/forecaster.h"
+#include "models/generative/session_generator.h"
 #include "models/interest/interest_model.h"
 #include "models/session_model.h"
 
@@ -26,6 +27,9 @@ std::unique_ptr<SessionModel> make_multvae(const nlohmann::json& hparams);
 std::unique_ptr<InterestModel> make_interest_gru(const nlohmann::json& hparams);
 // The return task's GRU over each customer's purchase history (models/deep/return_gru.cc).
 std::unique_ptr<ReturnModel> make_return_gru(const nlohmann::json& hparams);
+// The sequence GAN of sessions (models/deep/seq_gan.cc).
+std::unique_ptr<SessionGenerator> make_seq_gan(const nlohmann::json& hparams);
+
 // The demand task's global LSTM (models/deep/lstm_forecaster.cc).
 std::unique_ptr<Forecaster> make_lstm_forecaster(const nlohmann::json& hparams, uint64_t seed);
 // The audience task's cold-start model (models/deep/cold_start_audience.cc).

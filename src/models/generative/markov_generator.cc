@@ -43,8 +43,17 @@ uint32_t MarkovGenerator::draw(Rng& rng, const std::vector<std::pair<uint32_t, u
       ->first;
 }
 
-std::vector<uint32_t> MarkovGenerator::generate(Rng& rng, const CopyIndex* guard,
-                                                GenerateStats* stats) const {
+std::vector<std::vector<uint32_t>> MarkovGenerator::generate(size_t n, Rng& rng,
+                                                             const CopyIndex* guard,
+                                                             GenerateStats* stats) const {
+  std::vector<std::vector<uint32_t>> out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) out.push_back(generate_one(rng, guard, stats));
+  return out;
+}
+
+std::vector<uint32_t> MarkovGenerator::generate_one(Rng& rng, const CopyIndex* guard,
+                                                    GenerateStats* stats) const {
   KAIROS_CHECK(!start_.empty(), "markov generator: fit() first");
   std::vector<uint32_t> s = {draw(rng, start_)};
   while (true) {

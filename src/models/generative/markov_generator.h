@@ -15,27 +15,22 @@
 
 #include "core/rng.h"
 #include "data/dataset.h"
-#include "models/generative/copy_index.h"
+#include "models/generative/session_generator.h"
 
 namespace kairos {
 
-struct GenerateStats {
-  uint64_t sessions = 0, events = 0;
-  uint64_t redrawn = 0;      // events drawn again because they completed a copied run
-  uint64_t forced_ends = 0;  // sessions ended because every draw copied
-  uint64_t cut = 0;          // sessions cut at max_length
-};
-
-class MarkovGenerator {
+class MarkovGenerator final : public SessionGenerator {
  public:
   // `max_length`: longest session generated; `max_tries`: draws per event under a CopyIndex.
   explicit MarkovGenerator(size_t max_length = 200, int max_tries = 20)
       : max_length_(max_length), max_tries_(max_tries) {}
 
-  void fit(const SessionSet& sessions, uint32_t num_items);
-
+  std::string name() const override { return "markov"; }
+  void fit(const SessionSet& sessions, uint32_t num_items) override;
+  std::vector<std::vector<uint32_t>> generate(size_t n, Rng& rng, const CopyIndex* guard,
+                                              GenerateStats* stats) const override;
   // One session (at least one event); `guard` may be null (no privacy knob).
-  std::vector<uint32_t> generate(Rng& rng, const CopyIndex* guard, GenerateStats* stats) const;
+  std::vector<uint32_t> generate_one(Rng& rng, const CopyIndex* guard, GenerateStats* stats) const;
 
  private:
   // Draws from a row of (item, cumulative count) pairs; item 0 = the end of the session.
