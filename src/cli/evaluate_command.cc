@@ -36,6 +36,7 @@ struct EvaluateFlags {
   std::string protocol, ties = "conservative", cutoffs = "5,10,20", sampled_mode = "uniform";
   std::string part = "test", task = "next-item", target_types, calibration = "temperature";
   std::string format, cutoff;  // return task: transactions format and cut-off date
+  std::string level = "item";  // demand: item | category series
   int32_t horizon_days = 0;
   int origins = 8;          // demand: rolling origins
   uint32_t min_days = 100;  // demand: items sold on at least this many days
@@ -182,7 +183,8 @@ void run_evaluate_demand(CLI::App* sub, const EvaluateFlags& f) {
   KAIROS_CHECK_USAGE(f.cutoff.empty(),
                      "--cutoff is for --task return (demand forecasts the "
                      "last --origins weeks of the data)");
-  const Transactions t = read_transaction_flags(f.data, f.format, /*anonymous=*/true);
+  const Transactions t =
+      demand_level(read_transaction_flags(f.data, f.format, /*anonymous=*/true), f.level);
   eval::ForecastEvalOptions o;
   if (f.horizon_days > 0) o.horizon = f.horizon_days;
   o.origins = f.origins;
@@ -287,6 +289,11 @@ void add_evaluate_command(CLI::App& root) {
   sub->add_option("--origins", f->origins,
                   "Demand: weekly rolling origins evaluated, ending with the data")
       ->check(CLI::Range(1, 52))
+      ->capture_default_str();
+  sub->add_option("--level", f->level,
+                  "demand: item (a series per item) or category (per item category; formats "
+                  "with categories: completejourney)")
+      ->check(CLI::IsMember({"item", "category"}))
       ->capture_default_str();
   sub->add_option("--min-days", f->min_days,
                   "Demand: forecast items sold on at least this many days before the origins")

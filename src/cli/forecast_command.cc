@@ -21,7 +21,7 @@ namespace kairos::cli {
 namespace {
 
 struct ForecastFlags {
-  std::string data, format, model = "gbdt", model_config, out;
+  std::string data, format, model = "gbdt", model_config, out, level = "item";
   int horizon = 7, calibration = 4, threads = 2;
   uint32_t min_days = 100;
   uint64_t seed = 42;
@@ -29,7 +29,8 @@ struct ForecastFlags {
 
 void run_forecast(CLI::App* sub, const ForecastFlags& f) {
   print_effective_config(*sub);
-  const Transactions t = read_transaction_flags(f.data, f.format, /*anonymous=*/true);
+  const Transactions t =
+      demand_level(read_transaction_flags(f.data, f.format, /*anonymous=*/true), f.level);
   const ModelSpec spec = model_spec(load_model_config(f.model_config), f.model);
   eval::ForecastEvalOptions o;
   o.horizon = f.horizon;
@@ -89,6 +90,11 @@ void add_forecast_command(CLI::App& root) {
   sub->add_option("--calibration", f->calibration,
                   "Weekly origins before the end whose errors set the intervals")
       ->check(CLI::Range(1, 26))
+      ->capture_default_str();
+  sub->add_option("--level", f->level,
+                  "item (a series per item) or category (per item category; formats with "
+                  "categories: completejourney)")
+      ->check(CLI::IsMember({"item", "category"}))
       ->capture_default_str();
   sub->add_option("--min-days", f->min_days, "Forecast items sold on at least this many days")
       ->capture_default_str();

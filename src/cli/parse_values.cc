@@ -73,4 +73,12 @@ Transactions read_transaction_flags(const std::string& files, const std::string&
   return t;
 }
 
+Transactions demand_level(Transactions t, const std::string& level) {
+  if (level == "item") return t;
+  KAIROS_CHECK_USAGE(level == "category", "--level must be item or category, not '{}'", level);
+  Transactions c = by_category(t);
+  spdlog::info("demand per category: {} categories from {} items", c.items.size(), t.items.size());
+  return c;
+}
+
 }  // namespace kairos::cli

@@ -24,5 +24,8 @@ std::string join_format_names();
 // naming the formats) and logs what was skipped (data/transactions.h).
 Transactions read_transaction_flags(const std::string& files, const std::string& format,
                                     bool anonymous);
+// The demand task's series level: "item" gives `t` back, "category" its lines by item category
+// (data/transactions.h: by_category).
+Transactions demand_level(Transactions t, const std::string& level);
 
 }  // namespace kairos::cli

@@ -13,7 +13,7 @@
 namespace kairos {
 namespace {
 
-constexpr const char* kOwnFormats[] = {"cdnow", "cdnow-elog", "online-retail"};
+constexpr const char* kOwnFormats[] = {"cdnow", "cdnow-elog", "online-retail", "completejourney"};
 
 // Any event format: the buy events of known users become purchase lines; everything else is
 // counted, by reason, as not used.
@@ -66,6 +66,33 @@ void Transactions::set_item_attributes(std::string_view item_id, std::string_vie
   if (std::isnan(item_price[i]) && std::isfinite(price)) item_price[i] = price;
 }
 
+void Transactions::set_item_category(std::string_view item_id, std::string_view category) {
+  const uint32_t i = items.intern(item_id);
+  if (item_category.size() <= i) item_category.resize(i + 1, kNoCategory);
+  if (item_category[i] == kNoCategory) item_category[i] = categories.intern(category);
+}
+
+Transactions by_category(const Transactions& t) {
+  KAIROS_CHECK_USAGE(t.has_categories(),
+                     "these transactions have no item categories (formats with categories: "
+                     "completejourney)");
+  Transactions out;
+  out.customers = t.customers;
+  out.report = t.report;
+  out.customer = t.customer;
+  out.day = t.day;
+  out.quantity = t.quantity;
+  out.amount = t.amount;
+  out.item.reserve(t.size());
+  for (uint32_t c = 0; c < t.categories.size(); ++c) out.items.intern(t.categories.name(c));
+  for (size_t i = 0; i < t.size(); ++i) {
+    const uint32_t c =
+        t.item[i] == UINT32_MAX ? Transactions::kNoCategory : t.category_of(t.item[i]);
+    out.item.push_back(c != Transactions::kNoCategory ? c : out.items.intern("(no category)"));
+  }
+  return out;
+}
+
 std::vector<std::string> transaction_format_names() {
   std::vector<std::string> names(std::begin(kOwnFormats), std::end(kOwnFormats));
   for (const auto& f : format_names()) names.push_back(f);
@@ -77,7 +104,9 @@ Transactions read_transactions(const ReadOptions& options, const std::vector<std
   Transactions out;
   out.report.strict = options.strict;
   const std::string& f = options.format;
-  if (f == "cdnow" || f == "cdnow-elog" || f == "online-retail") {
+  if (f == "completejourney") {
+    readers::read_complete_journey(options, files, &out);
+  } else if (f == "cdnow" || f == "cdnow-elog" || f == "online-retail") {
     for (const auto& path : files) {
       if (f == "cdnow") readers::read_cdnow(options, path, &out);
       if (f == "cdnow-elog") readers::read_cdnow_elog(options, path, &out);

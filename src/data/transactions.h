@@ -5,6 +5,12 @@
 //   online-retail  UCI Online Retail CSV (InvoiceNo,StockCode,Description,Quantity,InvoiceDate,
 //                  UnitPrice,CustomerID,Country); cancellations (InvoiceNo C…), adjustments
 //                  (A…), rows without CustomerID and non-positive quantities are skipped, counted
+//   completejourney  84.51 The Complete Journey transactions CSV (household_id, product_id,
+//                  quantity, sales_value, transaction_timestamp, ...) with its products.csv
+//                  (department, brand, product_category, product_type, package_size): given
+//                  among the files, or found beside the transactions file. Rows with quantity
+//                  <= 0 (coupons, returns) are skipped, counted; gasoline lines (product_type
+//                  GASOLINE…), whose quantity is a volume, count as 1 unit each (logged)
 //   any event format of data/reader.h: the buy events of known users (quantity 1, amount unknown)
 // Times are days: customer-level models work on purchase *days* (same-day lines are one purchase
 // occasion, BTYD's dc.MergeTransactionsOnSameDate), so the clock is the calendar date as written.
@@ -34,6 +40,11 @@ struct Transactions {
   // seen): the audience task's attributes of items never sold before. Empty / NaN otherwise.
   std::vector<std::string> item_text;
   std::vector<double> item_price;
+  // Per dense item, where the format has categories (completejourney: product_category): its
+  // dense category id in `categories`, kNoCategory when unknown. Empty when the format has none.
+  static constexpr uint32_t kNoCategory = UINT32_MAX;
+  std::vector<uint32_t> item_category;
+  IdMap categories;
   ReadReport report;
 
   size_t size() const { return customer.size(); }
@@ -41,7 +52,19 @@ struct Transactions {
            std::string_view item_id = {});
   // Sets an item's attributes the first time it is seen with them (later rows do not change them).
   void set_item_attributes(std::string_view item_id, std::string_view text, double price);
+  // Sets an item's category the first time it is given (later calls do not change it).
+  void set_item_category(std::string_view item_id, std::string_view category);
+  bool has_categories() const { return categories.size() > 0; }
+  // The category of dense item `i` (kNoCategory when unknown).
+  uint32_t category_of(uint32_t i) const {
+    return i < item_category.size() ? item_category[i] : kNoCategory;
+  }
 };
+
+// The same purchase lines with every item replaced by its category (categories become the
+// "items"; lines of items without one go to the category "(no category)", kept: a sale is a
+// sale). The per-category series of the demand task. Throws kUsage when `t` has no categories.
+Transactions by_category(const Transactions& t);
 
 // Formats accepted for transactions: the three above, then every event format.
 std::vector<std::string> transaction_format_names();

@@ -98,9 +98,17 @@ AudienceData campaign_audiences(const Transactions& t, const CampaignOptions& o)
   d.new_items = d.too_few_buyers = 0;
   std::vector<uint32_t> index_of(t.customers.size(), UINT32_MAX);
   for (uint32_t i = 0; i < d.customers.size(); ++i) index_of[d.customers[i]] = i;
-  // Words per item, and each word's items and buyers before the cut-off.
+  // Themes per item (its category where the data has them, else its description words), and
+  // each theme's items and buyers before the cut-off.
   std::vector<std::vector<std::string>> words(t.items.size());
-  for (uint32_t it = 0; it < t.items.size() && it < t.item_text.size(); ++it) {
+  for (uint32_t it = 0; it < t.items.size(); ++it) {
+    if (t.has_categories()) {
+      const uint32_t c = t.category_of(it);
+      if (c != Transactions::kNoCategory && t.categories.name(c) != "(no category)")
+        words[it].push_back(t.categories.name(c));
+      continue;
+    }
+    if (it >= t.item_text.size()) continue;
     for (auto& w : item_tokens(t.item_text[it])) {
       if (w.size() >= 3) words[it].push_back(std::move(w));
     }

@@ -41,10 +41,11 @@ struct AudienceData {
 AudienceData new_item_audiences(const Transactions& t, const AudienceOptions& options);
 
 // Campaign audiences ("who buys in category C in the next H days"): the same candidates and
-// history, and one case per campaign theme — a description word standing in for a category (the
-// `themes` words on at least `min_theme_items` items sold before C, by their buyers before C,
-// words of three or more letters) — whose truth is the known customers who buy any item with
-// that word in [C, C + H). The case's `text` is the word; `item` is unused.
+// history, and one case per campaign theme — the item category where the transactions have
+// categories (completejourney), else a description word standing in for one (words of three or
+// more letters) — the `themes` themes on at least `min_theme_items` items sold before C, by their
+// buyers before C, whose truth is the known customers who buy any item of that theme in
+// [C, C + H). The case's `text` is the theme; `item` is unused.
 struct CampaignOptions {
   int32_t cutoff_day = 0;
   int32_t horizon_days = 7;

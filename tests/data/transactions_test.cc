@@ -1,5 +1,6 @@
 // Transaction readers: CDNOW's two spellings, UCI Online Retail (cancellations, adjustments,
-// missing customers, quoted descriptions), and buy events of an event format.
+// missing customers, quoted descriptions), The Complete Journey (products table, categories, the
+// per-category view), and buy events of an event format.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -94,6 +95,80 @@ TEST(Transactions, OnlineRetailSkipsCancellationsAdjustmentsAndAnonymousRows) {
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all.customers.name(all.customer[2]), kAnonymousCustomer);
   EXPECT_EQ(all.report.skipped.count("no CustomerID"), 0u);
+}
+
+constexpr const char* kJourneyHeader =
+    "household_id,store_id,basket_id,product_id,quantity,sales_value,retail_disc,coupon_disc,"
+    "coupon_match_disc,week,transaction_timestamp\n";
+constexpr const char* kProducts =
+    "product_id,manufacturer_id,department,brand,product_category,product_type,package_size\n"
+    "25671,2,GROCERY,National,FRZN ICE,ICE - CRUSHED/CUBED,22 LB\n"
+    "26081,2,MISCELLANEOUS,National,,,\n"
+    "26093,69,PASTRY,Private,BREAD,\"BREAD:ITALIAN/FRENCH\",\n"
+    "26093,69,PASTRY,Private,ROLLS,,\n"  // a second row for one product: the first is kept
+    "bad row\n"
+    "6534178,2,FUEL,National,COUPON/MISC ITEMS,GASOLINE-REG UNLEADED,\n";
+
+TEST(Transactions, CompleteJourneyJoinsProductsAndCountsSkips) {
+  test::TempDir dir;
+  write(dir, "products.csv", kProducts);
+  const auto path = write(dir, "transactions.csv",
+                          std::string(kJourneyHeader) +
+                              "2261,309,1,25671,2,3.86,0.43,0,0,5,2017-01-28 19:06:53\n"
+                              "2131,368,2,26093,1,1.59,0.9,0,0,10,2017-03-01 03:31:57\n"
+                              "2131,368,2,26081,1,0.50,0,0,0,10,2017-03-01 03:31:57\n"
+                              "2131,368,3,99999,1,2.00,0,0,0,10,2017-03-02 10:00:00\n"
+                              "2131,368,4,26093,0,0,0,0,0,10,2017-03-03 10:00:00\n"
+                              "2131,368,4,26093,1,1.0,0,0,0,10,someday\n"
+                              "2131,368,5,6534178,8776,27.0,0,0,0,10,2017-03-04 10:00:00\n");
+  // products.csv beside the transactions file is found without being named.
+  const Transactions t = read("completejourney", path);
+  ASSERT_EQ(t.size(), 5u);
+  EXPECT_EQ(t.day[0], day("2017-01-28"));
+  EXPECT_DOUBLE_EQ(t.quantity[4], 1);  // gasoline: a volume in the file, one fill-up here
+  EXPECT_DOUBLE_EQ(t.amount[4], 27.0);
+  EXPECT_DOUBLE_EQ(t.quantity[0], 2);
+  EXPECT_DOUBLE_EQ(t.amount[0], 3.86);
+  EXPECT_EQ(t.item_text[t.item[0]], "GROCERY National FRZN ICE ICE - CRUSHED/CUBED 22 LB");
+  EXPECT_DOUBLE_EQ(t.item_price[t.item[0]], 1.93);
+  EXPECT_EQ(t.categories.name(t.category_of(t.item[0])), "FRZN ICE");
+  EXPECT_EQ(t.categories.name(t.category_of(t.item[1])), "BREAD");  // the first products row
+  EXPECT_EQ(t.categories.name(t.category_of(t.item[2])), "(no category)");
+  EXPECT_EQ(t.category_of(t.item[3]), Transactions::kNoCategory);  // not in products.csv
+  const auto& s = t.report.skipped;
+  EXPECT_EQ(s.at("quantity <= 0 (coupon or return line)").count, 1u);
+  EXPECT_EQ(s.at("transaction_timestamp does not start with YYYY-MM-DD").count, 1u);
+  EXPECT_EQ(s.at("item table: product_id given twice (the first row is kept)").count, 1u);
+  EXPECT_EQ(s.at("item table: expected 7 columns, found 1").count, 1u);
+  EXPECT_EQ(t.report.rows_read, 7u);
+  EXPECT_EQ(t.report.side_rows_read, 6u);
+  EXPECT_EQ(t.report.side_rows_used, 4u);
+
+  // Per category: the same lines, categories as the items; unknown ones kept as one category.
+  const Transactions c = by_category(t);
+  ASSERT_EQ(c.size(), t.size());
+  EXPECT_EQ(c.items.name(c.item[4]), "COUPON/MISC ITEMS");
+  EXPECT_EQ(c.items.name(c.item[0]), "FRZN ICE");
+  EXPECT_EQ(c.items.name(c.item[1]), "BREAD");
+  EXPECT_EQ(c.items.name(c.item[2]), "(no category)");
+  EXPECT_EQ(c.items.name(c.item[3]), "(no category)");
+  EXPECT_DOUBLE_EQ(c.quantity[0], 2);
+  EXPECT_EQ(c.customers.name(c.customer[1]), "2131");
+}
+
+TEST(Transactions, CompleteJourneyProductsNamedAmongTheFilesAndNoCategoriesIsAnError) {
+  test::TempDir dir;
+  const auto products = write(dir, "my_products.csv", kProducts);
+  const auto path =
+      write(dir, "t.csv",
+            std::string(kJourneyHeader) + "1,1,1,25671,1,1.0,0,0,0,1,2017-01-01 00:00:00\n");
+  ReadOptions o;
+  o.format = "completejourney";
+  const Transactions t = read_transactions(o, {path, products});
+  EXPECT_EQ(t.categories.name(t.category_of(t.item[0])), "FRZN ICE");
+  EXPECT_THROW(read_transactions(o, {products}), Error);  // no transactions file
+  const Transactions cdnow = read("cdnow", write(dir, "c.txt", " 00001 19970101  1   11.77\n"));
+  EXPECT_THROW(by_category(cdnow), Error);
 }
 
 TEST(Transactions, EventFormatBuysOfKnownUsersAndTheRestCounted) {

@@ -37,11 +37,12 @@ InputFile::InputFile(const ReadOptions& o, const std::string& path, EventLog* lo
       side_table_(side_table) {}
 
 InputFile::InputFile(const ReadOptions& o, const std::string& path, ReadReport* report,
-                     std::string_view what)
+                     std::string_view what, bool side_table)
     : lines_(path, o.max_line_bytes),
       log_(nullptr),
       report_(report),
-      bar_(fmt::format("read {}", what), lines_.file_size(), "B") {}
+      bar_(fmt::format("read {}", what), lines_.file_size(), "B"),
+      side_table_(side_table) {}
 
 InputFile::~InputFile() {
   bar_.add(lines_.bytes_consumed() - reported_bytes_);

@@ -20,9 +20,10 @@ class InputFile {
   // `side_table`: an item side table, whose rows count as side_rows_read, not rows_read.
   InputFile(const ReadOptions& o, const std::string& path, EventLog* log, std::string_view what,
             bool side_table = false);
-  // A reader whose rows are not events (data/transactions.h): rows are counted in `report`.
+  // A reader whose rows are not events (data/transactions.h): rows are counted in `report` (as
+  // side_rows_read with `side_table`).
   InputFile(const ReadOptions& o, const std::string& path, ReadReport* report,
-            std::string_view what);
+            std::string_view what, bool side_table = false);
   ~InputFile();
 
   // The next non-blank line, counted as a data row. Lines starting with `comment` (if non-zero)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "data/reader.h"
 #include "data/transactions.h"
@@ -14,5 +15,11 @@ void read_cdnow_elog(const ReadOptions& o, const std::string& path, Transactions
 // `anonymous`: rows without a CustomerID are kept as kAnonymousCustomer's purchases.
 void read_online_retail(const ReadOptions& o, const std::string& path, Transactions* out,
                         bool anonymous);
+
+// The Complete Journey: the products tables among `files` (told by their header) are read
+// first, as side tables; without one, products.csv beside the first transactions file is read
+// if it exists. Transactions of products the tables do not name keep no category.
+void read_complete_journey(const ReadOptions& o, const std::vector<std::string>& files,
+                           Transactions* out);
 
 }  // namespace kairos::readers
