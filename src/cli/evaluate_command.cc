@@ -292,7 +292,7 @@ void add_evaluate_command(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--level", f->level,
                   "demand: item (a series per item) or category (per item category; formats "
-                  "with categories: completejourney)")
+                  "with categories: completejourney, taobao)")
       ->check(CLI::IsMember({"item", "category"}))
       ->capture_default_str();
   sub->add_option("--min-days", f->min_days,
@@ -313,7 +313,8 @@ void add_evaluate_command(CLI::App& root) {
          "--models", f->models,
          "Comma-separated model names, config labels or trained artifact directories (label "
          "tasks: popularity, markov, session-decay; intent: logistic, gbdt; return: bgnbd, "
-         "recency, rfm, logistic, gbdt, gru; demand: seasonal-naive, moving-average, ets, gbdt, "
+         "pareto-nbd, recency, rfm, logistic, gbdt, gru; demand: seasonal-naive, moving-average, "
+         "ets, gbdt, "
          "lstm; audience: active, token-affinity, cold-start)")
       ->capture_default_str();
   sub->add_option("--model-config", f->model_config,

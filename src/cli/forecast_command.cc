@@ -93,7 +93,7 @@ void add_forecast_command(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--level", f->level,
                   "item (a series per item) or category (per item category; formats with "
-                  "categories: completejourney)")
+                  "categories: completejourney, taobao)")
       ->check(CLI::IsMember({"item", "category"}))
       ->capture_default_str();
   sub->add_option("--min-days", f->min_days, "Forecast items sold on at least this many days")

@@ -15,8 +15,9 @@ namespace {
 
 constexpr const char* kOwnFormats[] = {"cdnow", "cdnow-elog", "online-retail", "completejourney"};
 
-// Any event format: the buy events of known users become purchase lines; everything else is
-// counted, by reason, as not used.
+// Any event format: the buy events of known users become purchase lines (with their items'
+// categories where the format or its side table gives them); everything else is counted, by
+// reason, as not used.
 void read_event_buys(const ReadOptions& o, const std::vector<std::string>& files, Transactions* out,
                      bool anonymous) {
   EventLog log;
@@ -33,8 +34,12 @@ void read_event_buys(const ReadOptions& o, const std::vector<std::string>& files
       const int64_t ms = log.ts_ms[i];
       const auto day =
           static_cast<int32_t>(ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000));
+      const std::string item = log.items.name(log.item[i]);
       out->add(log.user[i] == kNone ? std::string(kAnonymousCustomer) : log.users.name(log.user[i]),
-               day, 1.0, std::numeric_limits<double>::quiet_NaN(), log.items.name(log.item[i]));
+               day, 1.0, std::numeric_limits<double>::quiet_NaN(), item);
+      const uint32_t c =
+          log.item[i] < log.item_category.size() ? log.item_category[log.item[i]] : kNone;
+      if (c != kNone) out->set_item_category(item, log.categories.name(c));
     }
   }
   // Accepted events that are not purchases of a known customer: counted, never silently lost.
@@ -75,7 +80,7 @@ void Transactions::set_item_category(std::string_view item_id, std::string_view 
 Transactions by_category(const Transactions& t) {
   KAIROS_CHECK_USAGE(t.has_categories(),
                      "these transactions have no item categories (formats with categories: "
-                     "completejourney)");
+                     "completejourney, event formats with categories such as taobao)");
   Transactions out;
   out.customers = t.customers;
   out.report = t.report;

@@ -11,7 +11,8 @@
 //                  among the files, or found beside the transactions file. Rows with quantity
 //                  <= 0 (coupons, returns) are skipped, counted; gasoline lines (product_type
 //                  GASOLINE…), whose quantity is a volume, count as 1 unit each (logged)
-//   any event format of data/reader.h: the buy events of known users (quantity 1, amount unknown)
+//   any event format of data/reader.h: the buy events of known users (quantity 1, amount unknown;
+//                  items keep the categories the format gives, e.g. taobao's)
 // Times are days: customer-level models work on purchase *days* (same-day lines are one purchase
 // occasion, BTYD's dc.MergeTransactionsOnSameDate), so the clock is the calendar date as written.
 #pragma once
@@ -40,7 +41,8 @@ struct Transactions {
   // seen): the audience task's attributes of items never sold before. Empty / NaN otherwise.
   std::vector<std::string> item_text;
   std::vector<double> item_price;
-  // Per dense item, where the format has categories (completejourney: product_category): its
+  // Per dense item, where the format has categories (completejourney: product_category; event
+  // formats with categories, e.g. taobao): its
   // dense category id in `categories`, kNoCategory when unknown. Empty when the format has none.
   static constexpr uint32_t kNoCategory = UINT32_MAX;
   std::vector<uint32_t> item_category;

@@ -288,14 +288,16 @@ std::string to_table(const ReturnEvaluation& e) {
     out += "\n";
   }
   for (const auto& r : e.results) {
-    if (r.evaluated && r.details.contains("r") && r.details.contains("alpha")) {
-      out += fmt::format(
-          "  {} parameters: r {:.4f}, alpha {:.4f}, a {:.4f}, b {:.4f} (weeks), "
-          "log-likelihood {:.2f}\n",
-          r.model, r.details["r"].get<double>(), r.details["alpha"].get<double>(),
-          r.details["a"].get<double>(), r.details["b"].get<double>(),
-          r.details["log_likelihood"].get<double>());
+    if (!r.evaluated || !r.details.contains("log_likelihood")) continue;
+    // The probability models' parameters (BG/NBD: r, alpha, a, b; Pareto/NBD: r, alpha, s, beta).
+    std::string params;
+    for (const char* name : {"r", "alpha", "a", "b", "s", "beta"}) {
+      if (!r.details.contains(name)) continue;
+      params += fmt::format("{}{} {:.4f}", params.empty() ? "" : ", ", name,
+                            r.details[name].get<double>());
     }
+    out += fmt::format("  {} parameters: {} (weeks), log-likelihood {:.2f}\n", r.model, params,
+                       r.details["log_likelihood"].get<double>());
   }
   return out;
 }

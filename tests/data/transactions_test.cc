@@ -182,6 +182,7 @@ TEST(Transactions, EventFormatBuysOfKnownUsersAndTheRestCounted) {
   const Transactions t = read("taobao", path);
   ASSERT_EQ(t.size(), 2u);
   EXPECT_TRUE(std::isnan(t.amount[0]));
+  EXPECT_EQ(t.categories.name(t.category_of(t.item[1])), "100");  // the event's category
   EXPECT_EQ(t.report.skipped.at("event is not a purchase (view, cart, fav)").count, 2u);
 }
 

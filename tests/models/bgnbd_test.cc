@@ -7,6 +7,7 @@
 
 #include "core/rng.h"
 #include "models/customers/bgnbd.h"
+#include "models/gamma_sample.h"
 
 namespace kairos {
 namespace {
@@ -49,23 +50,7 @@ struct Simulated {
 Simulated simulate(const BgNbdParams& p, size_t n, double T, double holdout, uint64_t seed) {
   Rng rng(seed);
   Simulated s;
-  auto gamma = [&](double shape, double rate) {
-    // Marsaglia-Tsang, with the shape < 1 boost.
-    const double k = shape < 1 ? shape + 1 : shape;
-    const double d = k - 1.0 / 3, c = 1 / std::sqrt(9 * d);
-    double v;
-    for (;;) {
-      double z = rng.normal();
-      v = 1 + c * z;
-      if (v <= 0) continue;
-      v = v * v * v;
-      const double u = rng.uniform();
-      if (std::log(u) < 0.5 * z * z + d - d * v + d * std::log(v)) break;
-    }
-    double g = d * v;
-    if (shape < 1) g *= std::pow(rng.uniform(), 1 / shape);
-    return g / rate;
-  };
+  auto gamma = [&](double shape, double rate) { return test::gamma_sample(rng, shape, rate); };
   for (size_t i = 0; i < n; ++i) {
     const double lambda = gamma(p.r, p.alpha);
     const double ga = gamma(p.a, 1), gb = gamma(p.b, 1);

@@ -70,10 +70,12 @@ class BoostedReturnModel final : public ReturnModel {
 }  // namespace
 
 std::unique_ptr<ReturnModel> make_bgnbd_model(const nlohmann::json& h);
+std::unique_ptr<ReturnModel> make_pareto_nbd_model(const nlohmann::json& h);
 std::unique_ptr<ReturnModel> make_rule_model(std::string_view name, const nlohmann::json& h);
 
 const std::vector<std::string>& return_model_names() {
-  static const std::vector<std::string> names = {"bgnbd", "recency", "rfm", "logistic", "gbdt"};
+  static const std::vector<std::string> names = {"bgnbd", "pareto-nbd", "recency",
+                                                 "rfm",   "logistic",   "gbdt"};
   return names;
 }
 
@@ -82,11 +84,12 @@ std::unique_ptr<ReturnModel> make_return_model(std::string_view name, const nloh
   const nlohmann::json hp = h.is_null() ? nlohmann::json::object() : h;
   KAIROS_CHECK_USAGE(hp.is_object(), "{}: hyperparameters must be a map", name);
   if (name == "bgnbd") return make_bgnbd_model(hp);
+  if (name == "pareto-nbd") return make_pareto_nbd_model(hp);
   if (name == "recency" || name == "rfm") return make_rule_model(name, hp);
   if (name == "logistic" || name == "gbdt")
     return std::make_unique<BoostedReturnModel>(std::string(name), hp, threads, seed);
   KAIROS_THROW(ErrorKind::kUsage,
-               "unknown return model '{}' (models: bgnbd, recency, rfm, "
+               "unknown return model '{}' (models: bgnbd, pareto-nbd, recency, rfm, "
                "logistic, gbdt)",
                name);
 }

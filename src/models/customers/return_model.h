@@ -3,6 +3,7 @@
 // it. Names (make_return_model):
 //   bgnbd     the BG/NBD model fitted by maximum likelihood on the evaluation window's own
 //             calibration histories (no labels needed): P(return) and E[count] in closed form
+//   pareto-nbd  the Pareto/NBD model, fitted and predicting the same way
 //   recency   recency deciles; each decile's return rate and mean count in the training window
 //   rfm       recency x frequency quintile cells (the classic RFM rule), rates as above
 //   logistic  XGBoost's linear booster on the customer features: logistic regression for

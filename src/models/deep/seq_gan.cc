@@ -233,6 +233,11 @@ class SeqGan final : public SessionGenerator {
   std::vector<std::vector<uint32_t>> generate(size_t n, Rng& rng, const CopyIndex* guard,
                                               GenerateStats* stats) const override {
     torch::NoGradGuard no_grad;
+    // A batch's [512, catalogue] softmax and draws are split over two threads (1 after).
+    struct ComputeThreads {
+      ComputeThreads() { set_compute_threads(2); }
+      ~ComputeThreads() { set_compute_threads(1); }
+    } threads;
     std::vector<std::vector<uint32_t>> out;
     out.reserve(n);
     torch::Generator tg = at::detail::createCPUGenerator(rng.next());
@@ -341,8 +346,9 @@ class SeqGan final : public SessionGenerator {
         logits = logits.index_fill(1, torch::zeros({1}, torch::kLong),
                                    -std::numeric_limits<float>::infinity());
       }
-      const torch::Tensor logp = torch::log_softmax(logits, 1);
-      const torch::Tensor probs = logp.detach().exp();
+      const torch::Tensor logp = log_probs != nullptr ? torch::log_softmax(logits, 1) : logits;
+      const torch::Tensor probs =
+          log_probs != nullptr ? logp.detach().exp() : torch::softmax(logits, 1);
       torch::Tensor drawn = torch::multinomial(probs, 1, true, tg).squeeze(1);  // [open]
       auto d = drawn.accessor<int64_t, 1>();
       std::vector<int64_t> keep;  // positions (in this step's batch) that stay open
