@@ -279,8 +279,8 @@ class SeqGan final : public SessionGenerator {
     const auto& w = gen_->out->weight;
     const auto& bias = gen_->out->bias;
     const torch::Tensor loss = sampled_softmax_cross_entropy(
-        q, w.index_select(0, tv), -bias.index_select(0, tv), w.index_select(0, negt),
-        -bias.index_select(0, negt), tv, negt);
+        q, w.index_select(0, tv), log_q(tv) - bias.index_select(0, tv), w.index_select(0, negt),
+        log_q(negt) - bias.index_select(0, negt), tv, negt);
     return {loss, static_cast<double>(tv.size(0))};
   }
 
@@ -305,8 +305,8 @@ class SeqGan final : public SessionGenerator {
     const torch::Tensor pos_b = bias.index_select(0, tv).requires_grad_(true);
     const torch::Tensor neg_w = w.index_select(0, negt).requires_grad_(true);
     const torch::Tensor neg_b = bias.index_select(0, negt).requires_grad_(true);
-    const torch::Tensor loss =
-        sampled_softmax_cross_entropy(q, pos_w, -pos_b, neg_w, -neg_b, tv, negt);
+    const torch::Tensor loss = sampled_softmax_cross_entropy(q, pos_w, log_q(tv) - pos_b, neg_w,
+                                                             log_q(negt) - neg_b, tv, negt);
     const auto n = static_cast<double>(tv.size(0));
     gru_opt.zero_grad();
     (loss / n).backward();
@@ -317,6 +317,15 @@ class SeqGan final : public SessionGenerator {
     b_opt.step(torch::cat({pos_b.grad(), neg_b.grad()}), out_rows);
     *targets += n;
     return loss.item<double>();
+  }
+
+  // The sampled softmax's logQ correction per class (each logit is lowered by it; the bias enters
+  // as -bias): the end class is in every sample (log 1 = 0), an item is among the n_sample - 1
+  // uniform draws log((n_sample - 1) / (items - 1)) times on average. Without it the full softmax
+  // of generation under-weights the end ~items / n_sample-fold and sessions run to max_len.
+  torch::Tensor log_q(const torch::Tensor& classes) const {
+    const double item = std::log(std::max(1, cfg_.n_sample - 1)) - std::log(num_items_ - 1.0);
+    return (classes != 0).to(torch::kFloat) * item;
   }
 
   // `n_sample` uniform negatives, the end class (0) always first.
