@@ -43,8 +43,8 @@ struct ParetoNbd {
   }
   static double expected(const Fit& m, double t) { return pareto_nbd_expected(m.params, t); }
   static nlohmann::json params(const Fit& m) {
-    return {{"r", m.params.r}, {"alpha", m.params.alpha}, {"s", m.params.s},
-            {"beta", m.params.beta}};
+    return {
+        {"r", m.params.r}, {"alpha", m.params.alpha}, {"s", m.params.s}, {"beta", m.params.beta}};
   }
 };
 
