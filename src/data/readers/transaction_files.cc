@@ -231,7 +231,7 @@ void read_complete_journey(const ReadOptions& o, const std::vector<std::string>&
   }
   std::unordered_map<std::string, Product> products;
   for (const auto& path : products_files) read_products(o, path, &out->report, &products);
-  uint64_t fill_ups = 0;
+  uint64_t fill_ups = 0, unknown = 0;
   for (const auto& path : transaction_files) {
     InputFile in(o, path, &out->report, "complete journey transactions");
     std::vector<std::string_view> f;
@@ -276,10 +276,19 @@ void read_complete_journey(const ReadOptions& o, const std::vector<std::string>&
           out->set_item_category(id, p->second.category);
         } else {
           out->set_item_attributes(id, {}, money / qty);
+          ++unknown;
         }
         in.accept();
       }
     }
+  }
+  if (unknown > 0 && !products.empty()) {
+    spdlog::warn(
+        "completejourney: {} lines of products missing from the products table (kept, "
+        "without category or attributes)",
+        unknown);
+  } else if (products.empty()) {
+    spdlog::warn("completejourney: no products table (products.csv): items have no category");
   }
   if (fill_ups > 0) {
     spdlog::info(

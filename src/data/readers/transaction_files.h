@@ -18,7 +18,8 @@ void read_online_retail(const ReadOptions& o, const std::string& path, Transacti
 
 // The Complete Journey: the products tables among `files` (told by their header) are read
 // first, as side tables; without one, products.csv beside the first transactions file is read
-// if it exists. Transactions of products the tables do not name keep no category.
+// if it exists. Transactions of products the tables do not name keep no category (counted in
+// a warning).
 void read_complete_journey(const ReadOptions& o, const std::vector<std::string>& files,
                            Transactions* out);
 
