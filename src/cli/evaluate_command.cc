@@ -314,8 +314,7 @@ void add_evaluate_command(CLI::App& root) {
          "Comma-separated model names, config labels or trained artifact directories (label "
          "tasks: popularity, markov, session-decay; intent: logistic, gbdt; return: bgnbd, "
          "pareto-nbd, recency, rfm, logistic, gbdt, gru; demand: seasonal-naive, moving-average, "
-         "ets, gbdt, "
-         "lstm; audience: active, token-affinity, cold-start)")
+         "ets, gbdt, lstm; audience: active, token-affinity, cold-start)")
       ->capture_default_str();
   sub->add_option("--model-config", f->model_config,
                   "YAML/JSON map: model name -> hyperparameters (e.g. configs/diginetica.yaml)");
