@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "models/artifact.h"
 #include "models/baselines/baselines.h"
 #include "models/generative/markov_generator.h"
 #include "models/hybrid.h"
@@ -58,6 +59,26 @@ constexpr Entry kModels[] = {
 #endif
 };
 
+#ifdef KAIROS_WITH_TORCH
+// The interest model of `name` ("gru" or "heads"; the heads' encoder comes from a next-item
+// artifact, which only this layer can load).
+InterestMaker interest_maker(const std::string& name) {
+  if (name == "gru") return make_interest_gru;
+  NextItemLoaders loaders;
+  loaders.load = [](const std::string& dir, const Dataset& data, std::string* model) {
+    Artifact a = load_artifact(dir);
+    check_artifact_matches(a, data, dir);
+    *model = a.meta["model"].get<std::string>();
+    if (*model == "gru4rec-lstm") *model = "gru4rec";  // as load_artifact reads it
+    return std::move(a.model);
+  };
+  loaders.make = [](const std::string& model, const nlohmann::json& hparams) {
+    return make_model(model, hparams);
+  };
+  return [loaders](const nlohmann::json& hparams) { return make_encoder_heads(hparams, loaders); };
+}
+#endif
+
 }  // namespace
 
 std::unique_ptr<SessionModel> make_model(const std::string& name, const nlohmann::json& hparams) {
@@ -71,11 +92,11 @@ std::unique_ptr<SessionModel> make_model(const std::string& name, const nlohmann
 
 std::unique_ptr<LabelModel> make_any_label_model(const std::string& name,
                                                  const nlohmann::json& hparams) {
-  if (name == "gru") {
+  if (name == "gru" || name == "heads") {
 #ifdef KAIROS_WITH_TORCH
-    return std::make_unique<InterestLabelView>(make_interest_gru, hparams);
+    return std::make_unique<InterestLabelView>(interest_maker(name), hparams, name);
 #else
-    KAIROS_THROW(ErrorKind::kUsage, "label model 'gru' needs a build with LibTorch");
+    KAIROS_THROW(ErrorKind::kUsage, "label model '{}' needs a build with LibTorch", name);
 #endif
   }
   return make_label_model(name, hparams);
@@ -84,10 +105,12 @@ std::unique_ptr<LabelModel> make_any_label_model(const std::string& name,
 std::unique_ptr<SequenceIntentModel> make_sequence_intent_model(const std::string& name,
                                                                 const nlohmann::json& hparams) {
 #ifdef KAIROS_WITH_TORCH
-  if (name == "gru") return std::make_unique<InterestIntentView>(make_interest_gru, hparams);
+  if (name == "gru" || name == "heads")
+    return std::make_unique<InterestIntentView>(interest_maker(name), hparams, name);
 #endif
   KAIROS_THROW(ErrorKind::kUsage,
-               "unknown sequence intent model '{}' (the deep one, gru, needs a LibTorch build)",
+               "unknown sequence intent model '{}' (the deep ones, gru and heads, need a LibTorch "
+               "build)",
                name);
 }
 
@@ -172,10 +195,11 @@ std::vector<std::string> any_audience_model_names() {
 std::unique_ptr<InterestModel> make_interest_model(const std::string& name,
                                                    const nlohmann::json& hparams) {
 #ifdef KAIROS_WITH_TORCH
-  if (name == "gru") return make_interest_gru(hparams);
+  if (name == "gru" || name == "heads") return interest_maker(name)(hparams);
 #endif
   KAIROS_THROW(ErrorKind::kUsage,
-               "unknown interest model '{}' (the deep one, gru, needs a LibTorch build)", name);
+               "unknown interest model '{}' (the deep ones, gru and heads, need a LibTorch build)",
+               name);
 }
 
 void set_inference_threads(int threads) {

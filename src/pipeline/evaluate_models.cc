@@ -94,7 +94,8 @@ std::vector<eval::IntentEvalResult> evaluate_intent_models(const Dataset& data,
   KAIROS_CHECK_USAGE(!models.empty(), "no intent model named");
   std::vector<eval::IntentEvalResult> results;
   for (const ModelEntry& m : models) {
-    const bool sequence = m.model == "gru";  // the deep one reads the events themselves
+    // The deep ones read the events themselves.
+    const bool sequence = m.model == "gru" || m.model == "heads";
     auto rows =
         sequence
             ? eval::evaluate_intent_sequence(

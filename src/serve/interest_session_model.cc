@@ -7,10 +7,10 @@ namespace {
 
 struct State final : SessionState {
   std::unique_ptr<SessionState> inner;
-  std::vector<float> interest;
+  std::unique_ptr<InterestState> interest;
   size_t bytes() const override {
     return SessionState::bytes() + sizeof(*this) - sizeof(SessionState) + inner->bytes() +
-           interest.capacity() * sizeof(float);
+           interest->bytes();
   }
 };
 
@@ -33,7 +33,7 @@ InterestSessionModel::InterestSessionModel(std::unique_ptr<SessionModel> next_it
 }
 
 InterestOutput InterestSessionModel::interest_of(const SessionState& state) const {
-  return interest_->model->predict(as_state(state).interest);
+  return interest_->model->predict(*as_state(state).interest);
 }
 
 void InterestSessionModel::fit(const Dataset&, const SessionSet&) {
@@ -47,7 +47,7 @@ void InterestSessionModel::score(const SessionQuery& query, std::span<float> sco
 std::unique_ptr<SessionState> InterestSessionModel::start() const {
   auto s = std::make_unique<State>();
   s->inner = inner_->start();
-  s->interest.assign(interest_->model->state_size(), 0.0f);
+  s->interest = interest_->model->start();
   return s;
 }
 
@@ -57,7 +57,7 @@ void InterestSessionModel::observe(SessionState& state, uint32_t item, uint8_t t
   SessionModel::observe(s, item, type, ts_ms);  // the event lists (save_state, exclude_seen)
   inner_->observe(*s.inner, item, type, ts_ms);
   const uint32_t mine = item < to_interest_.size() ? to_interest_[item] : 0;
-  if (mine != 0) interest_->model->observe(s.interest, mine, type);
+  if (mine != 0) interest_->model->observe(*s.interest, mine, type);
 }
 
 void InterestSessionModel::score(const SessionState& state, std::span<float> scores) const {
@@ -78,7 +78,7 @@ std::unique_ptr<SessionState> InterestSessionModel::clone_state(const SessionSta
   s->types = from.types;
   s->ts_ms = from.ts_ms;
   s->inner = inner_->clone_state(*from.inner);
-  s->interest = from.interest;
+  s->interest = from.interest->clone();
   return s;
 }
 

@@ -10,6 +10,7 @@
 #include "core/rng.h"
 #include "data/test_util.h"
 #include "deep/deep_fixtures.h"
+#include "deep/interest_checks.h"
 #include "models/artifact.h"
 #include "models/factory.h"
 #include "pipeline/train_interest.h"
@@ -57,18 +58,9 @@ TEST_F(InterestGruTest, EveryHeadLearnsThePlantedFunnel) {
 }
 
 TEST_F(InterestGruTest, OneStepPerEventEqualsReplay) {
-  std::vector<float> state(model_->state_size(), 0.0f);
-  const std::vector<uint32_t> items = {7, 15, 22, 22};
-  const std::vector<uint8_t> types = {kView, kView, kView, kCart};
-  for (size_t i = 0; i < items.size(); ++i) {
-    model_->observe(state, items[i], types[i]);
-    const InterestOutput step = model_->predict(state);
-    const InterestOutput full =
-        replay(*model_, std::span(items).first(i + 1), std::span(types).first(i + 1));
-    EXPECT_EQ(step.intent, full.intent);
-    EXPECT_EQ(step.category, full.category);
-    EXPECT_EQ(step.next_action, full.next_action);
-  }
+  const std::unique_ptr<InterestState> state = model_->start();
+  testing::expect_steps_equal_replay(*model_, *state, {7, 15, 22, 22},
+                                     {kView, kView, kView, kCart});
 }
 
 TEST(InterestPipeline, ArtifactRoundTripKeepsOutputsAndRecordsHeads) {
@@ -120,9 +112,9 @@ TEST(InterestPipeline, AHeadTrainsOnAFrozenEncoder) {
   };
   const auto frozen = on_top(true), free = on_top(false);
   auto state = [](const InterestModel& m) {
-    std::vector<float> s(m.state_size(), 0.0f);
-    for (uint32_t item : {3u, 14u, 37u}) m.observe(s, item, 0);
-    return s;
+    const std::unique_ptr<InterestState> s = m.start();
+    for (uint32_t item : {3u, 14u, 37u}) m.observe(*s, item, 0);
+    return dynamic_cast<const VectorInterestState&>(*s).v;
   };
   EXPECT_EQ(state(*frozen), state(*base.model));
   EXPECT_NE(state(*free), state(*base.model));

@@ -55,13 +55,19 @@ class PredictTest : public ::testing::Test {
     o.out = tmp_->file("interest");
     o.evaluate = false;
     train_interest_and_save(d, o);
+    // The same heads on the served GRU4Rec's frozen encoder.
+    o.model = "heads";
+    o.hparams = {{"encoder", tmp_->file("next")}, {"hidden", 16}, {"n_epochs", 3}};
+    o.out = tmp_->file("heads");
+    train_interest_and_save(d, o);
   }
   static void TearDownTestSuite() { delete tmp_; }
 
-  void start(bool interest, const std::string& model = "next") {
+  void start(bool interest, const std::string& model = "next",
+             const std::string& interest_dir = "interest") {
     ServeOptions o;
     o.model_dir = tmp_->file(model);
-    if (interest) o.interest_dir = tmp_->file("interest");
+    if (interest) o.interest_dir = tmp_->file(interest_dir);
     o.retrieval.mode = "exact";
     o.port = 0;
     o.threads = 2;
@@ -124,6 +130,23 @@ TEST_F(PredictTest, StatelessAndLiveSessionsGiveOneProfile) {
   const json empty = post("/v1/predict", R"({"session_id":"nobody"})");
   EXPECT_TRUE(empty["fallback"].get<bool>());
   EXPECT_FALSE(empty.contains("purchase"));
+}
+
+// Heads on the next-item model's encoder ("heads") serve as any interest model: a live session's
+// profile is the stateless one.
+TEST_F(PredictTest, HeadsOnTheNextItemEncoderServe) {
+  start(true, "next", "heads");
+  const json stateless =
+      post("/v1/predict", R"({"items":["i3","i14","i38"],"types":["view","view","cart"],"k":5})");
+  EXPECT_EQ(stateless["heads"], json({"category", "intent", "next-action"}));
+  ASSERT_EQ(stateless["next_action"].size(), 4u);
+  const double p = stateless["purchase"]["probability"].get<double>();
+  EXPECT_TRUE(p >= 0 && p <= 1) << p;
+  post("/v1/events", R"([{"session_id":"h","item_id":"i3","ts":1000},
+                         {"session_id":"h","item_id":"i14","ts":2000},
+                         {"session_id":"h","item_id":"i38","ts":3000,"type":"cart"}])");
+  EXPECT_EQ(profile_part(post("/v1/predict", R"({"session_id":"h","k":5})")),
+            profile_part(stateless));
 }
 
 TEST_F(PredictTest, TheCommandPrintsWhatTheServerAnswers) {

@@ -3,7 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "models/audience/audience_model.h"
 #include "models/customers/return_model.h"
@@ -25,6 +27,21 @@ std::unique_ptr<SessionModel> make_multvae(const nlohmann::json& hparams);
 // The deep interest model ("gru": heads for category, next-action and intent on one GRU encoder;
 // models/deep/interest_gru.cc).
 std::unique_ptr<InterestModel> make_interest_gru(const nlohmann::json& hparams);
+// Interest heads on a trained next-item model's frozen encoder ("heads",
+// models/deep/encoder_heads.cc). The factory, above models/deep, hands in how next-item models
+// are made and artifacts loaded.
+struct NextItemLoaders {
+  // A next-item artifact directory trained on `data` (kInput otherwise): the fitted model, and
+  // its name as make() takes it in `name`.
+  std::function<std::unique_ptr<SessionModel>(const std::string& dir, const Dataset& data,
+                                              std::string* name)>
+      load;
+  std::function<std::unique_ptr<SessionModel>(const std::string& name,
+                                              const nlohmann::json& hparams)>
+      make;
+};
+std::unique_ptr<InterestModel> make_encoder_heads(const nlohmann::json& hparams,
+                                                  NextItemLoaders loaders);
 // The return task's GRU over each customer's purchase history (models/deep/return_gru.cc).
 std::unique_ptr<ReturnModel> make_return_gru(const nlohmann::json& hparams);
 // The sequence GAN of sessions (models/deep/seq_gan.cc).

@@ -26,6 +26,7 @@
 #include "models/config_reader.h"
 #include "models/deep/adam_state.h"
 #include "models/deep/deep_models.h"
+#include "models/deep/interest_heads.h"
 #include "models/deep/tensor_io.h"
 #include "models/deep/torch_runtime.h"
 #include "models/deep/train_config.h"
@@ -99,18 +100,9 @@ struct InterestGruConfig {
     r.finish();
     return c;
   }
-  nlohmann::json to_json() const {
-    nlohmann::json j = *this;
-    j.update(nlohmann::json(train));
-    nlohmann::json names = nlohmann::json::array();
-    for (Task t : tasks) names.push_back(std::string(task_name(t)));
-    j["tasks"] = names;
-    return j;
-  }
-  IntentTarget target() const {
-    return intent_target == "converts" ? IntentTarget::kConverts : IntentTarget::kWithin;
-  }
-  bool has(Task t) const { return std::find(tasks.begin(), tasks.end(), t) != tasks.end(); }
+  nlohmann::json to_json() const { return with_task_names(model_config_json(*this), tasks); }
+  IntentTarget target() const { return intent_target_of(intent_target); }
+  bool has(Task t) const { return has_task(tasks, t); }
 };
 
 struct NetImpl : torch::nn::Module {
@@ -125,12 +117,7 @@ struct NetImpl : torch::nn::Module {
                                                         c.hidden))),
         drop(register_module("drop", torch::nn::Dropout(c.dropout))) {
     if (c.item_stats) stats = register_buffer("item_stats", torch::zeros({items, kStats}));
-    if (c.has(Task::kCategory))
-      category_head = register_module("category_head", torch::nn::Linear(c.hidden, categories));
-    if (c.has(Task::kNextAction))
-      action_head = register_module("action_head", torch::nn::Linear(c.hidden, kNumEventTypes));
-    if (c.has(Task::kIntent))
-      intent_head = register_module("intent_head", torch::nn::Linear(c.hidden, 1));
+    heads.add(*this, c.tasks, c.hidden, categories);
   }
   static constexpr int64_t kStats = 3;
   // One step for a batch of events: the new hidden state [B, H]. `item_stats` [B, kStats]: the
@@ -148,7 +135,7 @@ struct NetImpl : torch::nn::Module {
   torch::nn::Embedding item, category, type;
   torch::nn::GRUCell cell;
   torch::nn::Dropout drop;
-  torch::nn::Linear category_head{nullptr}, action_head{nullptr}, intent_head{nullptr};
+  InterestHeads heads;
   torch::Tensor stats;  // [items, kStats] item statistics of all training sessions (item_stats)
 };
 TORCH_MODULE(Net);
@@ -174,13 +161,7 @@ class InterestGru final : public InterestModel, public Trainable {
     seed_torch(cfg_.train.seed);
     rng_ = Rng(cfg_.train.seed);
     const Task primary = cfg_.tasks.front();
-    // The label spaces check the data can carry each label head (categories, several types).
-    for (Task t : cfg_.tasks) {
-      if (t != Task::kIntent) {
-        EventLabels l = EventLabels::for_task(t, data);
-        if (t == primary) primary_labels_ = std::move(l);
-      }
-    }
+    primary_labels_ = primary_label_space(cfg_.tasks, data);
     const auto cats = data.item_category();
     build(data.num_items(), {cats.begin(), cats.end()},
           std::max<uint32_t>(data.num_categories(), 1));
@@ -226,37 +207,28 @@ class InterestGru final : public InterestModel, public Trainable {
     net_->eval();
   }
 
-  size_t state_size() const override { return static_cast<size_t>(cfg_.hidden); }
+  std::unique_ptr<InterestState> start() const override {
+    return std::make_unique<VectorInterestState>(static_cast<size_t>(cfg_.hidden));
+  }
 
-  void observe(std::span<float> state, uint32_t item, uint8_t type) const override {
+  void observe(InterestState& state, uint32_t item, uint8_t type) const override {
     KAIROS_CHECK_USAGE(net_, "gru: observe before fit");
-    KAIROS_ASSERT(state.size() == state_size());
+    std::vector<float>& h_state = hidden(state);
     torch::NoGradGuard no_grad;
-    const torch::Tensor h = torch::from_blob(state.data(), {1, cfg_.hidden});
+    const torch::Tensor h = torch::from_blob(h_state.data(), {1, cfg_.hidden});
     const int64_t cat = item < category_.size() ? category_[item] : 0;
     const torch::Tensor next =
         net_->step(longs({item < num_items_ ? static_cast<int64_t>(item) : 0}), longs({cat}),
                    longs({std::min<int64_t>(type, kNumEventTypes - 1)}), h)
             .contiguous();
-    std::copy(next.data_ptr<float>(), next.data_ptr<float>() + cfg_.hidden, state.begin());
+    std::copy(next.data_ptr<float>(), next.data_ptr<float>() + cfg_.hidden, h_state.begin());
   }
 
-  InterestOutput predict(std::span<const float> state) const override {
+  InterestOutput predict(const InterestState& state) const override {
     KAIROS_CHECK_USAGE(net_, "gru: predict before fit");
-    KAIROS_ASSERT(state.size() == state_size());
+    std::vector<float>& h_state = hidden(const_cast<InterestState&>(state));
     torch::NoGradGuard no_grad;
-    const torch::Tensor h =
-        torch::from_blob(const_cast<float*>(state.data()), {1, cfg_.hidden}).clone();
-    InterestOutput out;
-    auto copy = [](const torch::Tensor& t) {
-      const torch::Tensor c = t.reshape({-1}).contiguous();
-      return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-    };
-    if (net_->category_head)
-      out.category = copy(torch::softmax(net_->category_head(h).reshape({-1}) + mask_, 0));
-    if (net_->action_head) out.next_action = copy(torch::softmax(net_->action_head(h), 1));
-    if (net_->intent_head) out.intent = torch::sigmoid(net_->intent_head(h)).item<double>();
-    return out;
+    return net_->heads.predict(torch::from_blob(h_state.data(), {1, cfg_.hidden}).clone());
   }
 
   void save_weights(const std::string& path) const override { save_tensors(named(), path); }
@@ -329,7 +301,6 @@ class InterestGru final : public InterestModel, public Trainable {
     std::vector<int64_t> items, cats, types, cat_targets, action_targets;
     std::vector<float> intent_targets, keep;
     const Task primary = cfg_.tasks.front();
-    const auto sum = torch::kSum;
     const int lanes = batches_->lanes();
     if (h_.size(0) != lanes) h_ = h_.narrow(0, 0, lanes).contiguous();
     items.assign(lanes, 0);
@@ -339,17 +310,13 @@ class InterestGru final : public InterestModel, public Trainable {
     action_targets.assign(lanes, 0);
     intent_targets.assign(lanes, 0.0f);
     keep.assign(lanes, 1.0f);
-    int64_t cat_count = 0;
     for (int i = 0; i < lanes; ++i) {
       const auto item = static_cast<uint32_t>(batches_->input()[i]);
       items[i] = item;
       cats[i] = category_[item];
       types[i] = std::min<uint8_t>(batches_->input_type()[i], kNumEventTypes - 1);
       const auto target = static_cast<uint32_t>(batches_->target()[i]);
-      if (category_[target] != 0) {
-        cat_targets[i] = category_[target];
-        ++cat_count;
-      }
+      if (category_[target] != 0) cat_targets[i] = category_[target];
       action_targets[i] = std::min<uint8_t>(batches_->target_type()[i], kNumEventTypes - 1);
       if (!next_buy_.empty()) {
         // The prefix ends at the input event: its length is position + 1.
@@ -373,43 +340,12 @@ class InterestGru final : public InterestModel, public Trainable {
     }
     h_ = net_->step(longs(items), longs(cats), longs(types), h_, stats);
     const torch::Tensor hd = net_->drop(h_);
-    torch::Tensor total = torch::zeros({});
-    double primary_sum = 0;
-    int64_t primary_count = 0;
-    if (net_->category_head && cat_count > 0) {
-      const torch::Tensor l = torch::nn::functional::cross_entropy(
-          net_->category_head(hd), longs(cat_targets),
-          torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100).reduction(sum));
-      total = total + l / static_cast<double>(cat_count);
-      if (primary == Task::kCategory) {
-        primary_sum = l.item<double>();
-        primary_count = cat_count;
-      }
-    }
-    if (net_->action_head) {
-      const torch::Tensor l = torch::nn::functional::cross_entropy(
-          net_->action_head(hd), longs(action_targets),
-          torch::nn::functional::CrossEntropyFuncOptions().reduction(sum));
-      total = total + l / static_cast<double>(lanes);
-      if (primary == Task::kNextAction) {
-        primary_sum = l.item<double>();
-        primary_count = lanes;
-      }
-    }
-    if (net_->intent_head) {
-      const torch::Tensor l = torch::nn::functional::binary_cross_entropy_with_logits(
-          net_->intent_head(hd).reshape({-1}), torch::tensor(intent_targets),
-          torch::nn::functional::BinaryCrossEntropyWithLogitsFuncOptions().reduction(sum));
-      total = total + l / static_cast<double>(lanes);
-      if (primary == Task::kIntent) {
-        primary_sum = l.item<double>();
-        primary_count = lanes;
-      }
-    }
-    progress->loss_sum += primary_sum;
-    progress->events += primary_count;
-    if (!total.requires_grad()) return false;
-    *window = *window + total;
+    const HeadsLoss loss = net_->heads.loss(hd, longs(cat_targets), longs(action_targets),
+                                            torch::tensor(intent_targets), primary);
+    progress->loss_sum += loss.primary_sum;
+    progress->events += loss.primary_count;
+    if (!loss.total.requires_grad()) return false;
+    *window = *window + loss.total;
     return true;
   }
 
@@ -422,9 +358,6 @@ class InterestGru final : public InterestModel, public Trainable {
                    num_categories);
     }
     net_ = Net(cfg_, std::max<uint32_t>(num_items, 1), num_categories);
-    mask_ = torch::zeros({num_categories});
-    mask_[0] = -std::numeric_limits<float>::infinity();  // the unknown category
-    if (num_categories == 1) mask_[0] = 0.0f;            // no categories: nothing to mask
     net_->eval();
   }
   // The item statistics: of all training sessions into the net's buffer (validation, serving),
@@ -450,6 +383,13 @@ class InterestGru final : public InterestModel, public Trainable {
       folds.push_back(rows(folded.for_training_session(static_cast<size_t>(f))));
     }
     fold_stats_ = torch::cat(folds, 0);
+  }
+  // The hidden state inside a state of this model.
+  std::vector<float>& hidden(InterestState& state) const {
+    auto* s = dynamic_cast<VectorInterestState*>(&state);
+    KAIROS_CHECK_USAGE(s != nullptr && s->v.size() == static_cast<size_t>(cfg_.hidden),
+                       "gru: not a state of this model");
+    return s->v;
   }
   static bool is_head(const std::string& name) { return name.find("_head.") != std::string::npos; }
   // The encoder's weights from another interest artifact trained on the same dataset.
@@ -515,7 +455,6 @@ class InterestGru final : public InterestModel, public Trainable {
   std::optional<SessionParallelBatches> batches_;
   torch::Tensor h_;
   bool has_update_ = false;
-  torch::Tensor mask_;
   torch::Tensor fold_stats_;      // [kFolds * items, kStats] while training with item_stats
   std::set<std::string> loaded_;  // parameters taken from init_from (frozen with freeze_encoder)
   EventLabels primary_labels_ = EventLabels();

@@ -13,10 +13,10 @@ bool InterestModel::has(Task t) const {
 
 InterestOutput replay(const InterestModel& m, std::span<const uint32_t> items,
                       std::span<const uint8_t> types) {
-  std::vector<float> state(m.state_size(), 0.0f);
+  const std::unique_ptr<InterestState> state = m.start();
   for (size_t i = 0; i < items.size(); ++i)
-    m.observe(state, items[i], types.empty() ? 0 : types[i]);
-  return m.predict(state);
+    m.observe(*state, items[i], types.empty() ? 0 : types[i]);
+  return m.predict(*state);
 }
 
 std::vector<Task> parse_interest_tasks(const nlohmann::json& j) {

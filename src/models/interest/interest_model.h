@@ -9,10 +9,11 @@
 //    primary task, whose validation scalar early stopping watches (tasks/task.h).
 //  - fit() learns from `train` (data.train() when the model validates; data.valid() for early
 //    stopping); data gives the vocabulary sizes and the item categories.
-//  - The serving state is `state_size()` floats, zero for an empty session; observe() advances it
-//    by one event (one recurrent step); predict() reads every head from it. Both are const and
-//    thread-safe. Probabilities are the model's own (uncalibrated): calibration is fitted on
-//    validation by the pipeline and stored with the artifact (models/interest_artifact.h).
+//  - The serving state is the model's own InterestState: start() gives an empty session's,
+//    observe() advances it by one event (one recurrent step), predict() reads every head from it.
+//    All three are const and thread-safe. Probabilities are the model's own (uncalibrated):
+//    calibration is fitted on validation by the pipeline and stored with the artifact
+//    (models/interest_artifact.h).
 //  - The category head gives probability 0 to category 0 (unknown): it is never a target.
 #pragma once
 
@@ -29,6 +30,23 @@
 #include "tasks/task.h"
 
 namespace kairos {
+
+// A live session's interest state; each model derives its own.
+struct InterestState {
+  virtual ~InterestState() = default;
+  virtual std::unique_ptr<InterestState> clone() const = 0;
+  virtual size_t bytes() const = 0;  // approximate memory (the session store's byte bound)
+};
+
+// The state of models whose state is a vector of floats (a recurrent hidden state).
+struct VectorInterestState final : InterestState {
+  explicit VectorInterestState(size_t n) : v(n, 0.0f) {}
+  std::vector<float> v;
+  std::unique_ptr<InterestState> clone() const override {
+    return std::make_unique<VectorInterestState>(*this);
+  }
+  size_t bytes() const override { return sizeof(*this) + v.capacity() * sizeof(float); }
+};
 
 struct InterestOutput {
   std::vector<float> category;     // [num_categories], empty without the head
@@ -51,9 +69,9 @@ class InterestModel {
   // ignore it. Not part of the model: never saved (models/run_options.h).
   virtual void set_run_options(const RunOptions&) {}
 
-  virtual size_t state_size() const = 0;
-  virtual void observe(std::span<float> state, uint32_t item, uint8_t type) const = 0;
-  virtual InterestOutput predict(std::span<const float> state) const = 0;
+  virtual std::unique_ptr<InterestState> start() const = 0;
+  virtual void observe(InterestState& state, uint32_t item, uint8_t type) const = 0;
+  virtual InterestOutput predict(const InterestState& state) const = 0;
 
   virtual nlohmann::json hparams() const = 0;
   virtual nlohmann::json training_report() const { return nullptr; }

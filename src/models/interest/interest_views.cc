@@ -24,13 +24,13 @@ InterestLabelView::InterestLabelView(const InterestModel& borrowed, Task task)
   KAIROS_CHECK_USAGE(borrowed.has(task), "{} has no {} head", borrowed.name(), task_name(task));
 }
 
-InterestLabelView::InterestLabelView(InterestMaker make, nlohmann::json hparams)
-    : make_(std::move(make)), hparams_(std::move(hparams)) {
+InterestLabelView::InterestLabelView(InterestMaker make, nlohmann::json hparams, std::string name)
+    : make_(std::move(make)), hparams_(std::move(hparams)), name_(std::move(name)) {
   // Built now only to check the hyperparameters (the task comes with fit()).
   make_(with_tasks(hparams_, "category"));
 }
 
-std::string InterestLabelView::name() const { return model_ ? model_->name() : "gru"; }
+std::string InterestLabelView::name() const { return model_ ? model_->name() : name_; }
 
 nlohmann::json InterestLabelView::hparams() const { return model_ ? model_->hparams() : hparams_; }
 
@@ -55,12 +55,12 @@ InterestIntentView::InterestIntentView(const InterestModel& borrowed) : model_(&
   KAIROS_CHECK_USAGE(borrowed.has(Task::kIntent), "{} has no intent head", borrowed.name());
 }
 
-InterestIntentView::InterestIntentView(InterestMaker make, nlohmann::json hparams)
-    : make_(std::move(make)), hparams_(std::move(hparams)) {
+InterestIntentView::InterestIntentView(InterestMaker make, nlohmann::json hparams, std::string name)
+    : make_(std::move(make)), hparams_(std::move(hparams)), name_(std::move(name)) {
   make_(with_tasks(hparams_, "intent"));
 }
 
-std::string InterestIntentView::name() const { return model_ ? model_->name() : "gru"; }
+std::string InterestIntentView::name() const { return model_ ? model_->name() : name_; }
 
 void InterestIntentView::fit(const Dataset& data, IntentTarget target, uint32_t within) {
   KAIROS_CHECK_USAGE(make_ != nullptr, "a borrowed interest head is fitted with its model");

@@ -23,7 +23,8 @@ using InterestMaker = std::function<std::unique_ptr<InterestModel>(const nlohman
 class InterestLabelView final : public LabelModel {
  public:
   InterestLabelView(const InterestModel& borrowed, Task task);
-  InterestLabelView(InterestMaker make, nlohmann::json hparams);
+  // `name`: the model's name before it is built ("gru", "heads").
+  InterestLabelView(InterestMaker make, nlohmann::json hparams, std::string name = "gru");
   std::string name() const override;
   void fit(const EventLabels& labels, const Dataset& data, const SessionSet& train) override;
   void predict(const SessionQuery& prefix, std::span<float> probs) const override;
@@ -32,6 +33,7 @@ class InterestLabelView final : public LabelModel {
  private:
   InterestMaker make_;
   nlohmann::json hparams_;
+  std::string name_ = "gru";
   std::unique_ptr<InterestModel> owned_;
   const InterestModel* model_ = nullptr;
   Task task_ = Task::kCategory;
@@ -40,7 +42,7 @@ class InterestLabelView final : public LabelModel {
 class InterestIntentView final : public SequenceIntentModel {
  public:
   explicit InterestIntentView(const InterestModel& borrowed);
-  InterestIntentView(InterestMaker make, nlohmann::json hparams);
+  InterestIntentView(InterestMaker make, nlohmann::json hparams, std::string name = "gru");
   std::string name() const override;
   void fit(const Dataset& data, IntentTarget target, uint32_t within) override;
   double predict(const SessionView& session, uint32_t prefix) const override;
@@ -48,6 +50,7 @@ class InterestIntentView final : public SequenceIntentModel {
  private:
   InterestMaker make_;
   nlohmann::json hparams_;
+  std::string name_ = "gru";
   std::unique_ptr<InterestModel> owned_;
   const InterestModel* model_ = nullptr;
 };
