@@ -128,6 +128,11 @@ void add_synth_command(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--direct-buy", o->direct_buy, "Per view: purchase without a cart")
       ->capture_default_str();
+  sub->add_option("--abandon-on-drift", o->abandon_on_drift,
+                  "Per carted item: share of check-out purchases abandoned when the session's "
+                  "intent has left the item's category (0 = order-free funnel)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   sub->add_option("--category-tree", o->category_tree_path,
                   "Also write the category tree (category_id,parent_id) here");
   sub->callback([sub, o, output, from, json, hparams] {

@@ -81,5 +81,45 @@ TEST(Synth, EveryItemHasOneCategoryAndTheTreeIsWritten) {
   EXPECT_EQ(std::count(tree.begin(), tree.end(), '\n'), st.categories + 1);
 }
 
+// `--abandon-on-drift`: check-out purchases survive only where the session's intent is still the
+// carted item's category. With it at 1 a purchase's item is (almost) always of the category of the
+// view just before it — the last view shows the final intent unless it re-viewed an older item —
+// and fewer purchases happen; at 0 the file is the order-free shop's, byte for byte.
+TEST(Synth, AbandonOnDriftKeepsPurchasesInTheCurrentCategory) {
+  test::TempDir dir;
+  auto run = [&](double abandon, const std::string& name) {
+    synth::ShopOptions o;
+    o.events = 60000;
+    o.abandon_on_drift = abandon;
+    synth::write_shop(o, dir.file(name));
+    ReadOptions r;
+    r.format = "taobao";
+    EventLog log;
+    read_events(r, {dir.file(name)}, &log);
+    uint64_t buys = 0, same = 0;
+    uint32_t last_view_category = kNone;
+    for (size_t i = 0; i < log.size(); ++i) {
+      if (i > 0 && log.user[i] != log.user[i - 1]) last_view_category = kNone;
+      const uint32_t category = log.item_category[log.item[i]];
+      if (log.type[i] == EventType::kView) last_view_category = category;
+      if (log.type[i] == EventType::kBuy) {
+        ++buys;
+        same += category == last_view_category ? 1 : 0;
+      }
+    }
+    return std::pair<uint64_t, double>(buys,
+                                       static_cast<double>(same) / std::max<uint64_t>(buys, 1));
+  };
+  const auto [free_buys, free_same] = run(0.0, "free.csv");
+  const auto [kept_buys, kept_same] = run(1.0, "kept.csv");
+  EXPECT_LT(kept_buys, free_buys);
+  EXPECT_GT(kept_same, 0.9);
+  EXPECT_GT(kept_same, free_same + 0.05);
+  synth::ShopOptions o;
+  o.events = 60000;
+  synth::write_shop(o, dir.file("default.csv"));
+  EXPECT_EQ(slurp(dir.file("default.csv")), slurp(dir.file("free.csv")));
+}
+
 }  // namespace
 }  // namespace kairos

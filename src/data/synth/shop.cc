@@ -118,7 +118,8 @@ class Generator {
     }
     // Check-out: some carted items are bought at the end of the session.
     for (uint32_t item : carted) {
-      if (rng.bernoulli(o_.buy_after_cart)) {
+      const bool drifted = c_.leaf_of(item) != leaf;
+      if (rng.bernoulli(o_.buy_after_cart * (drifted ? 1.0 - o_.abandon_on_drift : 1.0))) {
         t += 10 + static_cast<int64_t>(rng.below(300));
         rows->push_back({t, item, 3});
       }
@@ -208,6 +209,8 @@ void write_tree(const Catalogue& c, const std::string& path) {
 ShopOptions resolve_sizes(ShopOptions o) {
   KAIROS_CHECK_USAGE(o.events >= 1, "--events must be at least 1");
   KAIROS_CHECK_USAGE(o.days >= 1, "--days must be at least 1");
+  KAIROS_CHECK_USAGE(o.abandon_on_drift >= 0 && o.abandon_on_drift <= 1,
+                     "--abandon-on-drift must be in [0, 1]");
   const double n = static_cast<double>(o.events);
   // Taobao UserBehavior: ~100 rows per user, ~24 rows per item, ~10k leaf categories at 100M.
   if (o.users == 0) o.users = static_cast<uint32_t>(std::clamp(n / 100.0, 10.0, 4e9));

@@ -30,8 +30,12 @@ struct ShopOptions {
   double cart = 0.062, fav = 0.033;  // per view
   double buy_after_cart = 0.30;      // per cart: bought later in the session
   double direct_buy = 0.004;         // per view: bought without a cart event
-  double gap_median_s = 40.0;        // median seconds between views (log-normal)
-  std::string category_tree_path;    // optional: write leaf,parent pairs here
+  // Per carted item at check-out: the share of purchases abandoned when the session's intent has
+  // drifted away from the item's category by then (0: the funnel ignores the order of events;
+  // docs/SYNTH.md, "An order-dependent funnel").
+  double abandon_on_drift = 0.0;
+  double gap_median_s = 40.0;      // median seconds between views (log-normal)
+  std::string category_tree_path;  // optional: write leaf,parent pairs here
 };
 
 struct ShopStats {

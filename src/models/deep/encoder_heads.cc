@@ -390,7 +390,7 @@ class EncoderHeads final : public InterestModel, public Trainable {
         for (size_t p = 0; p + 1 < s.size(); ++p) {
           const uint64_t r = offset[c] + p;
           const uint8_t type = std::min<uint8_t>(s.types[p], kNumEventTypes - 1);
-          encoder_->observe(*state, s.items[p], type, s.ts_ms.empty() ? 0 : s.ts_ms[p]);
+          encoder_->observe(*state, s.items[p], type, 0);  // no times, as observe() has none
           const std::vector<float> q = encoder_->query_vector(*state);
           std::copy(q.begin(), q.end(), enc + r * dim_);
           seen[type] += 1;
