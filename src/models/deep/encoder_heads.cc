@@ -136,7 +136,6 @@ struct HeadsState final : InterestState {
   uint32_t last_item = 0;
   uint8_t last_type = 0;
   std::array<float, kNumEventTypes> counts{};
-  uint32_t length = 0;
   std::unique_ptr<InterestState> clone() const override;
   size_t bytes() const override { return sizeof(*this) + enc->bytes(); }
   const SessionModel* encoder = nullptr;  // for clone(): the model that owns `enc`
@@ -148,15 +147,19 @@ std::unique_ptr<InterestState> HeadsState::clone() const {
   s->last_item = last_item;
   s->last_type = last_type;
   s->counts = counts;
-  s->length = length;
   s->encoder = encoder;
   return s;
 }
 
-// The numeric inputs of a prefix: ln(1 + count) per behaviour type, ln(1 + length).
-void fill_counts(const std::array<float, kNumEventTypes>& counts, uint32_t length, float* out) {
-  for (int t = 0; t < kNumEventTypes; ++t) out[t] = std::log1p(counts[t]);
-  out[kNumEventTypes] = std::log1p(static_cast<float>(length));
+// The numeric inputs of a prefix: ln(1 + count) per behaviour type, ln(1 + length) (the length
+// is the counts' sum).
+void fill_counts(const std::array<float, kNumEventTypes>& counts, float* out) {
+  float length = 0;
+  for (int t = 0; t < kNumEventTypes; ++t) {
+    out[t] = std::log1p(counts[t]);
+    length += counts[t];
+  }
+  out[kNumEventTypes] = std::log1p(length);
 }
 
 torch::Tensor longs(const std::vector<int64_t>& v) { return torch::tensor(v, torch::kLong); }
@@ -233,19 +236,18 @@ class EncoderHeads final : public InterestModel, public Trainable {
     s.last_item = item;
     s.last_type = t;
     s.counts[t] += 1;
-    ++s.length;
   }
 
   InterestOutput predict(const InterestState& state) const override {
     const HeadsState& s = mine(const_cast<InterestState&>(state));
     torch::NoGradGuard no_grad;
     std::vector<float> enc(static_cast<size_t>(dim_), 0.0f);
-    if (s.length > 0) {
+    if (s.last_item != 0) {  // an empty session has no session vector yet
       enc = encoder_->query_vector(*s.enc);
       KAIROS_ASSERT(enc.size() == static_cast<size_t>(dim_));
     }
     std::vector<float> counts(kCounts);
-    fill_counts(s.counts, s.length, counts.data());
+    fill_counts(s.counts, counts.data());
     const torch::Tensor x = net_->forward(torch::from_blob(enc.data(), {1, dim_}),
                                           longs({static_cast<int64_t>(category_[s.last_item])}),
                                           longs({static_cast<int64_t>(s.last_type)}),
@@ -394,7 +396,7 @@ class EncoderHeads final : public InterestModel, public Trainable {
           const std::vector<float> q = encoder_->query_vector(*state);
           std::copy(q.begin(), q.end(), enc + r * dim_);
           seen[type] += 1;
-          fill_counts(seen, static_cast<uint32_t>(p + 1), counts + r * kCounts);
+          fill_counts(seen, counts + r * kCounts);
           const uint32_t next = s.items[p + 1];
           ints[r * 4 + 0] = category_[s.items[p]];
           ints[r * 4 + 1] = type;
