@@ -127,34 +127,66 @@ TEST(Gru4Rec, SameSeedSameModel) {
   EXPECT_EQ(scores_of(*a, d.num_items(), {1, 12}), scores_of(*b, d.num_items(), {1, 12}));
 }
 
+// Trains `hp` with autograd through the whole step (fused_loss false) and with the hand-written
+// step on each thread count; both must give the same scores and losses.
+void expect_hand_written_equals_autograd(const Dataset& d, nlohmann::json hp,
+                                         std::initializer_list<int> threads_list) {
+  hp["fused_loss"] = false;
+  auto reference = make_model("gru4rec", hp);
+  reference->fit(d, d.train_full());
+  const auto b = scores_of(*reference, d.num_items(), {2, 13});
+  for (const int threads : threads_list) {
+    hp["fused_loss"] = true;
+    auto fused = make_model("gru4rec", hp);
+    RunOptions run;
+    run.threads = threads;
+    fused->set_run_options(run);
+    fused->fit(d, d.train_full());
+    const auto a = scores_of(*fused, d.num_items(), {2, 13});
+    for (uint32_t j = 1; j < d.num_items(); ++j)
+      ASSERT_NEAR(a[j], b[j], 1e-3) << hp.dump() << " threads " << threads << " item " << j;
+    EXPECT_NEAR(fused->training_report()["epochs"][1]["loss"].get<double>(),
+                reference->training_report()["epochs"][1]["loss"].get<double>(), 1e-4)
+        << hp.dump() << " threads " << threads;
+  }
+}
+
 // The hand-written cross-entropy step, run as 1 part or split over threads (3: uneven parts of
 // the lanes and of the sampled columns), trains the same model as autograd.
 TEST(Gru4Rec, FusedCrossEntropyStepEqualsAutograd) {
   const Dataset d = testing::planted_dataset(200, 10, 10);
   for (const bool constrained : {true, false}) {
+    expect_hand_written_equals_autograd(
+        d,
+        testing::tiny_gru4rec({{"n_epochs", 2},
+                               {"n_sample", 8},
+                               {"logq", 1.0},
+                               {"constrained_embedding", constrained},
+                               {"embedding", 8}}),
+        {1, 3});
+  }
+}
+
+// The GRU layers' hand-written backward (models/deep/gru_layer_step.h, the cross-entropy path
+// for GRU cells) trains the same model as autograd through the layers, with dropout on the input
+// and the hidden state (the same draws), for each kind of input and two stacked layers, on one
+// thread and split over two.
+TEST(Gru4Rec, HandWrittenGruStepEqualsAutograd) {
+  const Dataset d = testing::planted_dataset(200, 10, 10);
+  const std::vector<nlohmann::json> inputs = {
+      {{"constrained_embedding", true}},
+      {{"constrained_embedding", false}, {"embedding", 8}},
+      {{"constrained_embedding", false}, {"embedding", 0}},  // one-hot input
+  };
+  for (const auto& input : inputs) {
     auto hp = testing::tiny_gru4rec({{"n_epochs", 2},
                                      {"n_sample", 8},
                                      {"logq", 1.0},
-                                     {"constrained_embedding", constrained},
-                                     {"embedding", 8}});
-    hp["fused_loss"] = false;
-    auto reference = make_model("gru4rec", hp);
-    reference->fit(d, d.train_full());
-    const auto b = scores_of(*reference, d.num_items(), {2, 13});
-    for (const int threads : {1, 3}) {
-      hp["fused_loss"] = true;
-      auto fused = make_model("gru4rec", hp);
-      RunOptions run;
-      run.threads = threads;
-      fused->set_run_options(run);
-      fused->fit(d, d.train_full());
-      const auto a = scores_of(*fused, d.num_items(), {2, 13});
-      for (uint32_t j = 1; j < d.num_items(); ++j)
-        EXPECT_NEAR(a[j], b[j], 1e-3) << constrained << " " << threads << " " << j;
-      EXPECT_NEAR(fused->training_report()["epochs"][1]["loss"].get<double>(),
-                  reference->training_report()["epochs"][1]["loss"].get<double>(), 1e-4)
-          << constrained << " " << threads;
-    }
+                                     {"layers", {16, 12}},
+                                     {"dropout_p_embed", 0.25},
+                                     {"dropout_p_hidden", 0.2}});
+    hp.update(input);
+    expect_hand_written_equals_autograd(d, hp, {1, 2});
   }
 }
 

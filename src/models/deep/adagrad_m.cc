@@ -75,7 +75,9 @@ void AdagradM::step_rows(int handle, const torch::Tensor& rows, const torch::Ten
     return;
   }
   // CPU: combine repeated rows through a row -> slot map, then one tight loop per row (the
-  // tensor-op path above spends most of its time in allocation and a hash-based unique).
+  // tensor-op path above spends most of its time in allocation and a hash-based unique). Each
+  // thread owns the rows r with r % parts == its part: it scans every index, sums its own rows'
+  // gradients (in index order, so the sums do not depend on the thread count) and updates them.
   const torch::Tensor r = rows.to(torch::kLong).contiguous();
   const torch::Tensor gc = grad.contiguous();
   const int64_t n = r.size(0), dim = gc.size(1);
@@ -84,29 +86,30 @@ void AdagradM::step_rows(int handle, const torch::Tensor& rows, const torch::Ten
   if (s.slot_of_row.size() != static_cast<size_t>(s.param.size(0))) {
     s.slot_of_row.assign(s.param.size(0), -1);
   }
-  s.sum.resize(static_cast<size_t>(n * dim));
-  s.uniq.clear();
-  for (int64_t i = 0; i < n; ++i) {
-    int32_t& slot = s.slot_of_row[idx[i]];
-    float* dst;
-    if (slot < 0) {
-      slot = static_cast<int32_t>(s.uniq.size());
-      s.uniq.push_back(idx[i]);
-      dst = s.sum.data() + slot * dim;
-      std::copy(g + i * dim, g + (i + 1) * dim, dst);
-    } else {
-      dst = s.sum.data() + static_cast<int64_t>(slot) * dim;
-      for (int64_t k = 0; k < dim; ++k) dst[k] += g[i * dim + k];
+  const int parts = n * dim >= (1 << 16) ? threads_ : 1;
+  s.uniq.resize(static_cast<size_t>(parts));
+  s.sum.resize(static_cast<size_t>(parts));
+  parallel_for(static_cast<size_t>(parts), parts, 1, [&](size_t part, size_t, int) {
+    std::vector<int64_t>& uniq = s.uniq[part];
+    std::vector<float>& sum = s.sum[part];
+    uniq.clear();
+    sum.resize(static_cast<size_t>(n * dim));
+    for (int64_t i = 0; i < n; ++i) {
+      if (static_cast<size_t>(idx[i] % parts) != part) continue;
+      int32_t& slot = s.slot_of_row[idx[i]];
+      if (slot < 0) {
+        slot = static_cast<int32_t>(uniq.size());
+        uniq.push_back(idx[i]);
+        std::copy(g + i * dim, g + (i + 1) * dim, sum.data() + slot * dim);
+      } else {
+        float* dst = sum.data() + static_cast<int64_t>(slot) * dim;
+        for (int64_t k = 0; k < dim; ++k) dst[k] += g[i * dim + k];
+      }
     }
-  }
-  for (const int64_t row : s.uniq) s.slot_of_row[row] = -1;
-  // The rows are distinct now, so large updates split across threads without conflicts.
-  const size_t rows_n = s.uniq.size();
-  const int parts = rows_n * dim >= (1 << 16) ? threads_ : 1;
-  parallel_for(rows_n, parts, (rows_n + parts - 1) / parts, [&](size_t b, size_t e, int) {
+    for (const int64_t row : uniq) s.slot_of_row[row] = -1;
     adagrad_rows(s.param.data_ptr<float>(), s.acc.data_ptr<float>(), s.velocity.data_ptr<float>(),
-                 s.sum.data() + b * dim, s.uniq.data() + b, e - b, dim, lr,
-                 static_cast<float>(momentum_), static_cast<float>(eps_));
+                 sum.data(), uniq.data(), uniq.size(), dim, lr, static_cast<float>(momentum_),
+                 static_cast<float>(eps_));
   });
 }
 

@@ -38,10 +38,11 @@ class AdagradM {
  private:
   struct Slot {
     torch::Tensor param, acc, velocity;
-    // CPU sparse step scratch: row -> position in `uniq` (-1 = untouched), summed gradients.
+    // CPU sparse step scratch: row -> position in its part's `uniq` (-1 = untouched), and per
+    // part (rows r with r % parts == part) the distinct rows and their summed gradients.
     std::vector<int32_t> slot_of_row;
-    std::vector<int64_t> uniq;
-    std::vector<float> sum;
+    std::vector<std::vector<int64_t>> uniq;
+    std::vector<std::vector<float>> sum;
   };
   static Slot make_slot(torch::Tensor p);
 

@@ -23,6 +23,7 @@
 #include "models/deep/data_parallel.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/gru4rec_config.h"
+#include "models/deep/gru_layer_step.h"
 #include "models/deep/gru_step.h"
 #include "models/deep/losses.h"
 #include "models/deep/recurrent_layer.h"
@@ -48,6 +49,22 @@ torch::Tensor index_tensor(const std::vector<int64_t>& v) {
       .clone();
 }
 
+// table.index_select(0, index) with the rows split over the threads: the rows are scattered over
+// a table larger than the caches, so one thread waits on memory.
+torch::Tensor gather_rows(const torch::Tensor& table, const torch::Tensor& index, int threads) {
+  const int64_t n = index.size(0);
+  if (!table.is_cpu() || threads <= 1 || n < 256) return table.index_select(0, index);
+  torch::Tensor out = torch::empty({n, table.size(1)}, table.options());
+  parallel_for(static_cast<size_t>(n), threads, static_cast<size_t>((n + threads - 1) / threads),
+               [&](size_t b, size_t e, int) {
+                 torch::NoGradGuard no_grad;
+                 const auto first = static_cast<int64_t>(b), rows = static_cast<int64_t>(e - b);
+                 torch::Tensor part = out.narrow(0, first, rows);
+                 torch::index_select_out(part, table, 0, index.narrow(0, first, rows));
+               });
+  return out;
+}
+
 class Gru4Rec final : public SessionModel, public Trainable {
  public:
   explicit Gru4Rec(Gru4RecConfig c) : cfg_(std::move(c)) {}
@@ -59,6 +76,7 @@ class Gru4Rec final : public SessionModel, public Trainable {
     configure_allocator();
     seed_torch(cfg_.train.seed);
     rng_ = Rng(cfg_.train.seed);
+    dropout_rng_ = Rng::derive(cfg_.train.seed, 0xD40u);
     if (warm_) {  // continue from the loaded (grown) weights and optimiser state
       KAIROS_CHECK(num_items_ == data.num_items(),
                    "gru4rec: warm start grown to {} items, the data has {}", num_items_,
@@ -292,6 +310,9 @@ class Gru4Rec final : public SessionModel, public Trainable {
 
  private:
   bool fused_loss() const { return cfg_.loss == "cross-entropy" && cfg_.fused_loss; }
+  bool hand_written_gru() const {
+    return fused_loss() && cfg_.cell == "gru" && !std::getenv("TMP_OLD_GRU");
+  }
   bool one_hot() const { return !cfg_.constrained_embedding && cfg_.embedding == 0; }
 
   void build(uint32_t num_items) {
@@ -360,10 +381,8 @@ class Gru4Rec final : public SessionModel, public Trainable {
   // Input dropout: on a one-hot input, dropping the single active unit drops the whole row.
   torch::Tensor input_dropout(const torch::Tensor& x, bool training) {
     if (!training || cfg_.dropout_p_embed <= 0) return x;
-    if (!one_hot()) return torch::dropout(x, cfg_.dropout_p_embed, true);
-    const torch::Tensor keep = torch::empty({x.size(0), 1}).bernoulli_(1.0 - cfg_.dropout_p_embed) /
-                               (1.0 - cfg_.dropout_p_embed);
-    return x * keep;
+    const std::vector<int64_t> shape = {x.size(0), one_hot() ? 1 : x.size(1)};
+    return x * dropout_noise(shape, cfg_.dropout_p_embed, dropout_rng_, x.options());
   }
 
   // Layers over an input batch `x` (rows of Wy, E, or the one-hot projection table); updates
@@ -374,7 +393,8 @@ class Gru4Rec final : public SessionModel, public Trainable {
       const torch::Tensor gi = (l == 0 && one_hot()) ? x + L.b_ih : L.project(x);
       const torch::Tensor state = L.step(gi, hidden[l]);
       torch::Tensor h = L.output(state);
-      if (training && cfg_.dropout_p_hidden > 0) h = torch::dropout(h, cfg_.dropout_p_hidden, true);
+      if (training && cfg_.dropout_p_hidden > 0)
+        h = h * dropout_noise(h.sizes(), cfg_.dropout_p_hidden, dropout_rng_, h.options());
       hidden[l] = L.with_output(state, h);
       x = h;
     }
@@ -443,12 +463,26 @@ class Gru4Rec final : public SessionModel, public Trainable {
     scores[0] = -std::numeric_limits<float>::infinity();
   }
 
+  // Column offsets of the [B, C] scores: the output bias, minus the logQ correction
+  // (cross-entropy) folded into the same row vector so the scores are one fused addmm.
+  torch::Tensor column_offset(const torch::Tensor& bias, const torch::Tensor& y,
+                              int64_t lanes) const {
+    torch::Tensor offset = bias.reshape({1, -1});
+    if (cfg_.loss == "cross-entropy" && cfg_.logq > 0) {
+      torch::Tensor lp = log_pop_.index_select(0, y);
+      if (cfg_.n_sample > 0) lp.narrow(0, lanes, cfg_.n_sample).mul_(cfg_.sample_alpha);
+      offset = offset - cfg_.logq * lp.unsqueeze(0);
+    }
+    return offset;
+  }
+
   // The loss of one session-parallel step and its gradients: the dense parameters' in .grad(),
   // the touched rows of the item tables in pending_ (applied by apply_update()).
   double gradients(const torch::Tensor& input, const torch::Tensor& target,
                    const torch::Tensor& negatives, std::vector<torch::Tensor>& hidden) {
     const int64_t lanes = input.size(0);
     const torch::Tensor y = cfg_.n_sample > 0 ? torch::cat({target, negatives}) : target;
+    if (hand_written_gru()) return hand_written_gradients(input, y, hidden);
     torch::Tensor x, out_rows, rows_leaf, emb_leaf, out_index;
     if (cfg_.constrained_embedding) {
       out_index = torch::cat({input, y});
@@ -465,14 +499,7 @@ class Gru4Rec final : public SessionModel, public Trainable {
     const torch::Tensor bias_leaf = by_.index_select(0, y).detach().requires_grad_();
     x = input_dropout(x, true);
     const torch::Tensor h = forward(x, hidden, true);
-    // Column offsets: the bias, minus the logQ correction (cross-entropy) folded into the same
-    // row vector so the [B, C] score matrix is touched by one fused addmm only.
-    torch::Tensor offset = bias_leaf.reshape({1, -1});
-    if (cfg_.loss == "cross-entropy" && cfg_.logq > 0) {
-      torch::Tensor lp = log_pop_.index_select(0, y);
-      if (cfg_.n_sample > 0) lp.narrow(0, lanes, cfg_.n_sample).mul_(cfg_.sample_alpha);
-      offset = offset - cfg_.logq * lp.unsqueeze(0);
-    }
+    const torch::Tensor offset = column_offset(bias_leaf, y, lanes);
     if (fused_loss()) {
       return fused_cross_entropy_gradients(h, offset, out_rows, rows_leaf, emb_leaf, input, y,
                                            out_index, hidden);
@@ -496,8 +523,57 @@ class Gru4Rec final : public SessionModel, public Trainable {
 
   // Cross-entropy with its gradient written out: with P = softmax(R) and targets on the diagonal,
   // dL/dR = P - I, so dL/dh = (P - I) O, dL/dO = (P - I)^T h, dL/db = column sums — the two GEMMs
-  // autograd would run, without its log-softmax temporaries. Only h goes back through autograd
-  // (the recurrent layers and the input rows). Same result as the autograd path (tested).
+  // autograd would run, without its log-softmax temporaries. Same result as the autograd path
+  // (tested). Rows of P (lanes) in parallel: scores, softmax, dL/dh; then its columns (the
+  // sampled items) in parallel: dL/dO. Each part is one single-threaded BLAS call.
+  struct SoftmaxGradients {
+    double loss = 0;
+    torch::Tensor grad_h, grad_out, grad_bias;
+  };
+  // `grad_out` may name the [C, H] block to write dL/dO into (undefined: allocated).
+  SoftmaxGradients softmax_gradients(const torch::Tensor& h, const torch::Tensor& offset,
+                                     const torch::Tensor& out_rows,
+                                     const torch::Tensor& grad_out = {}) const {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor o = out_rows.detach(), hd = h.detach(), off = offset.detach();
+    const int64_t lanes = hd.size(0), cols = o.size(0);
+    SoftmaxGradients g;
+    torch::Tensor p = torch::empty({lanes, cols}, hd.options());
+    g.grad_h = torch::empty_like(hd);
+    g.grad_out = grad_out.defined() ? grad_out : torch::empty({cols, hd.size(1)}, hd.options());
+    g.grad_bias = torch::empty({cols, 1}, hd.options());
+    const int parts = std::max(1, run_.threads);
+    std::vector<double> part_loss(parts, 0.0);
+    const auto part_size = [parts](int64_t n) {
+      return static_cast<size_t>((n + parts - 1) / parts);
+    };
+    parallel_for(lanes, parts, part_size(lanes), [&](size_t r0, size_t r1, int t) {
+      torch::NoGradGuard no_grad_here;
+      const auto rows = static_cast<int64_t>(r1 - r0), first = static_cast<int64_t>(r0);
+      torch::Tensor pr = p.narrow(0, first, rows);
+      torch::addmm_out(pr, off, hd.narrow(0, first, rows), o.t());
+      pr.sub_(std::get<0>(pr.max(1, true))).exp_();
+      const torch::Tensor z = pr.sum(1, true);
+      part_loss[t] +=
+          (z.log().squeeze(1) - pr.diagonal(first).clamp_min(1e-24).log()).sum().item<double>();
+      pr.div_(z);
+      pr.diagonal(first).sub_(1.0);
+      torch::Tensor gh = g.grad_h.narrow(0, first, rows);
+      torch::mm_out(gh, pr, o);
+    });
+    parallel_for(cols, parts, part_size(cols), [&](size_t c0, size_t c1, int) {
+      torch::NoGradGuard no_grad_here;
+      const auto n = static_cast<int64_t>(c1 - c0), first = static_cast<int64_t>(c0);
+      torch::Tensor go = g.grad_out.narrow(0, first, n);
+      torch::mm_out(go, p.narrow(1, first, n).t(), hd);
+      torch::Tensor gb = g.grad_bias.narrow(0, first, n).squeeze(1);
+      torch::sum_out(gb, p.narrow(1, first, n), {0});
+    });
+    for (double l : part_loss) g.loss += l;
+    return g;
+  }
+
+  // The cross-entropy step with autograd only through the recurrent layers (LSTM cells).
   double fused_cross_entropy_gradients(const torch::Tensor& h, const torch::Tensor& offset,
                                        const torch::Tensor& out_rows,
                                        const torch::Tensor& rows_leaf,
@@ -505,52 +581,77 @@ class Gru4Rec final : public SessionModel, public Trainable {
                                        const torch::Tensor& y, const torch::Tensor& out_index,
                                        std::vector<torch::Tensor>& hidden) {
     const int64_t lanes = h.size(0), cols = y.size(0);
-    torch::Tensor grad_h, grad_out, grad_bias;
-    double loss = 0;
-    {
-      torch::NoGradGuard no_grad;
-      const torch::Tensor o = out_rows.detach(), hd = h.detach(), off = offset.detach();
-      torch::Tensor p = torch::empty({lanes, cols}, hd.options());
-      grad_h = torch::empty_like(hd);
-      grad_out = torch::empty({cols, hd.size(1)}, hd.options());
-      // Rows of P (lanes) in parallel: scores, softmax, dL/dh; then its columns (the sampled
-      // items) in parallel: dL/dO. Each part is one single-threaded BLAS call.
-      const int parts = std::max(1, run_.threads);
-      std::vector<double> part_loss(parts, 0.0);
-      const auto part_size = [parts](int64_t n) {
-        return static_cast<size_t>((n + parts - 1) / parts);
-      };
-      parallel_for(lanes, parts, part_size(lanes), [&](size_t r0, size_t r1, int t) {
-        const auto rows = static_cast<int64_t>(r1 - r0), first = static_cast<int64_t>(r0);
-        torch::Tensor pr = p.narrow(0, first, rows);
-        torch::addmm_out(pr, off, hd.narrow(0, first, rows), o.t());
-        pr.sub_(std::get<0>(pr.max(1, true))).exp_();
-        const torch::Tensor z = pr.sum(1, true);
-        part_loss[t] +=
-            (z.log().squeeze(1) - pr.diagonal(first).clamp_min(1e-24).log()).sum().item<double>();
-        pr.div_(z);
-        pr.diagonal(first).sub_(1.0);
-        torch::Tensor gh = grad_h.narrow(0, first, rows);
-        torch::mm_out(gh, pr, o);
-      });
-      parallel_for(cols, parts, part_size(cols), [&](size_t c0, size_t c1, int) {
-        const auto n = static_cast<int64_t>(c1 - c0), first = static_cast<int64_t>(c0);
-        torch::Tensor go = grad_out.narrow(0, first, n);
-        torch::mm_out(go, p.narrow(1, first, n).t(), hd);
-      });
-      grad_bias = p.sum(0).unsqueeze(1);
-      for (double l : part_loss) loss += l;
-    }
-    h.backward(grad_h);
-    torch::Tensor grad_rows = grad_out;
+    const SoftmaxGradients g = softmax_gradients(h, offset, out_rows);
+    h.backward(g.grad_h);
+    torch::Tensor grad_rows = g.grad_out;
     if (cfg_.constrained_embedding) {
       grad_rows = rows_leaf.grad();
-      grad_rows.narrow(0, lanes, cols).add_(grad_out);
+      grad_rows.narrow(0, lanes, cols).add_(g.grad_out);
     }
-    pending_ = {out_index, grad_rows, y,
-                grad_bias, input,     emb_leaf.defined() ? emb_leaf.grad() : torch::Tensor()};
+    pending_ = {out_index,   grad_rows, y,
+                g.grad_bias, input,     emb_leaf.defined() ? emb_leaf.grad() : torch::Tensor()};
     for (auto& hs : hidden) hs = hs.detach();
-    return loss;
+    return g.loss;
+  }
+
+  // The cross-entropy step with no autograd at all (GRU cells): the layers' backward written
+  // out (models/deep/gru_layer_step.h), both split over the training threads.
+  double hand_written_gradients(const torch::Tensor& input, const torch::Tensor& y,
+                                std::vector<torch::Tensor>& hidden) {
+    torch::NoGradGuard no_grad;
+    const int64_t lanes = input.size(0);
+    const int threads = std::max(1, run_.threads);
+    torch::Tensor out_index, out_rows, x;
+    if (cfg_.constrained_embedding) {
+      out_index = torch::cat({input, y});
+      const torch::Tensor rows = gather_rows(wy_, out_index, threads);
+      x = rows.narrow(0, 0, lanes);
+      out_rows = rows.narrow(0, lanes, y.size(0));
+    } else {
+      out_index = y;
+      out_rows = gather_rows(wy_, y, threads);
+      x = emb_.index_select(0, input);
+    }
+    const torch::Tensor bias = by_.index_select(0, y);
+    torch::Tensor in_noise;
+    if (cfg_.dropout_p_embed > 0) {
+      const std::vector<int64_t> shape = {lanes, one_hot() ? 1 : x.size(1)};
+      in_noise = dropout_noise(shape, cfg_.dropout_p_embed, dropout_rng_, x.options());
+      x = x * in_noise;
+    }
+    steps_.resize(layers_.size());
+    for (size_t l = 0; l < layers_.size(); ++l) {
+      torch::Tensor noise;
+      if (cfg_.dropout_p_hidden > 0)
+        noise = dropout_noise({lanes, layers_[l].hidden()}, cfg_.dropout_p_hidden, dropout_rng_,
+                              x.options());
+      x = steps_[l].forward(layers_[l], x, l == 0 && one_hot(), hidden[l], noise, threads);
+      hidden[l] = x;
+    }
+    // Constrained: the input rows' gradients and the output rows' in one [B + C, H] block, in
+    // the order of out_index.
+    torch::Tensor grad_rows, grad_out;
+    if (cfg_.constrained_embedding) {
+      grad_rows = torch::empty({lanes + y.size(0), x.size(1)}, x.options());
+      grad_out = grad_rows.narrow(0, lanes, y.size(0));
+    }
+    const SoftmaxGradients g =
+        softmax_gradients(x, column_offset(bias, y, lanes), out_rows, grad_out);
+    torch::Tensor dx = g.grad_h;
+    for (size_t l = layers_.size(); l-- > 0;) dx = steps_[l].backward(layers_[l], dx, threads);
+    if (cfg_.constrained_embedding) {
+      torch::Tensor din = grad_rows.narrow(0, 0, lanes);
+      if (in_noise.defined()) {
+        torch::mul_out(din, dx, in_noise);
+      } else {
+        din.copy_(dx);
+      }
+      pending_ = {out_index, grad_rows, y, g.grad_bias, input, {}};
+    } else {
+      if (in_noise.defined()) dx = dx * in_noise;
+      pending_ = {y, g.grad_out, y, g.grad_bias, input, dx};
+    }
+    return g.loss;
   }
 
   Gru4RecConfig cfg_;
@@ -566,11 +667,14 @@ class Gru4Rec final : public SessionModel, public Trainable {
   SessionSet train_;
   NegativeSampler sampler_;
   Rng rng_{42};
+  // Dropout masks (forward() is const for inference; training draws from here).
+  mutable Rng dropout_rng_{43};
   uint64_t events_per_epoch_ = 0;
   // The epoch in progress (begin_epoch .. end_epoch) and the update computed but not applied.
   std::optional<TrainingThreads> threads_;
   std::optional<SessionParallelBatches> batches_;
   std::vector<torch::Tensor> hidden_;
+  std::vector<GruLayerStep> steps_;  // the hand-written GRU step's saved tensors, per layer
   std::vector<int64_t> negatives_;
   double lr_factor_ = 1;
   struct PendingRows {
