@@ -51,6 +51,38 @@ std::unique_ptr<SessionState> LiveSessions::replay_local(const LiveSession& s,
   return fresh;
 }
 
+void LiveSessions::for_each_session(const ServedModel& m, size_t max_events,
+                                    const SessionVisitor& fn) {
+  std::map<uint64_t, std::shared_ptr<const std::vector<std::string>>> names;
+  {
+    std::lock_guard lock(names_mu_);
+    for (const auto& [version, n] : names_) names.emplace(version, n.items);
+  }
+  std::vector<uint32_t> items;
+  std::vector<uint8_t> types;
+  local_.for_each([&](const std::string& key, const LiveSession& s) {
+    if (!s.state || s.state->items.empty()) return true;
+    const SessionState& st = *s.state;
+    const size_t first = st.items.size() > max_events ? st.items.size() - max_events : 0;
+    if (s.model_version == m.version) {
+      return fn(key, std::span<const uint32_t>(st.items).subspan(first),
+                std::span<const uint8_t>(st.types).subspan(first));
+    }
+    const auto it = names.find(s.model_version);
+    if (it == names.end() || !it->second) return true;  // names forgotten: expired long ago
+    items.clear();
+    types.clear();
+    for (size_t i = first; i < st.items.size(); ++i) {
+      const uint32_t item =
+          st.items[i] < it->second->size() ? m.find((*it->second)[st.items[i]]) : 0;
+      if (item == 0) continue;
+      items.push_back(item);
+      types.push_back(st.types[i]);
+    }
+    return items.empty() || fn(key, items, types);
+  });
+}
+
 std::unique_ptr<SessionState> LiveSessions::replay_log(const RedisEventLog::Log& log,
                                                        const ServedModel& m) {
   const SessionModel& model = *m.artifact.model;

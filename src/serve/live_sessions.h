@@ -13,10 +13,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,14 @@ class LiveSessions {
   // A private copy of the session's state under model `m`, or null when there is no such session.
   // Never creates a session. Throws StoreUnavailable (Redis mode).
   std::unique_ptr<SessionState> snapshot(const std::string& key, const ServedModel& m);
+
+  // Every live session held here — in Redis mode only the sessions this replica has cached —
+  // as item indices of `m` and types, oldest first, at most the last `max_events`. A session
+  // built under an earlier model is mapped by external id (items `m` lacks are dropped). Runs
+  // under the session's shard lock; stops when fn returns false.
+  using SessionVisitor = std::function<bool(const std::string& key, std::span<const uint32_t> items,
+                                            std::span<const uint8_t> types)>;
+  void for_each_session(const ServedModel& m, size_t max_events, const SessionVisitor& fn);
 
   // "" when the store is reachable, else the reason (readiness).
   std::string unreachable_reason();

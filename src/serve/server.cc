@@ -29,6 +29,7 @@
 #include "serve/live_sessions.h"
 #include "serve/redis_event_log.h"
 #include "serve/served_model.h"
+#include "serve/session_audience.h"
 #include "serve/session_key.h"
 #include "stream/event_stream.h"
 #include "web/web_assets.h"
@@ -575,20 +576,23 @@ struct Server::Impl {
 
   // POST /v1/audiences {"item": {"text": "...", "price": 2.5}, "k": 100}: the k customers most
   // likely to buy an item with these attributes (docs/API.md). Cost: one score per customer.
-  void audience(const HttpRequest& req, HttpResponse& res) const {
-    if (!customers) {
-      throw ApiError(404,
-                     "no customer data: start kairos serve with --customers FILE "
-                     "--customers-format FORMAT");
-    }
+  void audience(const HttpRequest& req, HttpResponse& res) {
     json j;
     try {
       j = json::parse(req.body);
     } catch (const json::exception&) {
       throw ApiError(400, "malformed JSON (or not UTF-8)");
     }
+    if (j.is_object() && j.contains("category")) return session_audience(j, req.deadline, res);
+    if (!customers) {
+      throw ApiError(404,
+                     "no customer data: start kairos serve with --customers FILE "
+                     "--customers-format FORMAT (or ask for live sessions: {\"category\": ...})");
+    }
     if (!j.is_object() || !j.contains("item") || !j["item"].is_object())
-      throw ApiError(400, "expected {\"item\": {\"text\": ..., \"price\": ...}, \"k\": ...}");
+      throw ApiError(400,
+                     "expected {\"item\": {\"text\": ..., \"price\": ...}, \"k\": ...} or "
+                     "{\"category\": ..., \"k\": ...}");
     for (const auto& [key, v] : j.items()) {
       if (key != "item" && key != "k") throw ApiError(400, "unknown field '" + key + "'");
     }
@@ -610,13 +614,7 @@ struct Server::Impl {
     if (text.empty()) throw ApiError(400, "item.text is required (the product's description)");
     if (text.size() > o.max_audience_text)
       throw ApiError(400, fmt::format("item.text longer than {} bytes", o.max_audience_text));
-    size_t k = 100;
-    if (j.contains("k")) {
-      if (!j["k"].is_number_integer() || j["k"].get<int64_t>() < 1 ||
-          j["k"].get<int64_t>() > static_cast<int64_t>(o.max_k))
-        throw ApiError(400, fmt::format("k must be an integer in 1..{}", o.max_k));
-      k = j["k"].get<size_t>();
-    }
+    const size_t k = audience_k(j);
     json ranked = json::array();
     for (const auto& m : customers->rank(text, price, k)) {
       ranked.push_back({{"customer_id", m.customer_id}, {"score", m.score}});
@@ -625,6 +623,49 @@ struct Server::Impl {
           {{"model", customers->model()},
            {"candidates", customers->customers()},
            {"customers", ranked}});
+  }
+
+  size_t audience_k(const json& j) const {
+    if (!j.contains("k")) return 100;
+    if (!j["k"].is_number_integer() || j["k"].get<int64_t>() < 1 ||
+        j["k"].get<int64_t>() > static_cast<int64_t>(o.max_k))
+      throw ApiError(400, fmt::format("k must be an integer in 1..{}", o.max_k));
+    return j["k"].get<size_t>();
+  }
+
+  // POST /v1/audiences {"category": "C", "k": 100}: the live sessions most drawn to category C
+  // now, from all their events, views included (serve/session_audience.h). Cost: one pass over
+  // the live sessions, at most 50 events each; the request deadline applies.
+  void session_audience(const json& j, const Deadline& deadline, HttpResponse& res) {
+    for (const auto& [key, v] : j.items()) {
+      if (key != "category" && key != "k") throw ApiError(400, "unknown field '" + key + "'");
+    }
+    if (!j["category"].is_string()) throw ApiError(400, "category must be a string");
+    const std::string name = j["category"].get<std::string>();
+    if (name.empty() || name.size() > o.max_id_bytes)
+      throw ApiError(400, fmt::format("category must be 1..{} bytes", o.max_id_bytes));
+    const auto m = std::atomic_load(&model);
+    const uint32_t category = m->categories.find(name);
+    if (category == 0)
+      throw ApiError(404, "unknown category (not in the served model's catalogue)");
+    SessionAudienceOptions opts;
+    opts.k = audience_k(j);
+    const SessionAudience a = rank_live_sessions(*m, sessions, category, opts, deadline);
+    json ranked = json::array();
+    for (const auto& c : a.top) {
+      const bool user = c.key.rfind("user:", 0) == 0;
+      const std::string id = c.key.substr(c.key.find(':') + 1);
+      ranked.push_back({{user ? "user_id" : "session_id", id},
+                        {"score", c.score},
+                        {"events", c.events},
+                        {"events_in_category", c.in_category}});
+    }
+    reply(res, 200,
+          {{"model", "session-decay"},
+           {"scope", sessions.shared() ? "this replica's cached sessions" : "all live sessions"},
+           {"candidates", a.scanned},
+           {"matched", a.matched},
+           {"sessions", ranked}});
   }
 
   // Items whose id contains `q` (all items without it), most popular in training first: the

@@ -109,6 +109,19 @@ bool MemorySessionStore::read(const std::string& key,
   return update_existing(key, [&fn](LiveSession& s) { fn(s); });
 }
 
+bool MemorySessionStore::for_each(
+    const std::function<bool(const std::string& key, const LiveSession&)>& fn) const {
+  const auto t = now();
+  for (const auto& s : shards_) {
+    std::lock_guard lock(s->mu);
+    for (const Entry& e : s->lru) {
+      if (t - e.last_access > o_.ttl) break;  // most recent first: the rest are expired too
+      if (!fn(e.key, e.session)) return false;
+    }
+  }
+  return true;
+}
+
 template <typename F>
 uint64_t MemorySessionStore::total(F of) const {
   uint64_t n = 0;

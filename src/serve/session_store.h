@@ -63,6 +63,10 @@ class MemorySessionStore {
   // As read(), but fn may change the session (a state re-encoded after a reload).
   bool update_existing(const std::string& key, const std::function<void(LiveSession&)>& fn);
 
+  // Runs fn on every unexpired session, a shard at a time under its lock (fn must be quick and
+  // must not call back into the store); returns false, having stopped, once fn returns false.
+  bool for_each(const std::function<bool(const std::string& key, const LiveSession&)>& fn) const;
+
   size_t size() const;
   size_t bytes() const;          // the sessions' approximate memory (bounded by max_bytes)
   uint64_t evictions() const;    // dropped for the size bound

@@ -2,6 +2,7 @@
 // session; stateless and stateful calls agree and equal the model's own scores (what `kairos
 // predict` prints); fallbacks, filters, explanations, bad input, the API key and reload.
 #include "serve/server.h"
+#include "serve/session_audience.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -455,6 +456,75 @@ TEST_F(ServerTest, AnnRetrievalServesWhatExactRetrievalServes) {
   auto similar = client_->Get("/v1/items/i3/similar?k=5");
   ASSERT_EQ(similar->status, 200);
   EXPECT_EQ(json::parse(similar->body)["items"].size(), 5u);
+}
+
+// The score of a live session for a category: the session-decay model, by hand. Items 1-2 are
+// in category 1, item 3 in category 2; the session 1, 3, 2 (last event age 0).
+TEST(SessionAudience, ScoreIsTheSessionDecayCategoryProbability) {
+  const std::vector<uint32_t> item_category = {0, 1, 1, 2};
+  const std::vector<uint32_t> session = {1, 3, 2};
+  SessionAudienceOptions o;  // decay 0.7, gamma 1
+  const double prior = 0.25;
+  // In category 1: ages 2 and 0 -> 0.49 + 1; all: 0.49 + 0.7 + 1.
+  EXPECT_NEAR(session_category_interest(session, item_category, 1, prior, o),
+              (1.49 + 0.25) / (2.19 + 1.0), 1e-12);
+  EXPECT_NEAR(session_category_interest(session, item_category, 2, prior, o),
+              (0.7 + 0.25) / (2.19 + 1.0), 1e-12);
+  o.window = 1;  // only the last event is read
+  EXPECT_NEAR(session_category_interest(session, item_category, 2, prior, o), 0.25 / 2.0, 1e-12);
+}
+
+// POST /v1/audiences {"category": ...}: the live sessions (and users) drawn to a category now,
+// views included, best first; sessions without an event in it are not candidates. Works without
+// customer data; bad requests get 400, an unknown category 404.
+TEST_F(ServerTest, AudiencesRankLiveSessionsForACategory) {
+  // i1..i20 are in c1, i21..i40 in c2 (the planted dataset).
+  post("/v1/events", R"([{"session_id":"a","item_id":"i3","ts":1000},
+                         {"session_id":"a","item_id":"i5","ts":2000},
+                         {"session_id":"a","item_id":"i22","ts":3000},
+                         {"session_id":"b","item_id":"i25","ts":1000},
+                         {"session_id":"b","item_id":"i4","ts":2000,"type":"cart"},
+                         {"session_id":"c","item_id":"i30","ts":1000},
+                         {"session_id":"c","item_id":"i31","ts":2000},
+                         {"user_id":"u7","item_id":"i2","ts":1000}])");
+  const json r = post("/v1/audiences", R"({"category": "c1", "k": 10})");
+  EXPECT_EQ(r["model"], "session-decay");
+  EXPECT_EQ(r["candidates"], 4);
+  EXPECT_EQ(r["matched"], 3);
+  ASSERT_EQ(r["sessions"].size(), 3u) << r.dump();
+  // u7 only saw c1; b's last event is in c1; a's last is not.
+  EXPECT_EQ(r["sessions"][0]["user_id"], "u7");
+  EXPECT_EQ(r["sessions"][1]["session_id"], "b");
+  EXPECT_EQ(r["sessions"][2]["session_id"], "a");
+  EXPECT_EQ(r["sessions"][2]["events"], 3);
+  EXPECT_EQ(r["sessions"][2]["events_in_category"], 2);
+  for (size_t i = 1; i < 3; ++i) {
+    EXPECT_LT(r["sessions"][i]["score"].get<double>(), r["sessions"][i - 1]["score"].get<double>());
+  }
+  const json c2 = post("/v1/audiences", R"({"category": "c2", "k": 1})");
+  ASSERT_EQ(c2["sessions"].size(), 1u);
+  EXPECT_EQ(c2["sessions"][0]["session_id"], "c");
+  post("/v1/audiences", R"({"category": "c9"})", 404);
+  post("/v1/audiences", R"({"category": 3})", 400);
+  post("/v1/audiences", R"({"category": "c1", "k": 0})", 400);
+  post("/v1/audiences", R"({"category": "c1", "segment": "x"})", 400);
+}
+
+// Sessions built under the previous model (before a reload) are read through their external ids:
+// the same audience, the same scores.
+TEST_F(ServerTest, LiveSessionAudiencesSurviveAReload) {
+  stop();
+  start("sesame");
+  const httplib::Headers key = {{"X-API-Key", "sesame"}};
+  post("/v1/events", R"([{"session_id":"a","item_id":"i3","ts":1000},
+                         {"session_id":"a","item_id":"i22","ts":2000},
+                         {"session_id":"b","item_id":"i4","ts":1000}])",
+       200, key);
+  const json before = post("/v1/audiences", R"({"category": "c1"})");
+  post("/admin/reload", R"({"model":"v2"})", 200, key);
+  const json after = post("/v1/audiences", R"({"category": "c1"})");
+  ASSERT_EQ(after["sessions"].size(), 2u) << after.dump();
+  EXPECT_EQ(after["sessions"], before["sessions"]);
 }
 
 // POST /v1/audiences: customers ranked for a product's attributes from a transactions file given

@@ -1,6 +1,7 @@
 #include "models/deep/gru_layer_step.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/parallel.h"
 
@@ -33,12 +34,13 @@ torch::Tensor dropout_noise(torch::IntArrayRef shape, double p, Rng& rng,
   torch::Tensor noise = torch::empty(shape, torch::kFloat);
   float* out = noise.data_ptr<float>();
   const int64_t n = noise.numel();
-  const auto threshold = static_cast<uint64_t>((1.0 - p) * 4294967296.0);
+  const auto threshold = static_cast<uint32_t>(std::lround((1.0 - p) * 65536.0));
   const auto scale = static_cast<float>(1.0 / (1.0 - p));
-  for (int64_t i = 0; i < n; i += 2) {
+  for (int64_t i = 0; i < n; i += 4) {
     const uint64_t bits = rng.next();
-    out[i] = (bits & 0xffffffffu) < threshold ? scale : 0.0f;
-    if (i + 1 < n) out[i + 1] = (bits >> 32) < threshold ? scale : 0.0f;
+    for (int64_t k = 0; k < 4 && i + k < n; ++k) {
+      out[i + k] = ((bits >> (16 * k)) & 0xffffu) < threshold ? scale : 0.0f;
+    }
   }
   return noise.to(opts.device(), opts.dtype());
 }

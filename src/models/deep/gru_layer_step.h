@@ -33,9 +33,10 @@ class GruLayerStep {
   torch::Tensor x_, h_prev_, noise_, r_, z_, n_, gh_n_;
 };
 
-// Dropout multipliers: Bernoulli(1 - p) / (1 - p), from `rng` (32 bits per element, two
-// elements per draw). LibTorch 1.13's CPU bernoulli_ without MKL draws one 64-bit number per
-// element through its generator's lock: ~2.8 s of a Diginetica epoch per [128 x 192] mask.
+// Dropout multipliers: Bernoulli(1 - p) / (1 - p), from `rng` (16 bits per element, four
+// elements per draw: the keep probability is rounded to a multiple of 1/65536). LibTorch 1.13's
+// CPU bernoulli_ (this build has no MKL) draws a 64-bit number per element from its generator,
+// serially: ~2.8 s of a Diginetica epoch per [128 x 192] mask.
 torch::Tensor dropout_noise(torch::IntArrayRef shape, double p, Rng& rng,
                             const torch::TensorOptions& opts);
 
