@@ -310,9 +310,7 @@ class Gru4Rec final : public SessionModel, public Trainable {
 
  private:
   bool fused_loss() const { return cfg_.loss == "cross-entropy" && cfg_.fused_loss; }
-  bool hand_written_gru() const {
-    return fused_loss() && cfg_.cell == "gru" && !std::getenv("TMP_OLD_GRU");
-  }
+  bool hand_written_gru() const { return fused_loss() && cfg_.cell == "gru"; }
   bool one_hot() const { return !cfg_.constrained_embedding && cfg_.embedding == 0; }
 
   void build(uint32_t num_items) {
