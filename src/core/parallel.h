@@ -1,5 +1,7 @@
 // parallel_for over [0, n) with a fixed number of threads and dynamic chunking.
 // The first exception thrown by a worker is carried out (std::exception_ptr) and rethrown here.
+// The extra threads come from a process-wide team kept between calls (parallel.cc); a call made
+// while the team is busy (another thread's, or nested in a region) spawns its own.
 #pragma once
 
 #include <cstddef>
