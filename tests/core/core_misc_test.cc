@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "core/error.h"
@@ -59,6 +60,33 @@ TEST(ParallelFor, CarriesWorkerExceptionsOut) {
                               if (b == 57) throw std::runtime_error("boom");
                             }),
                std::runtime_error);
+}
+
+// The worker team serves one caller at a time: calls nested inside a region and calls from
+// several threads at once (which spawn their own threads) all finish with every index visited
+// once, and thread indices stay below the thread count; many short calls in a row reuse it.
+TEST(ParallelFor, NestedAndConcurrentCallsFinish) {
+  std::vector<std::atomic<int>> hits(64 * 50);
+  std::atomic<bool> bad_index{false};
+  std::vector<std::thread> callers;
+  for (int c = 0; c < 4; ++c) {
+    callers.emplace_back([&, c] {
+      for (int round = 0; round < 50; ++round) {
+        parallel_for(8, 2, 1, [&](size_t b, size_t e, int t) {
+          if (t >= 2) bad_index = true;
+          for (size_t i = b; i < e; ++i) {
+            parallel_for(2, 2, 1, [&](size_t b2, size_t e2, int t2) {
+              if (t2 >= 2) bad_index = true;
+              for (size_t j = b2; j < e2; ++j) ++hits[(c * 16 + i * 2 + j) * 50 + round];
+            });
+          }
+        });
+      }
+    });
+  }
+  for (auto& t : callers) t.join();
+  EXPECT_FALSE(bad_index.load());
+  for (size_t i = 0; i < hits.size(); ++i) ASSERT_EQ(hits[i].load(), 1) << i;
 }
 
 }  // namespace
