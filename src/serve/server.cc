@@ -576,6 +576,7 @@ struct Server::Impl {
 
   // POST /v1/audiences {"item": {"text": "...", "price": 2.5}, "k": 100}: the k customers most
   // likely to buy an item with these attributes (docs/API.md). Cost: one score per customer.
+  // {"category": "C", "k": 100} instead: live sessions (session_audience below).
   void audience(const HttpRequest& req, HttpResponse& res) {
     json j;
     try {
@@ -583,7 +584,7 @@ struct Server::Impl {
     } catch (const json::exception&) {
       throw ApiError(400, "malformed JSON (or not UTF-8)");
     }
-    if (j.is_object() && j.contains("category")) return session_audience(j, req.deadline, res);
+    if (j.is_object() && j.contains("category")) return session_audience(req, j, res);
     if (!customers) {
       throw ApiError(404,
                      "no customer data: start kairos serve with --customers FILE "
@@ -635,8 +636,11 @@ struct Server::Impl {
 
   // POST /v1/audiences {"category": "C", "k": 100}: the live sessions most drawn to category C
   // now, from all their events, views included (serve/session_audience.h). Cost: one pass over
-  // the live sessions, at most 50 events each; the request deadline applies.
-  void session_audience(const json& j, const Deadline& deadline, HttpResponse& res) {
+  // the live sessions, at most 50 events each; the request deadline applies. The reply lists
+  // other shoppers' session and user ids, so it is an admin route: refused (403) without
+  // --api-key, 401 without the key.
+  void session_audience(const HttpRequest& req, const json& j, HttpResponse& res) {
+    guard(Access::kAdmin)(req);
     for (const auto& [key, v] : j.items()) {
       if (key != "category" && key != "k") throw ApiError(400, "unknown field '" + key + "'");
     }
@@ -650,7 +654,7 @@ struct Server::Impl {
       throw ApiError(404, "unknown category (not in the served model's catalogue)");
     SessionAudienceOptions opts;
     opts.k = audience_k(j);
-    const SessionAudience a = rank_live_sessions(*m, sessions, category, opts, deadline);
+    const SessionAudience a = rank_live_sessions(*m, sessions, category, opts, req.deadline);
     json ranked = json::array();
     for (const auto& c : a.top) {
       const bool user = c.key.rfind("user:", 0) == 0;

@@ -476,8 +476,14 @@ TEST(SessionAudience, ScoreIsTheSessionDecayCategoryProbability) {
 
 // POST /v1/audiences {"category": ...}: the live sessions (and users) drawn to a category now,
 // views included, best first; sessions without an event in it are not candidates. Works without
-// customer data; bad requests get 400, an unknown category 404.
+// customer data; it lists shoppers' ids, so it needs the API key (403 when none is set, 401
+// without it); bad requests get 400, an unknown category 404.
 TEST_F(ServerTest, AudiencesRankLiveSessionsForACategory) {
+  post("/v1/audiences", R"({"category": "c1"})", 403);
+  stop();
+  start("sesame");
+  const httplib::Headers key = {{"X-API-Key", "sesame"}};
+  post("/v1/audiences", R"({"category": "c1"})", 401);
   // i1..i20 are in c1, i21..i40 in c2 (the planted dataset).
   post("/v1/events", R"([{"session_id":"a","item_id":"i3","ts":1000},
                          {"session_id":"a","item_id":"i5","ts":2000},
@@ -486,8 +492,9 @@ TEST_F(ServerTest, AudiencesRankLiveSessionsForACategory) {
                          {"session_id":"b","item_id":"i4","ts":2000,"type":"cart"},
                          {"session_id":"c","item_id":"i30","ts":1000},
                          {"session_id":"c","item_id":"i31","ts":2000},
-                         {"user_id":"u7","item_id":"i2","ts":1000}])");
-  const json r = post("/v1/audiences", R"({"category": "c1", "k": 10})");
+                         {"user_id":"u7","item_id":"i2","ts":1000}])",
+       200, key);
+  const json r = post("/v1/audiences", R"({"category": "c1", "k": 10})", 200, key);
   EXPECT_EQ(r["model"], "session-decay");
   EXPECT_EQ(r["candidates"], 4);
   EXPECT_EQ(r["matched"], 3);
@@ -501,13 +508,13 @@ TEST_F(ServerTest, AudiencesRankLiveSessionsForACategory) {
   for (size_t i = 1; i < 3; ++i) {
     EXPECT_LT(r["sessions"][i]["score"].get<double>(), r["sessions"][i - 1]["score"].get<double>());
   }
-  const json c2 = post("/v1/audiences", R"({"category": "c2", "k": 1})");
+  const json c2 = post("/v1/audiences", R"({"category": "c2", "k": 1})", 200, key);
   ASSERT_EQ(c2["sessions"].size(), 1u);
   EXPECT_EQ(c2["sessions"][0]["session_id"], "c");
-  post("/v1/audiences", R"({"category": "c9"})", 404);
-  post("/v1/audiences", R"({"category": 3})", 400);
-  post("/v1/audiences", R"({"category": "c1", "k": 0})", 400);
-  post("/v1/audiences", R"({"category": "c1", "segment": "x"})", 400);
+  post("/v1/audiences", R"({"category": "c9"})", 404, key);
+  post("/v1/audiences", R"({"category": 3})", 400, key);
+  post("/v1/audiences", R"({"category": "c1", "k": 0})", 400, key);
+  post("/v1/audiences", R"({"category": "c1", "segment": "x"})", 400, key);
 }
 
 // Sessions built under the previous model (before a reload) are read through their external ids:
@@ -520,9 +527,9 @@ TEST_F(ServerTest, LiveSessionAudiencesSurviveAReload) {
                          {"session_id":"a","item_id":"i22","ts":2000},
                          {"session_id":"b","item_id":"i4","ts":1000}])",
        200, key);
-  const json before = post("/v1/audiences", R"({"category": "c1"})");
+  const json before = post("/v1/audiences", R"({"category": "c1"})", 200, key);
   post("/admin/reload", R"({"model":"v2"})", 200, key);
-  const json after = post("/v1/audiences", R"({"category": "c1"})");
+  const json after = post("/v1/audiences", R"({"category": "c1"})", 200, key);
   ASSERT_EQ(after["sessions"].size(), 2u) << after.dump();
   EXPECT_EQ(after["sessions"], before["sessions"]);
 }
