@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <unordered_set>
 
@@ -121,6 +122,47 @@ TEST(HnswIndex, RecallAt20AgainstExactIsAtLeast098) {
   }
   EXPECT_GE(sum / queries, 0.98);
   EXPECT_GE(sum_filtered / queries, 0.98);
+}
+
+// Results come best first, with each item's own inner product as its score.
+TEST(HnswIndex, ResultsAreBestFirstWithTheirInnerProducts) {
+  const uint32_t n = 3000, dim = 24;
+  const auto v = clustered(n, dim, 8);
+  auto ann = make_hnsw_index(v, dim, {.m = 8, .ef_construction = 40, .ef_search = 32});
+  std::mt19937 rng(9);
+  const auto c = centers(dim, 8);
+  for (int t = 0; t < 20; ++t) {
+    const auto q = session_query(c, dim, rng);
+    const auto got = ann->search(q, 10);
+    ASSERT_EQ(got.size(), 10u);
+    for (size_t i = 0; i < got.size(); ++i) {
+      float ip = 0;
+      for (uint32_t d = 0; d < dim; ++d) ip += q[d] * v[got[i].item * dim + d];
+      EXPECT_NEAR(got[i].score, ip, 1e-4f * (1 + std::abs(ip)));
+      if (i > 0) EXPECT_GE(got[i - 1].score, got[i].score);
+    }
+  }
+}
+
+// One thread searching indexes of different sizes in turn (the per-thread visited table is shared
+// by them and grows for the larger one) gets each index's own answers.
+TEST(HnswIndex, OneThreadWalksIndexesOfDifferentSizes) {
+  const uint32_t dim = 16;
+  const auto small_v = clustered(500, dim, 11), large_v = clustered(4000, dim, 12);
+  auto small = make_hnsw_index(small_v, dim, {.m = 8, .ef_construction = 40, .ef_search = 64});
+  auto large = make_hnsw_index(large_v, dim, {.m = 8, .ef_construction = 40, .ef_search = 64});
+  auto small_exact = make_exact_index(small_v, dim);
+  auto large_exact = make_exact_index(large_v, dim);
+  std::mt19937 rng(13);
+  double small_recall = 0, large_recall = 0;
+  for (int t = 0; t < 30; ++t) {
+    const auto q = random_query(dim, rng);
+    small_recall += recall(small->search(q, 5), small_exact->search(q, 5));
+    large_recall += recall(large->search(q, 5), large_exact->search(q, 5));
+    for (const auto& s : small->search(q, 5)) ASSERT_LT(s.item, 500u);
+  }
+  EXPECT_GE(small_recall / 30, 0.95);
+  EXPECT_GE(large_recall / 30, 0.9);
 }
 
 TEST(HnswIndex, RestrictiveFiltersGetExactResults) {
