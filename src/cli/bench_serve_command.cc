@@ -131,7 +131,14 @@ class LoadGenerator {
     http::request<http::string_body> req;
     http::response<http::string_body> res;
     Job job;
+    Clock::time_point last_used = Clock::now();
   };
+
+  // A keep-alive connection left idle this long is opened afresh before its next request: the
+  // server closes idle connections (kairos serve: --idle-timeout-ms, 60 s by default), and a
+  // request written to a connection the server has just closed fails without being read. Idle
+  // connections are taken last-in first-out, so at a low rate some wait that long in a long run.
+  static constexpr std::chrono::seconds kReopenIdleAfter{20};
 
   void connect(Conn& c) {
     beast::error_code ec;
@@ -188,6 +195,7 @@ class LoadGenerator {
   }
 
   void dispatch(Conn& c, Job job) {
+    if (Clock::now() - c.last_used > kReopenIdleAfter) connect(c);
     c.job = std::move(job);
     c.req = {};
     c.req.method(http::verb::post);
@@ -209,6 +217,7 @@ class LoadGenerator {
   }
 
   void done(Conn& c, int status) {
+    c.last_used = Clock::now();
     Stats& s = stats_[c.job.kind];
     if (status == 0) {
       ++s.errors;

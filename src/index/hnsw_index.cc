@@ -7,7 +7,9 @@
 // descent through the upper layers, then a beam of ef on layer 0) written for one query at a time:
 // a visited table per thread stamped by generation instead of a catalogue-sized table allocated
 // and cleared per query, binary heaps instead of Faiss's linear-scan MinimaxHeap, and the
-// neighbours' vectors prefetched before their inner products. On the Diginetica GRU4Rec this
+// neighbours' vectors prefetched before their inner products. The walk reads a half-precision
+// copy of the rows (it is bound by memory traffic) and the beam it ends with is rescored in
+// float, so returned scores are the exact inner products. On the Diginetica GRU4Rec this
 // halves a served recommend's retrieval time at the same recall (docs/BENCHMARKS.md).
 // Filters run inside the walk: excluded and filtered-out items are walked through but never take
 // a result slot. A filter that leaves few items (< 5% of the catalogue) would starve the walk, so
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "index/half.h"
 #include "index/inner_product.h"
 #include "index/item_index.h"
 
@@ -99,6 +102,8 @@ class HnswIndex final : public ItemIndex {
     index_.add(static_cast<faiss::Index::idx_t>(n_), vectors.data());  // built with OpenMP
     exact_ = make_exact_index(std::move(vectors), dim);
     base_ = static_cast<const FlatIpStorage*>(index_.storage)->get_xb();
+    half_.resize(static_cast<size_t>(n_) * dim_);
+    for (size_t i = 0; i < half_.size(); ++i) half_[i] = float_to_half(base_[i]);
   }
   std::string kind() const override { return "hnsw"; }
   uint32_t size() const override { return n_; }
@@ -126,6 +131,7 @@ class HnswIndex final : public ItemIndex {
     const auto ef = static_cast<size_t>(
         std::min<double>(kMaxBeam, std::max<double>(static_cast<double>(k), ef_search_ * widen)));
     std::vector<Scored> best = walk(query.data(), ef, member);
+    for (Scored& b : best) b.score = inner_product(query.data(), row(b.node), dim_);
     std::sort(best.begin(), best.end(), [](const Scored& a, const Scored& b) {
       return a.score > b.score || (a.score == b.score && a.node < b.node);
     });
@@ -140,10 +146,16 @@ class HnswIndex final : public ItemIndex {
   static constexpr int kMaxBeam = 4096;
 
   const float* row(uint32_t node) const { return base_ + static_cast<size_t>(node) * dim_; }
-  float score(const float* q, uint32_t node) const { return inner_product(q, row(node), dim_); }
+  const uint16_t* half_row(uint32_t node) const {
+    return half_.data() + static_cast<size_t>(node) * dim_;
+  }
+  // The walk's score: the inner product with the half-precision copy of the row.
+  float score(const float* q, uint32_t node) const {
+    return inner_product_half(q, half_row(node), dim_);
+  }
   void prefetch(uint32_t node) const {
-    const char* p = reinterpret_cast<const char*>(row(node));
-    for (size_t b = 0; b < dim_ * sizeof(float); b += 64) __builtin_prefetch(p + b);
+    const char* p = reinterpret_cast<const char*>(half_row(node));
+    for (size_t b = 0; b < dim_ * sizeof(uint16_t); b += 64) __builtin_prefetch(p + b);
   }
 
   // The HNSW search: greedy through the upper layers, then a beam of `ef` on layer 0. Returns up to
@@ -214,7 +226,8 @@ class HnswIndex final : public ItemIndex {
   uint32_t dim_;
   int ef_search_;
   faiss::IndexHNSW index_;
-  const float* base_ = nullptr;
+  const float* base_ = nullptr;  // the rows, in Faiss's storage
+  std::vector<uint16_t> half_;   // the rows in half precision, for the walk
   std::unique_ptr<ItemIndex> exact_;
   uint32_t n_ = 0;
 };

@@ -25,6 +25,7 @@
 #include "serve/api_request.h"
 #include "serve/customer_service.h"
 #include "serve/engine.h"
+#include "serve/heap_stats.h"
 #include "serve/http_server.h"
 #include "serve/live_sessions.h"
 #include "serve/redis_event_log.h"
@@ -176,6 +177,8 @@ struct Server::Impl {
   prometheus::Gauge& g_reloads = gauges.Add({{"what", "reloads"}});
   prometheus::Gauge& g_session_bytes = gauges.Add({{"what", "session_bytes"}});
   prometheus::Gauge& g_in_flight = gauges.Add({{"what", "in_flight"}});
+  prometheus::Gauge& g_heap_in_use = gauges.Add({{"what", "heap_bytes_in_use"}});
+  prometheus::Gauge& g_heap_held = gauges.Add({{"what", "heap_bytes_held"}});
   prometheus::Family<prometheus::Counter>& http_rejected =
       prometheus::BuildCounter()
           .Name("kairos_http_rejected_total")
@@ -301,6 +304,9 @@ struct Server::Impl {
                       g_expirations.Set(static_cast<double>(local.expirations()));
                       g_session_bytes.Set(static_cast<double>(local.bytes()));
                       g_in_flight.Set(static_cast<double>(http.in_flight()));
+                      const HeapStats heap = heap_stats();
+                      g_heap_in_use.Set(static_cast<double>(heap.in_use));
+                      g_heap_held.Set(static_cast<double>(heap.held));
                       res.status = 200;
                       res.body = prometheus::TextSerializer().Serialize(registry->Collect());
                       res.content_type = "text/plain; version=0.0.4";
@@ -773,6 +779,7 @@ void Server::run() {
   }
   spdlog::info("serving {} on http://{}:{} ({} workers, {} I/O thread(s), queue {})", o.model_dir,
                o.host, o.port, o.threads, o.io_threads, o.queue);
+  spdlog::info("memory allocator: {}", heap_stats().allocator);
   impl_->http.run();
 }
 

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <string>
 
 namespace kairos {
 namespace {
@@ -30,6 +31,26 @@ void configure_allocator() {
   // (high in a GRU4Rec perf profile); keeping them in the heap lets the next step reuse them.
   mallopt(M_MMAP_THRESHOLD, 256 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  // The `kairos` executable runs on jemalloc (serve/heap_stats.h), where mallopt does nothing and
+  // freed pages are purged after dirty_decay_ms (10 s): a GRU4Rec epoch ran 10-15 % slower than on
+  // glibc until purging was turned off for training (docs/BENCHMARKS.md, 2026-12-03). The
+  // default for new arenas and each existing arena's setting are both set; an arena not yet
+  // initialised refuses the write, which is fine.
+  using Mallctl = int (*)(const char*, void*, size_t*, void*, size_t);
+  if (auto mallctl = lookup<Mallctl>("mallctl")) {
+    ssize_t never = -1;
+    for (const char* key : {"arenas.dirty_decay_ms", "arenas.muzzy_decay_ms"})
+      mallctl(key, nullptr, nullptr, &never, sizeof never);
+    unsigned narenas = 0;
+    size_t len = sizeof narenas;
+    if (mallctl("arenas.narenas", &narenas, &len, nullptr, 0) != 0) return;
+    for (unsigned i = 0; i < narenas; ++i) {
+      for (const char* what : {"dirty_decay_ms", "muzzy_decay_ms"}) {
+        const std::string key = fmt::format("arena.{}.{}", i, what);
+        mallctl(key.c_str(), nullptr, nullptr, &never, sizeof never);
+      }
+    }
+  }
 }
 
 void set_compute_threads(int threads) {

@@ -26,7 +26,8 @@ class TrainingThreads {
   TrainingThreads(const TrainingThreads&) = delete;
   TrainingThreads& operator=(const TrainingThreads&) = delete;
 };
-// Keeps large freed blocks in the heap instead of returning them to the kernel (see .cc).
+// Keeps large freed blocks in the heap instead of returning them to the kernel (see .cc), on
+// glibc and on jemalloc. Training only: a server wants its freed pages returned.
 void configure_allocator();
 // "torch 1.13.x, OpenBLAS; training threads N (LibTorch intra-op 1)" for logs.
 std::string compute_description(int training_threads);
