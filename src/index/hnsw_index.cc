@@ -18,6 +18,7 @@
 #include <faiss/IndexHNSW.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <vector>
 
@@ -102,8 +103,13 @@ class HnswIndex final : public ItemIndex {
     index_.add(static_cast<faiss::Index::idx_t>(n_), vectors.data());  // built with OpenMP
     exact_ = make_exact_index(std::move(vectors), dim);
     base_ = static_cast<const FlatIpStorage*>(index_.storage)->get_xb();
-    half_.resize(static_cast<size_t>(n_) * dim_);
-    for (size_t i = 0; i < half_.size(); ++i) half_[i] = float_to_half(base_[i]);
+    // Half precision holds magnitudes up to 65504; rows beyond it (no trained model here comes
+    // near) keep the walk in float.
+    const size_t values = static_cast<size_t>(n_) * dim_;
+    if (std::all_of(base_, base_ + values, [](float x) { return std::abs(x) < 60000.0f; })) {
+      half_.resize(values);
+      for (size_t i = 0; i < values; ++i) half_[i] = float_to_half(base_[i]);
+    }
   }
   std::string kind() const override { return "hnsw"; }
   uint32_t size() const override { return n_; }
@@ -149,13 +155,17 @@ class HnswIndex final : public ItemIndex {
   const uint16_t* half_row(uint32_t node) const {
     return half_.data() + static_cast<size_t>(node) * dim_;
   }
-  // The walk's score: the inner product with the half-precision copy of the row.
+  // The walk's score: the inner product with the half-precision copy of the row (float rows
+  // when the values do not fit half precision).
   float score(const float* q, uint32_t node) const {
+    if (half_.empty()) return inner_product(q, row(node), dim_);
     return inner_product_half(q, half_row(node), dim_);
   }
   void prefetch(uint32_t node) const {
-    const char* p = reinterpret_cast<const char*>(half_row(node));
-    for (size_t b = 0; b < dim_ * sizeof(uint16_t); b += 64) __builtin_prefetch(p + b);
+    const char* p = half_.empty() ? reinterpret_cast<const char*>(row(node))
+                                  : reinterpret_cast<const char*>(half_row(node));
+    const size_t bytes = dim_ * (half_.empty() ? sizeof(float) : sizeof(uint16_t));
+    for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch(p + b);
   }
 
   // The HNSW search: greedy through the upper layers, then a beam of `ef` on layer 0. Returns up to
@@ -227,7 +237,7 @@ class HnswIndex final : public ItemIndex {
   int ef_search_;
   faiss::IndexHNSW index_;
   const float* base_ = nullptr;  // the rows, in Faiss's storage
-  std::vector<uint16_t> half_;   // the rows in half precision, for the walk
+  std::vector<uint16_t> half_;   // the rows in half precision, for the walk (empty: float)
   std::unique_ptr<ItemIndex> exact_;
   uint32_t n_ = 0;
 };

@@ -144,6 +144,25 @@ TEST(HnswIndex, ResultsAreBestFirstWithTheirInnerProducts) {
   }
 }
 
+// Rows beyond half precision's range (|x| > 65504) are walked in float: same answers as exact.
+TEST(HnswIndex, RowsBeyondHalfPrecisionAreWalkedInFloat) {
+  const uint32_t n = 2000, dim = 16;
+  auto v = clustered(n, dim, 14);
+  for (auto& x : v) x *= 1e5f;
+  auto ann = make_hnsw_index(v, dim, {.m = 8, .ef_construction = 40, .ef_search = 64});
+  auto exact = make_exact_index(v, dim);
+  std::mt19937 rng(15);
+  const auto c = centers(dim, 14);
+  double sum = 0;
+  for (int t = 0; t < 30; ++t) {
+    const auto q = session_query(c, dim, rng);
+    const auto got = ann->search(q, 10);
+    for (const auto& s : got) ASSERT_TRUE(std::isfinite(s.score));
+    sum += recall(got, exact->search(q, 10));
+  }
+  EXPECT_GE(sum / 30, 0.95);
+}
+
 // One thread searching indexes of different sizes in turn (the per-thread visited table is shared
 // by them and grows for the larger one) gets each index's own answers.
 TEST(HnswIndex, OneThreadWalksIndexesOfDifferentSizes) {
