@@ -1,25 +1,14 @@
 #include "serve/heap_stats.h"
 
-#include <dlfcn.h>
-
 #include <cstdint>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
 
+#include "core/mallctl.h"
+
 namespace kairos {
-
-namespace {
-
-using Mallctl = int (*)(const char*, void*, size_t*, void*, size_t);
-
-Mallctl jemalloc_mallctl() {
-  static const auto fn = reinterpret_cast<Mallctl>(dlsym(RTLD_DEFAULT, "mallctl"));
-  return fn;
-}
-
-}  // namespace
 
 HeapStats heap_stats() {
   HeapStats s;

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <string>
 
+#include "core/mallctl.h"
+
 namespace kairos {
 namespace {
 
@@ -36,8 +38,7 @@ void configure_allocator() {
   // glibc until purging was turned off for training (docs/BENCHMARKS.md, 2026-12-03). The
   // default for new arenas and each existing arena's setting are both set; an arena not yet
   // initialised refuses the write, which is fine.
-  using Mallctl = int (*)(const char*, void*, size_t*, void*, size_t);
-  if (auto mallctl = lookup<Mallctl>("mallctl")) {
+  if (const Mallctl mallctl = jemalloc_mallctl()) {
     ssize_t never = -1;
     for (const char* key : {"arenas.dirty_decay_ms", "arenas.muzzy_decay_ms"})
       mallctl(key, nullptr, nullptr, &never, sizeof never);
