@@ -13,6 +13,7 @@
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/format.h"
+#include "data/atomic_file.h"
 
 namespace kairos::cli {
 namespace {
@@ -38,6 +39,9 @@ void run_bench_prepare(CLI::App* sub, const BenchPrepareFlags& f) {
                                 "--seed", std::to_string(f.seed), "--output", csv});
     KAIROS_CHECK(gen.exit_code == 0, "kairos synth failed (exit {})", gen.exit_code);
   }
+  // The log was just written: without this the kernel writes its 300 MB back during the timed
+  // run, and the figure measures the disk (7 s instead of 4.3 s on the 2-core machine).
+  fsync_path(csv);
   const std::string out = (fs::path(f.workdir) / "prepared").string();
   const auto run = run_child({self, "--quiet", "--log-level", "warn", "prepare", "--format",
                               "taobao", "--input", csv, "--output", out});

@@ -112,12 +112,12 @@ void run_prepare(CLI::App* sub, PrepareFlags& f) {
   PrepareResult result = prepare(o);
   ensure_directory(f.output);
   const std::filesystem::path dir(f.output);
-  result.dataset.save((dir / "dataset.kds").string());
+  const std::string fingerprint = result.dataset.save((dir / "dataset.kds").string());
   write_file_atomic((dir / "stats.json").string(), result.stats.to_json().dump(2) + "\n");
   std::printf("%s", result.stats.to_table().c_str());
   std::printf("wrote %s (%s events, fingerprint %s) and stats.json in %.1fs\n",
               (dir / "dataset.kds").c_str(), with_commas(result.dataset.num_events()).c_str(),
-              Dataset::load(f.output).fingerprint().c_str(), result.stats.seconds);
+              fingerprint.c_str(), result.stats.seconds);
 }
 
 }  // namespace

@@ -32,6 +32,10 @@ uint32_t crc32_update(uint32_t crc, const void* data, size_t size) {
   return crc;
 }
 
+uint32_t crc32_concat(uint32_t crc_a, uint32_t crc_b, uint64_t size_b) {
+  return static_cast<uint32_t>(::crc32_combine(crc_a, crc_b, static_cast<z_off_t>(size_b)));
+}
+
 SessionSet::SessionSet(std::span<const uint64_t> offsets, std::span<const uint32_t> users,
                        std::span<const uint32_t> items, std::span<const uint8_t> types,
                        std::span<const int64_t> ts, size_t begin, size_t end, int drop_last)

@@ -81,8 +81,9 @@ class Dataset {
   // Maps `path` (a dataset.kds file, or a directory holding one) read-only and verifies magic,
   // version and checksum; throws kIo / kInput with the reason.
   static Dataset load(const std::string& path);
-  // Writes atomically (temp file + rename).
-  void save(const std::string& path) const;
+  // Writes atomically (temp file + rename); returns the fingerprint the file carries (what
+  // fingerprint() of the loaded file gives).
+  std::string save(const std::string& path) const;
 
   SplitKind split() const;
   SessionSet train() const;

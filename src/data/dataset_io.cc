@@ -103,7 +103,7 @@ std::string resolve_path(const std::string& path) {
 
 }  // namespace
 
-void Dataset::save(const std::string& path) const {
+std::string Dataset::save(const std::string& path) const {
   const Storage& st = *storage_;
   const nlohmann::json meta = {{"split", std::string(split_kind_name(st.split))},
                                {"split_code", static_cast<uint32_t>(st.split)},
@@ -131,15 +131,22 @@ void Dataset::save(const std::string& path) const {
       {kTimes, st.ts.data(), st.ts.size_bytes()},
       {kStats, st.stats_json.data(), st.stats_json.size()},
   };
-  // Each data section's tag, size and bytes, so that moving bytes between sections changes it.
+  // Each piece's bytes are checksummed once; the two checksums below are stitched from these.
+  std::vector<uint32_t> piece_crc(pieces.size());
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    piece_crc[i] = crc32_update(0, pieces[i].data, pieces[i].size);
+  }
+  // The fingerprint: each data section's tag, size and bytes, so that moving bytes between
+  // sections changes it.
   uint32_t fingerprint = 0;
-  for (const Piece& piece : pieces) {
-    if (piece.tag == kStats) continue;
-    const uint64_t tag_and_size[2] = {piece.tag, piece.size};
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    if (pieces[i].tag == kStats) continue;
+    const uint64_t tag_and_size[2] = {pieces[i].tag, pieces[i].size};
     fingerprint = crc32_update(fingerprint, tag_and_size, sizeof(tag_and_size));
-    fingerprint = crc32_update(fingerprint, piece.data, piece.size);
+    fingerprint = crc32_concat(fingerprint, piece_crc[i], pieces[i].size);
   }
   pieces.push_back({kFingerprint, &fingerprint, sizeof(fingerprint)});
+  piece_crc.push_back(crc32_update(0, &fingerprint, sizeof(fingerprint)));
   std::vector<SectionEntry> table(pieces.size());
   uint64_t offset = kHeaderSize + table.size() * sizeof(SectionEntry);
   for (size_t i = 0; i < pieces.size(); ++i) {
@@ -150,6 +157,7 @@ void Dataset::save(const std::string& path) const {
   AtomicFile file(resolve_path(path));
   char header[kHeaderSize] = {};
   file.write(header, kHeaderSize);
+  // The file checksum: everything after the header, padding included.
   uint32_t crc = crc32_update(0, table.data(), table.size() * sizeof(SectionEntry));
   file.write(table.data(), table.size() * sizeof(SectionEntry));
   static const char kZeros[8] = {};
@@ -157,7 +165,7 @@ void Dataset::save(const std::string& path) const {
     const size_t pad = table[i].offset - file.position();
     crc = crc32_update(crc, kZeros, pad);
     file.write(kZeros, pad);
-    crc = crc32_update(crc, pieces[i].data, pieces[i].size);
+    crc = crc32_concat(crc, piece_crc[i], pieces[i].size);
     file.write(pieces[i].data, pieces[i].size);
   }
   std::memcpy(header, kMagic, 8);
@@ -167,6 +175,7 @@ void Dataset::save(const std::string& path) const {
   std::memcpy(header + 16, &crc, 4);
   file.write_at(0, header, kHeaderSize);
   file.commit();
+  return fmt::format("{:08x}", fingerprint);
 }
 
 Dataset Dataset::load(const std::string& path_or_dir) {

@@ -32,5 +32,7 @@ struct Dataset::Storage {
 
 // CRC-32 (zlib) of a byte range, continuing from `crc`.
 uint32_t crc32_update(uint32_t crc, const void* data, size_t size);
+// The CRC-32 of A followed by B, from crc(A), crc(B) and B's length (zlib's crc32_combine).
+uint32_t crc32_concat(uint32_t crc_a, uint32_t crc_b, uint64_t size_b);
 
 }  // namespace kairos

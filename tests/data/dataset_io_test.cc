@@ -56,8 +56,9 @@ TEST(Dataset, LeaveOneOutViewsDropTrailingEvents) {
 TEST(Dataset, SaveLoadRoundTrip) {
   test::TempDir dir;
   const Dataset d = Dataset::from_parts(tiny_parts());
-  d.save(dir.file("dataset.kds"));
+  const std::string fingerprint = d.save(dir.file("dataset.kds"));
   const Dataset e = Dataset::load(dir.path().string());  // a directory works too
+  EXPECT_EQ(e.fingerprint(), fingerprint);  // what save() reports is what the file carries
   EXPECT_EQ(e.split(), SplitKind::kTemporal);
   EXPECT_EQ(e.items().names(), d.items().names());
   EXPECT_EQ(e.categories().names(), d.categories().names());
