@@ -1,6 +1,7 @@
 // kairos prepare: raw behaviour logs -> a prepared dataset directory (dataset.kds + stats.json).
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -8,6 +9,7 @@
 #include "cli/parse_values.h"
 #include "core/error.h"
 #include "core/format.h"
+#include "core/parallel.h"
 #include "data/atomic_file.h"
 #include "data/prepare.h"
 #include "stream/stream_export.h"
@@ -143,6 +145,12 @@ void add_prepare_command(CLI::App& root) {
       ->capture_default_str();
   sub->add_option("--output", f->output, "Output directory")->required();
   sub->add_flag("--strict", o.read.strict, "Make the first malformed row fatal");
+  o.read.threads = std::min(hardware_threads(), 8);
+  sub->add_option("--threads", o.read.threads,
+                  "Threads reading one large plain file of a format with independent rows "
+                  "(taobao); the dataset does not depend on it (default: the cores, at most 8)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   sub->add_option("--max-line-bytes", o.read.max_line_bytes,
                   "Longest input line; longer lines are skipped and counted")
       ->capture_default_str()

@@ -48,21 +48,27 @@ void IdMap::grow_numeric() {
 
 uint32_t IdMap::intern(std::string_view key) {
   uint64_t v;
-  if (parse_canonical_u64(key, &v)) {
-    if ((numeric_count_ + 1) * 2 > slots_.size()) grow_numeric();
-    const size_t mask = slots_.size() - 1;
-    size_t i = mix(v) & mask;
-    for (;; i = (i + 1) & mask) {
-      if (slots_[i].second == 0) break;
-      if (slots_[i].first == v) return slots_[i].second - 1;
-    }
-    const auto id = static_cast<uint32_t>(kinds_.size());
-    slots_[i] = {v, id + 1};
-    ++numeric_count_;
-    kinds_.push_back(0);
-    payload_.push_back(v);
-    return id;
+  if (parse_canonical_u64(key, &v)) return intern_numeric(v);
+  return intern_string(key);
+}
+
+uint32_t IdMap::intern_numeric(uint64_t v) {
+  if ((numeric_count_ + 1) * 2 > slots_.size()) grow_numeric();
+  const size_t mask = slots_.size() - 1;
+  size_t i = mix(v) & mask;
+  for (;; i = (i + 1) & mask) {
+    if (slots_[i].second == 0) break;
+    if (slots_[i].first == v) return slots_[i].second - 1;
   }
+  const auto id = static_cast<uint32_t>(kinds_.size());
+  slots_[i] = {v, id + 1};
+  ++numeric_count_;
+  kinds_.push_back(0);
+  payload_.push_back(v);
+  return id;
+}
+
+uint32_t IdMap::intern_string(std::string_view key) {
   auto it = strings_.find(key);
   if (it != strings_.end()) return it->second;
   const auto id = static_cast<uint32_t>(kinds_.size());
@@ -71,6 +77,15 @@ uint32_t IdMap::intern(std::string_view key) {
   payload_.push_back(string_names_.size());
   string_names_.emplace_back(key);
   return id;
+}
+
+std::vector<uint32_t> IdMap::absorb(const IdMap& other) {
+  std::vector<uint32_t> to_this(other.size());
+  for (uint32_t id = 0; id < other.size(); ++id) {
+    to_this[id] = other.kinds_[id] == 0 ? intern_numeric(other.payload_[id])
+                                        : intern_string(other.string_names_[other.payload_[id]]);
+  }
+  return to_this;
 }
 
 uint32_t IdMap::find(std::string_view key) const {

@@ -19,6 +19,9 @@ class IdMap {
 
   // Returns the dense id of `key`, adding it if new.
   uint32_t intern(std::string_view key);
+  // Interns every id of `other` in its dense order; returns other's dense id -> this map's. After
+  // it, this map is the one interning the rows behind `this` and then those behind `other` gives.
+  std::vector<uint32_t> absorb(const IdMap& other);
   // Returns the dense id of `key` or kMissing.
   uint32_t find(std::string_view key) const;
   // External spelling of a dense id.
@@ -33,6 +36,8 @@ class IdMap {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   uint32_t find_numeric(uint64_t v) const;
+  uint32_t intern_numeric(uint64_t v);
+  uint32_t intern_string(std::string_view key);
   void grow_numeric();
 
   // Open addressing, linear probing; slots_ holds (value, id + 1), 0 meaning empty.

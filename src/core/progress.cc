@@ -18,20 +18,21 @@ constexpr double kLogIntervalS = 10.0;
 
 void ProgressBar::set_enabled(bool enabled) { g_enabled = enabled; }
 
-ProgressBar::ProgressBar(std::string label, uint64_t total, std::string unit)
+ProgressBar::ProgressBar(std::string label, uint64_t total, std::string unit, bool shown)
     : label_(std::move(label)),
       unit_(std::move(unit)),
       total_(total),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_),
       tty_(isatty(STDERR_FILENO) != 0),
+      shown_(shown),
       log_interval_s_(tty_ ? kTtyRedrawS : kLogIntervalS) {}
 
 ProgressBar::~ProgressBar() { finish(); }
 
 void ProgressBar::add(uint64_t n) {
   done_ += n;
-  if (!g_enabled) return;
+  if (!g_enabled || !shown_) return;
   const auto now = std::chrono::steady_clock::now();
   if (std::chrono::duration<double>(now - last_draw_).count() < log_interval_s_) return;
   std::lock_guard<std::mutex> lock(mu_);
@@ -49,7 +50,7 @@ void ProgressBar::finish() {
   std::lock_guard<std::mutex> lock(mu_);
   if (finished_) return;
   finished_ = true;
-  if (g_enabled) draw(true);
+  if (g_enabled && shown_) draw(true);
 }
 
 void ProgressBar::draw(bool final_line) {

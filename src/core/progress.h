@@ -13,8 +13,9 @@ namespace kairos {
 
 class ProgressBar {
  public:
-  // total == 0 means unknown: rate is shown, no ETA.
-  ProgressBar(std::string label, uint64_t total, std::string unit = "items");
+  // total == 0 means unknown: rate is shown, no ETA. `shown` false: counts, never draws (one of
+  // several threads' share of a job whose progress another thread shows).
+  ProgressBar(std::string label, uint64_t total, std::string unit = "items", bool shown = true);
   ~ProgressBar();
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
@@ -37,6 +38,7 @@ class ProgressBar {
   std::mutex mu_;
   bool tty_;
   bool finished_ = false;
+  bool shown_ = true;
   double log_interval_s_;
 };
 

@@ -45,6 +45,12 @@ struct EventLog {
   ReadReport report;
   std::shared_ptr<StreamReadState> stream;
 
+  // A log read from a later part of a file on another thread (data/readers/chunked_read.h) keeps
+  // each event's category (an id of `categories`, or kNone) instead of assigning item categories,
+  // so that append() can assign them in file order: first wins, conflicts counted per row.
+  bool defer_categories = false;
+  std::vector<uint32_t> event_category;  // only with defer_categories
+
   size_t size() const { return item.size(); }
   // Makes room for `n` events in all per-event columns, backed by huge pages (readers call it
   // with an estimate of a file's rows; add() also grows through it). Never shrinks.
@@ -56,6 +62,11 @@ struct EventLog {
   int part() const { return test_begin == SIZE_MAX ? 0 : 1; }
   // Sets an item's category from a side table (first wins, conflicts counted).
   void set_category(std::string_view item_id, std::string_view category_id);
+
+  // Appends the events of `later`, a log of the rows that follow this log's (its ids are interned
+  // here in its order, its categories assigned per event, its report merged): the result is the
+  // log one reader of both row sets would have built. `later` must be in the same part.
+  void append(EventLog&& later);
 
   // Session ids are interned per part: call before reading the --test files so that session "1"
   // of the test file is a different session from session "1" of the training file.

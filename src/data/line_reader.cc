@@ -51,6 +51,7 @@ class FileHandle {
   }
   uint64_t consumed() const { return consumed_; }
   const std::string& path() const { return path_; }
+  int fd() const { return fd_; }
 
  private:
   std::string path_;
@@ -66,6 +67,26 @@ class PlainSource : public LineReader::Source {
 
  private:
   FileHandle file_;
+};
+
+// Bytes [begin, end) of a plain file.
+class RangeSource : public LineReader::Source {
+ public:
+  RangeSource(const std::string& path, uint64_t begin, uint64_t end)
+      : file_(path), left_(end - begin) {
+    KAIROS_CHECK_IO(::lseek(file_.fd(), static_cast<off_t>(begin), SEEK_SET) >= 0,
+                    "cannot seek in {}: {}", path, std::strerror(errno));
+  }
+  size_t read(char* out, size_t n) override {
+    const size_t got = file_.read(out, static_cast<size_t>(std::min<uint64_t>(n, left_)));
+    left_ -= got;
+    return got;
+  }
+  uint64_t consumed() const override { return file_.consumed(); }
+
+ private:
+  FileHandle file_;
+  uint64_t left_;
 };
 
 // gzip (including concatenated members) via zlib's inflate.
@@ -176,16 +197,38 @@ LineReader::LineReader(const std::string& path, size_t max_line_bytes, size_t bu
   buffer_.resize(std::min<uint64_t>(buffer_bytes, std::max(file_size_ + 1, kMinBufferBytes)));
 }
 
+LineReader::LineReader(const std::string& path, const FileRange& range, size_t max_line_bytes,
+                       size_t buffer_bytes)
+    : path_(path), max_line_bytes_(max_line_bytes) {
+  KAIROS_CHECK_USAGE(max_line_bytes > 0, "the line length limit must be positive");
+  KAIROS_CHECK_USAGE(buffer_bytes > 0, "the line buffer size must be positive");
+  KAIROS_CHECK_USAGE(range.begin <= range.end, "{}: empty byte range", path);
+  file_size_ = range.end - range.begin;
+  line_number_ = first_line_number_ = range.lines_before;
+  source_ = std::make_unique<RangeSource>(path, range.begin, range.end);
+  constexpr uint64_t kMinBufferBytes = 4096;
+  buffer_.resize(std::min<uint64_t>(buffer_bytes, std::max(file_size_ + 1, kMinBufferBytes)));
+}
+
 LineReader::~LineReader() = default;
+
+bool LineReader::is_compressed(const std::string& path) {
+  unsigned char magic[4] = {0, 0, 0, 0};
+  FileHandle probe(path);
+  probe.read(reinterpret_cast<char*>(magic), sizeof(magic));
+  return (magic[0] == 0x1f && magic[1] == 0x8b) ||
+         (magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd);
+}
 
 uint64_t LineReader::bytes_consumed() const { return source_->consumed(); }
 
 uint64_t LineReader::estimated_lines() const {
   const uint64_t returned = bytes_decoded_ - (end_ - begin_);  // bytes of the lines returned
   const uint64_t consumed = source_->consumed();
-  if (line_number_ == 0 || returned == 0 || consumed == 0) return line_number_;
+  const uint64_t lines = line_number_ - first_line_number_;
+  if (lines == 0 || returned == 0 || consumed == 0) return lines;
   const double decoded_size = static_cast<double>(file_size_) * bytes_decoded_ / consumed;
-  return static_cast<uint64_t>(decoded_size * line_number_ / returned);
+  return static_cast<uint64_t>(decoded_size * lines / returned);
 }
 
 bool LineReader::refill() {

@@ -14,6 +14,13 @@
 
 namespace kairos {
 
+// Bytes [begin, end) of a plain file, starting at a line, and the lines before it (so that line
+// numbers stay the whole file's). See data/readers/file_chunks.h.
+struct FileRange {
+  uint64_t begin = 0, end = 0;
+  uint64_t lines_before = 0;
+};
+
 class LineReader {
  public:
   static constexpr size_t kDefaultMaxLineBytes = size_t{1} << 20;  // 1 MiB
@@ -24,6 +31,9 @@ class LineReader {
   // no larger than the file (tests and fuzzers make it tiny to exercise refills).
   explicit LineReader(const std::string& path, size_t max_line_bytes = kDefaultMaxLineBytes,
                       size_t buffer_bytes = kDefaultBufferBytes);
+  // The lines of one range of a plain (uncompressed) file.
+  LineReader(const std::string& path, const FileRange& range, size_t max_line_bytes,
+             size_t buffer_bytes = kDefaultBufferBytes);
   ~LineReader();
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
@@ -37,8 +47,10 @@ class LineReader {
   // Bytes of the (compressed) file consumed so far and its size: for progress bars.
   uint64_t bytes_consumed() const;
   uint64_t file_size() const { return file_size_; }
-  // Lines the whole file probably holds, extrapolated from the lines returned so far and the
-  // compression ratio seen so far; 0 before the first line. For reserving buffers, not exact.
+  // Whether the file is gzip or zstd (by its magic bytes).
+  static bool is_compressed(const std::string& path);
+  // Lines the whole file (or range) probably holds, extrapolated from the lines returned so far and
+  // the compression ratio seen so far; 0 before the first line. For reserving buffers, not exact.
   uint64_t estimated_lines() const;
 
   class Source;  // plain / gzip / zstd block source
@@ -57,6 +69,7 @@ class LineReader {
   bool truncated_ = false;
   bool discarding_ = false;  // inside an over-long line, skipping to its '\n'
   uint64_t line_number_ = 0;
+  uint64_t first_line_number_ = 0;  // line_number_ before the first line (a range's lines_before)
   uint64_t file_size_ = 0;
   uint64_t bytes_decoded_ = 0;  // decompressed bytes read into buffer_ so far
 };

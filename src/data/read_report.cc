@@ -23,6 +23,21 @@ uint64_t ReadReport::rows_skipped() const {
   return n;
 }
 
+void ReadReport::merge(const ReadReport& later) {
+  rows_read += later.rows_read;
+  rows_accepted += later.rows_accepted;
+  events_added += later.events_added;
+  side_rows_read += later.side_rows_read;
+  side_rows_used += later.side_rows_used;
+  for (const auto& [reason, r] : later.skipped) {
+    Reason& mine = skipped[reason];
+    mine.count += r.count;
+    for (const auto& e : r.examples) {
+      if (mine.examples.size() < kMaxExamples) mine.examples.push_back(e);
+    }
+  }
+}
+
 std::vector<std::string> ReadReport::describe() const {
   std::vector<std::string> out;
   for (const auto& [reason, r] : skipped) {

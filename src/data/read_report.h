@@ -30,6 +30,9 @@ struct ReadReport {
   // Records a skipped row; throws kairos::Error (kInput) when strict.
   void skip(const std::string& reason, const std::string& file, uint64_t line);
   uint64_t rows_skipped() const;
+  // Adds the counts of `later` (the report of rows read after this one's: its examples come
+  // after this one's).
+  void merge(const ReadReport& later);
   // "reason: N rows (e.g. f:12, f:40)" lines, one per reason.
   std::vector<std::string> describe() const;
 };

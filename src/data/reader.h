@@ -37,6 +37,11 @@ struct ReadOptions {
   // Side files: RetailRocket item_properties*.csv, Diginetica product-categories.csv,
   // Amazon item2attributes.json. Read before the event files.
   std::vector<std::string> item_attribute_files;
+  // Threads reading one large plain file of a format whose rows are independent (taobao; see
+  // data/readers/chunked_read.h), and the smallest file worth splitting. The result does not
+  // depend on either.
+  int threads = 1;
+  uint64_t parallel_min_bytes = uint64_t{64} << 20;
   // Extra event files of another kind: Diginetica train-purchases.csv, YooChoose buys.
   std::vector<std::string> buy_files;
 };

@@ -44,6 +44,14 @@ InputFile::InputFile(const ReadOptions& o, const std::string& path, ReadReport* 
       bar_(fmt::format("read {}", what), lines_.file_size(), "B"),
       side_table_(side_table) {}
 
+InputFile::InputFile(const ReadOptions& o, const std::string& path, const FileRange& range,
+                     EventLog* log, std::string_view what, bool progress, double reserve_scale)
+    : lines_(path, range, o.max_line_bytes),
+      log_(log),
+      report_(&log->report),
+      bar_(fmt::format("read {}", what), lines_.file_size(), "B", progress),
+      reserve_scale_(reserve_scale) {}
+
 InputFile::~InputFile() {
   bar_.add(lines_.bytes_consumed() - reported_bytes_);
   bar_.finish();
@@ -69,7 +77,7 @@ bool InputFile::next_row(std::string_view* line) {
       skip(fmt::format("line longer than {} bytes", lines_.max_line_bytes()));
       continue;
     }
-    if (!reserved_ && lines_.line_number() == kEstimateAfter) reserve_rows();
+    if (!reserved_ && ++rows_seen_ == kEstimateAfter) reserve_rows();
     if (lines_.line_number() == 1) *line = strip_bom(*line);
     if (line->empty() || (comment_ != 0 && (*line)[0] == comment_)) continue;
     if (line->find_first_not_of(" \t") == std::string_view::npos) continue;
@@ -83,7 +91,8 @@ bool InputFile::next_row(std::string_view* line) {
 void InputFile::reserve_rows() {
   reserved_ = true;
   if (side_table_ || log_ == nullptr) return;
-  const uint64_t rows = lines_.estimated_lines();
+  const auto rows =
+      static_cast<uint64_t>(static_cast<double>(lines_.estimated_lines()) * reserve_scale_);
   log_->reserve(log_->size() + rows + rows / 16);  // headroom: the estimate comes from the start
 }
 

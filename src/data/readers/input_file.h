@@ -24,6 +24,11 @@ class InputFile {
   // side_rows_read with `side_table`).
   InputFile(const ReadOptions& o, const std::string& path, ReadReport* report,
             std::string_view what, bool side_table = false);
+  // One range of a plain file (data/readers/chunked_read.h), line numbers the whole file's. Only
+  // one range's reader shows progress (`progress`); `reserve_scale` scales the rows it reserves
+  // in `log` (the first range's reader reserves for the whole file).
+  InputFile(const ReadOptions& o, const std::string& path, const FileRange& range, EventLog* log,
+            std::string_view what, bool progress, double reserve_scale);
   ~InputFile();
 
   // The next non-blank line, counted as a data row. Lines starting with `comment` (if non-zero)
@@ -52,9 +57,11 @@ class InputFile {
   ReadReport* report_;  // log_->report, or the other table's
   ProgressBar bar_;
   uint64_t reported_bytes_ = 0;
+  uint64_t rows_seen_ = 0;  // lines read by this reader (line numbers may start past 0)
   char comment_ = 0;
   bool side_table_ = false;
   bool reserved_ = false;  // the log has room for this file's estimated rows
+  double reserve_scale_ = 1.0;
 };
 
 // Index of the header field named by any of `names` (case-insensitive); throws kInput naming the

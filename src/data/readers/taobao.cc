@@ -4,13 +4,15 @@
 
 #include "core/error.h"
 #include "data/fields.h"
+#include "data/readers/chunked_read.h"
 #include "data/readers/input_file.h"
 #include "data/readers/readers.h"
 
 namespace kairos::readers {
 
-void read_taobao(const ReadOptions& o, const std::string& path, EventLog* log) {
-  InputFile in(o, path, log, "taobao");
+namespace {
+
+void read_rows(InputFile& in, EventLog* log) {
   std::vector<std::string_view> f;
   std::string_view line;
   while (in.next_row(&line)) {
@@ -49,6 +51,13 @@ void read_taobao(const ReadOptions& o, const std::string& path, EventLog* log) {
     log->add(f[0], {}, f[1], f[2], type, ts);
     in.accept();
   }
+}
+
+}  // namespace
+
+// Rows are independent: large plain files are read on ReadOptions::threads threads.
+void read_taobao(const ReadOptions& o, const std::string& path, EventLog* log) {
+  read_chunked(o, path, log, "taobao", read_rows);
 }
 
 }  // namespace kairos::readers
