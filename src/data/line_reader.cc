@@ -167,15 +167,27 @@ class ZstdSource : public LineReader::Source {
   bool frame_done_ = true;
 };
 
-std::unique_ptr<LineReader::Source> open_source(const std::string& path) {
+enum class Compression { kNone, kGzip, kZstd };
+
+Compression compression_of(const std::string& path) {
   unsigned char magic[4] = {0, 0, 0, 0};
-  {
-    FileHandle probe(path);
-    probe.read(reinterpret_cast<char*>(magic), sizeof(magic));
-  }
-  if (magic[0] == 0x1f && magic[1] == 0x8b) return std::make_unique<GzipSource>(path);
+  FileHandle probe(path);
+  probe.read(reinterpret_cast<char*>(magic), sizeof(magic));
+  if (magic[0] == 0x1f && magic[1] == 0x8b) return Compression::kGzip;
   if (magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd) {
-    return std::make_unique<ZstdSource>(path);
+    return Compression::kZstd;
+  }
+  return Compression::kNone;
+}
+
+std::unique_ptr<LineReader::Source> open_source(const std::string& path) {
+  switch (compression_of(path)) {
+    case Compression::kGzip:
+      return std::make_unique<GzipSource>(path);
+    case Compression::kZstd:
+      return std::make_unique<ZstdSource>(path);
+    case Compression::kNone:
+      break;
   }
   return std::make_unique<PlainSource>(path);
 }
@@ -213,11 +225,7 @@ LineReader::LineReader(const std::string& path, const FileRange& range, size_t m
 LineReader::~LineReader() = default;
 
 bool LineReader::is_compressed(const std::string& path) {
-  unsigned char magic[4] = {0, 0, 0, 0};
-  FileHandle probe(path);
-  probe.read(reinterpret_cast<char*>(magic), sizeof(magic));
-  return (magic[0] == 0x1f && magic[1] == 0x8b) ||
-         (magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd);
+  return compression_of(path) != Compression::kNone;
 }
 
 uint64_t LineReader::bytes_consumed() const { return source_->consumed(); }
