@@ -158,6 +158,12 @@ TEST(ChunkedRead, CompressedFilesAreReadByOneThread) {
   expect_same_log(compressed, plain);
 }
 
+TEST(FileChunks, AnEmptyFileHasNoRanges) {
+  test::TempDir dir;
+  write(dir.file("empty"), "");
+  EXPECT_TRUE(readers::split_at_lines(dir.file("empty"), 4).empty());
+}
+
 TEST(FileChunks, RangesStartAtLinesAndCountTheLinesBefore) {
   test::TempDir dir;
   write(dir.file("f"), "a\nbb\n\nccc\r\ndddd\nlast-without-newline");

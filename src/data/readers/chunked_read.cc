@@ -3,9 +3,9 @@
 #include <sys/stat.h>
 
 #include <exception>
-#include <thread>
 #include <vector>
 
+#include "core/parallel.h"
 #include "data/readers/file_chunks.h"
 
 namespace kairos::readers {
@@ -24,12 +24,13 @@ bool worth_splitting(const ReadOptions& o, const std::string& path) {
 void read_chunked(const ReadOptions& o, const std::string& path, EventLog* log,
                   std::string_view what,
                   const std::function<void(InputFile& in, EventLog* log)>& rows) {
-  if (!worth_splitting(o, path)) {
+  const std::vector<FileRange> ranges =
+      worth_splitting(o, path) ? split_at_lines(path, o.threads) : std::vector<FileRange>{};
+  if (ranges.size() < 2) {
     InputFile in(o, path, log, what);
     rows(in, log);
     return;
   }
-  const std::vector<FileRange> ranges = split_at_lines(path, o.threads);
   const uint64_t file_bytes = ranges.back().end;
   std::vector<EventLog> later(ranges.size() - 1);
   for (EventLog& part : later) {
@@ -50,10 +51,10 @@ void read_chunked(const ReadOptions& o, const std::string& path, EventLog* log,
       errors[k] = std::current_exception();
     }
   };
-  std::vector<std::thread> threads;
-  for (size_t k = 1; k < ranges.size(); ++k) threads.emplace_back(read_range, k);
-  read_range(0);
-  for (auto& t : threads) t.join();
+  parallel_for(ranges.size(), static_cast<int>(ranges.size()), 1,
+               [&](size_t begin, size_t end, int) {
+                 for (size_t k = begin; k < end; ++k) read_range(k);
+               });
   // The earliest range's error is the file's first bad row (--strict) or failure.
   for (const auto& e : errors) {
     if (e) std::rethrow_exception(e);

@@ -6,10 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <exception>
-#include <thread>
 
 #include "core/error.h"
+#include "core/parallel.h"
 
 namespace kairos::readers {
 namespace {
@@ -83,23 +82,14 @@ std::vector<FileRange> split_at_lines(const std::string& path, int n) {
       begin = end;
     }
   }
+  if (ranges.size() < 2) return ranges;  // an empty file has none; one range has 0 lines before
   // Lines before each range: the '\n's of the ranges before it, counted one range a thread.
   std::vector<uint64_t> lines(ranges.size(), 0);
-  std::vector<std::exception_ptr> errors(ranges.size());
-  std::vector<std::thread> threads;
-  for (size_t k = 0; k + 1 < ranges.size(); ++k) {
-    threads.emplace_back([&, k] {
-      try {
-        lines[k] = count_newlines(path, ranges[k].begin, ranges[k].end);
-      } catch (...) {
-        errors[k] = std::current_exception();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  for (const auto& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
+  parallel_for(ranges.size() - 1, n, 1, [&](size_t begin, size_t end, int) {
+    for (size_t k = begin; k < end; ++k) {
+      lines[k] = count_newlines(path, ranges[k].begin, ranges[k].end);
+    }
+  });
   for (size_t k = 1; k < ranges.size(); ++k) {
     ranges[k].lines_before = ranges[k - 1].lines_before + lines[k - 1];
   }
