@@ -133,6 +133,11 @@ void add_synth_command(CLI::App& root) {
                   "intent has left the item's category (0 = order-free funnel)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
+  sub->add_option("--buying-mode", o->buying_mode,
+                  "Per view: probability a browsing shopper switches to a hidden buying mode "
+                  "(0 = no modes; docs/SYNTH.md, \"Shopping modes\")")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   sub->add_option("--category-tree", o->category_tree_path,
                   "Also write the category tree (category_id,parent_id) here");
   sub->callback([sub, o, output, from, json, hparams] {

@@ -1,6 +1,7 @@
 // The synthetic shop: deterministic by seed, exact size, Taobao-readable, shaped like a shop.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <fstream>
 #include <sstream>
 
@@ -16,6 +17,21 @@ std::string slurp(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// Writes a shop of `events` rows with the two order-dependent knobs to `path`, and reads it back.
+EventLog shop_log(const std::string& path, uint64_t events, double abandon_on_drift,
+                  double buying_mode) {
+  synth::ShopOptions o;
+  o.events = events;
+  o.abandon_on_drift = abandon_on_drift;
+  o.buying_mode = buying_mode;
+  synth::write_shop(o, path);
+  ReadOptions r;
+  r.format = "taobao";
+  EventLog log;
+  read_events(r, {path}, &log);
+  return log;
 }
 
 TEST(Synth, SameSeedSameBytesOtherSeedOtherBytes) {
@@ -88,14 +104,7 @@ TEST(Synth, EveryItemHasOneCategoryAndTheTreeIsWritten) {
 TEST(Synth, AbandonOnDriftKeepsPurchasesInTheCurrentCategory) {
   test::TempDir dir;
   auto run = [&](double abandon, const std::string& name) {
-    synth::ShopOptions o;
-    o.events = 60000;
-    o.abandon_on_drift = abandon;
-    synth::write_shop(o, dir.file(name));
-    ReadOptions r;
-    r.format = "taobao";
-    EventLog log;
-    read_events(r, {dir.file(name)}, &log);
+    const EventLog log = shop_log(dir.file(name), 60000, abandon, 0.0);
     uint64_t buys = 0, same = 0;
     uint32_t last_view_category = kNone;
     for (size_t i = 0; i < log.size(); ++i) {
@@ -119,6 +128,53 @@ TEST(Synth, AbandonOnDriftKeepsPurchasesInTheCurrentCategory) {
   o.events = 60000;
   synth::write_shop(o, dir.file("default.csv"));
   EXPECT_EQ(slurp(dir.file("default.csv")), slurp(dir.file("free.csv")));
+}
+
+// `--buying-mode`: a purchase depends on the hidden mode at the end of the session. A cart among
+// the last views of a session (the shopper still buying) is followed by a purchase far more often
+// than a cart followed by many more views (the shopper lapsed back to browsing); in the default
+// shop every cart is bought at check-out with one probability, wherever it stands.
+TEST(Synth, BuyingModeMakesLateCartsConvert) {
+  test::TempDir dir;
+  // Sessions split at gaps over 30 min (the generator caps gaps inside a session at 30 min); per
+  // session with a cart, the views after its last cart and whether it bought after them.
+  auto rates = [&](double buying_mode, const std::string& name) {
+    const EventLog log = shop_log(dir.file(name), 200000, 0.0, buying_mode);
+    std::array<uint64_t, 2> sessions{}, bought{};  // [late cart, early cart]
+    int views_after_cart = -1;
+    bool buy_after = false;
+    auto close = [&] {
+      if (views_after_cart >= 0 && (views_after_cart <= 1 || views_after_cart >= 4)) {
+        const int k = views_after_cart <= 1 ? 0 : 1;
+        ++sessions[k];
+        bought[k] += buy_after ? 1 : 0;
+      }
+      views_after_cart = -1;
+      buy_after = false;
+    };
+    for (size_t i = 0; i < log.size(); ++i) {
+      if (i > 0 && (log.user[i] != log.user[i - 1] || log.ts_ms[i] - log.ts_ms[i - 1] > 1800000))
+        close();
+      if (log.type[i] == EventType::kCart) {
+        views_after_cart = 0;
+        buy_after = false;
+      } else if (log.type[i] == EventType::kView && views_after_cart >= 0) {
+        ++views_after_cart;
+        buy_after = false;
+      } else if (log.type[i] == EventType::kBuy && views_after_cart >= 0) {
+        buy_after = true;
+      }
+    }
+    close();
+    EXPECT_GT(sessions[0], 300u);
+    EXPECT_GT(sessions[1], 300u);
+    return std::pair<double, double>(static_cast<double>(bought[0]) / sessions[0],
+                                     static_cast<double>(bought[1]) / sessions[1]);
+  };
+  const auto [modes_late, modes_early] = rates(0.08, "modes.csv");
+  const auto [free_late, free_early] = rates(0.0, "free.csv");
+  EXPECT_GT(modes_late, 1.5 * modes_early) << modes_late << " vs " << modes_early;
+  EXPECT_LT(free_late, 1.2 * free_early) << free_late << " vs " << free_early;
 }
 
 }  // namespace

@@ -82,7 +82,36 @@ class Generator {
     return rng.bernoulli(o_.tastes_share) ? s.pick(rng) : c_.sample_leaf(rng);
   }
 
+  // The intent drifts: to a sibling leaf, or to a new interest.
+  uint32_t drifted_leaf(const Shopper& s, uint32_t leaf, Rng& rng) const {
+    return rng.bernoulli(0.5) ? c_.sample_leaf_under(c_.parent_of(leaf), rng) : intent(s, rng);
+  }
+
+  // A re-view (with probability `repeat`, favouring the most recent items) or an item of `leaf`.
+  uint32_t next_item(const std::vector<uint32_t>& seen, uint32_t leaf, Rng& rng) const {
+    if (!seen.empty() && rng.bernoulli(o_.repeat)) {
+      const uint64_t back = std::min<uint64_t>(rng.geometric(0.5), seen.size() - 1);
+      return seen[seen.size() - 1 - back];
+    }
+    return c_.sample_item(leaf, rng);
+  }
+
+  // A view at `t` and what may follow it: a cart (kept in `carted`), a fav, a direct buy.
+  void view_rows(int64_t t, uint32_t item, double cart, double direct_buy, Rng& rng,
+                 std::vector<uint32_t>* carted, std::vector<Row>* rows) const {
+    rows->push_back({t, item, 0});
+    if (rng.bernoulli(cart)) {
+      rows->push_back({t + 1 + static_cast<int64_t>(rng.below(20)), item, 1});
+      carted->push_back(item);
+    }
+    if (rng.bernoulli(o_.fav))
+      rows->push_back({t + 1 + static_cast<int64_t>(rng.below(20)), item, 2});
+    if (rng.bernoulli(direct_buy))
+      rows->push_back({t + 5 + static_cast<int64_t>(rng.below(120)), item, 3});
+  }
+
   void session_rows(const Shopper& s, Rng& rng, std::vector<Row>* rows) const {
+    if (o_.buying_mode > 0) return session_rows_with_modes(s, rng, rows);
     int64_t t = session_start(rng);
     const uint64_t views = 1 + rng.geometric(1.0 / std::max(1.0, o_.session_length));
     uint32_t leaf = intent(s, rng);
@@ -91,35 +120,58 @@ class Generator {
     for (uint64_t v = 0; v < views; ++v) {
       if (v > 0) {
         t += 1 + static_cast<int64_t>(std::min(1800.0, rng.lognormal(gap_mu, 1.0)));
-        if (rng.bernoulli(o_.drift)) {  // the intent drifts: a sibling, or a new interest
-          leaf =
-              rng.bernoulli(0.5) ? c_.sample_leaf_under(c_.parent_of(leaf), rng) : intent(s, rng);
-        }
+        if (rng.bernoulli(o_.drift)) leaf = drifted_leaf(s, leaf, rng);
       }
-      uint32_t item;
-      if (!seen.empty() && rng.bernoulli(o_.repeat)) {
-        // Re-view, favouring the most recent items.
-        const uint64_t back = std::min<uint64_t>(rng.geometric(0.5), seen.size() - 1);
-        item = seen[seen.size() - 1 - back];
-      } else {
-        item = c_.sample_item(leaf, rng);
-      }
+      const uint32_t item = next_item(seen, leaf, rng);
+      view_rows(t, item, o_.cart, o_.direct_buy, rng, &carted, rows);
       seen.push_back(item);
-      rows->push_back({t, item, 0});
-      if (rng.bernoulli(o_.cart)) {
-        rows->push_back({t + 1 + static_cast<int64_t>(rng.below(20)), item, 1});
-        carted.push_back(item);
-      }
-      if (rng.bernoulli(o_.fav))
-        rows->push_back({t + 1 + static_cast<int64_t>(rng.below(20)), item, 2});
-      if (rng.bernoulli(o_.direct_buy)) {
-        rows->push_back({t + 5 + static_cast<int64_t>(rng.below(120)), item, 3});
-      }
     }
     // Check-out: some carted items are bought at the end of the session.
     for (uint32_t item : carted) {
       const bool drifted = c_.leaf_of(item) != leaf;
       if (rng.bernoulli(o_.buy_after_cart * (drifted ? 1.0 - o_.abandon_on_drift : 1.0))) {
+        t += 10 + static_cast<int64_t>(rng.below(300));
+        rows->push_back({t, item, 3});
+      }
+    }
+  }
+
+  // A session driven by a hidden browse / buy mode (docs/SYNTH.md, "Shopping modes"). Browsing:
+  // the views, drift and carts above, the session ends with probability 1 / session_length per
+  // view. Per view a browser commits to buying with probability `buying_mode`; a buyer lapses
+  // back with kLapse. Buying: no drift, kBuyCart x the cart rate, re-views of carted items, direct
+  // buys, and check-out near (kBuyEnd per view). At the end each carted item is bought with
+  // kEndBuying x buy_after_cart if the shopper is still buying, with kEndBrowsing x it otherwise.
+  // So whether a purchase is ahead is the mode now (and what was carted), which the order of the
+  // recent events shows and the prefix's counts blur.
+  static constexpr double kStartBuying = 0.15, kLapse = 0.15, kBuyCart = 3.0, kRevisitCarted = 0.35,
+                          kBuyEnd = 0.2, kEndBuying = 2.5, kEndBrowsing = 1.0 / 6.0,
+                          kBuyDirect = 5.0;
+
+  void session_rows_with_modes(const Shopper& s, Rng& rng, std::vector<Row>* rows) const {
+    int64_t t = session_start(rng);
+    uint32_t leaf = intent(s, rng);
+    bool buying = rng.bernoulli(kStartBuying);
+    std::vector<uint32_t> seen, carted;
+    const double gap_mu = std::log(o_.gap_median_s);
+    const double browse_end = 1.0 / std::max(1.0, o_.session_length);
+    for (uint64_t v = 0;; ++v) {
+      if (v > 0) {
+        if (rng.bernoulli(buying ? kBuyEnd : browse_end)) break;
+        buying = buying ? !rng.bernoulli(kLapse) : rng.bernoulli(o_.buying_mode);
+        t += 1 + static_cast<int64_t>(std::min(1800.0, rng.lognormal(gap_mu, 1.0)));
+        if (!buying && rng.bernoulli(o_.drift)) leaf = drifted_leaf(s, leaf, rng);
+      }
+      const uint32_t item = buying && !carted.empty() && rng.bernoulli(kRevisitCarted)
+                                ? carted[rng.below(carted.size())]
+                                : next_item(seen, leaf, rng);
+      view_rows(t, item, std::min(1.0, o_.cart * (buying ? kBuyCart : 1.0)),
+                buying ? std::min(1.0, o_.direct_buy * kBuyDirect) : 0.0, rng, &carted, rows);
+      seen.push_back(item);
+    }
+    const double p = std::min(1.0, o_.buy_after_cart * (buying ? kEndBuying : kEndBrowsing));
+    for (uint32_t item : carted) {
+      if (rng.bernoulli(p)) {
         t += 10 + static_cast<int64_t>(rng.below(300));
         rows->push_back({t, item, 3});
       }
@@ -211,6 +263,7 @@ ShopOptions resolve_sizes(ShopOptions o) {
   KAIROS_CHECK_USAGE(o.days >= 1, "--days must be at least 1");
   KAIROS_CHECK_USAGE(o.abandon_on_drift >= 0 && o.abandon_on_drift <= 1,
                      "--abandon-on-drift must be in [0, 1]");
+  KAIROS_CHECK_USAGE(o.buying_mode >= 0 && o.buying_mode <= 1, "--buying-mode must be in [0, 1]");
   const double n = static_cast<double>(o.events);
   // Taobao UserBehavior: ~100 rows per user, ~24 rows per item, ~10k leaf categories at 100M.
   if (o.users == 0) o.users = static_cast<uint32_t>(std::clamp(n / 100.0, 10.0, 4e9));

@@ -34,6 +34,11 @@ struct ShopOptions {
   // drifted away from the item's category by then (0: the funnel ignores the order of events;
   // docs/SYNTH.md, "An order-dependent funnel").
   double abandon_on_drift = 0.0;
+  // Per view of a browsing shopper: the probability of switching to a buying mode (0: no modes,
+  // the funnel above). With modes, a hidden browse / buy state drives the session (docs/SYNTH.md,
+  // "Shopping modes"): buying shoppers cart more, stay in their category, re-view what they
+  // carted and soon check out; a purchase depends on the mode at the end of the session.
+  double buying_mode = 0.0;
   double gap_median_s = 40.0;      // median seconds between views (log-normal)
   std::string category_tree_path;  // optional: write leaf,parent pairs here
 };
