@@ -44,6 +44,13 @@ class HttpServerTest : public ::testing::Test {
         std::this_thread::sleep_for(1ms);
       }
     });
+    // A reply of `n` bytes counting 0..9 over and over (a worker's reply larger than a socket
+    // send buffer).
+    server_->route("POST", "/big", [](const HttpRequest& r, HttpResponse& res) {
+      const size_t n = std::stoul(*r.param("n"));
+      res.body.resize(n);
+      for (size_t i = 0; i < n; ++i) res.body[i] = static_cast<char>('0' + i % 10);
+    });
     server_->route("GET", "/items/*/similar",
                    [](const HttpRequest& r, HttpResponse& res) { res.body = r.captures.at(0); });
     server_->route(
@@ -165,6 +172,31 @@ TEST_F(HttpServerTest, SlowClientsCannotStarveHealthOrWork) {
   }
   EXPECT_TRUE(cut);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2500ms);
+}
+
+// A worker's reply larger than the socket's send buffer, to a client that reads it only later,
+// arrives whole and in order under the write timeout, and the connection goes on serving.
+TEST_F(HttpServerTest, AReplyLargerThanTheSendBufferArrivesWholeAndTheConnectionGoesOn) {
+  HttpLimits l;
+  l.workers = 2;
+  start(l);
+  RawConnection c(port_);
+  ASSERT_TRUE(c.ok());
+  const size_t n = 16u << 20;
+  ASSERT_TRUE(c.send(post("/big?n=" + std::to_string(n), "")));
+  std::this_thread::sleep_for(300ms);  // the worker's send() fills the buffer and stops there
+  const std::string big = c.receive(10000ms);
+  ASSERT_EQ(RawConnection::status(big), 200);
+  const size_t body = big.find("\r\n\r\n") + 4;
+  ASSERT_EQ(big.size() - body, n);
+  bool intact = true;
+  for (size_t i = 0; i < n && intact; ++i)
+    intact = big[body + i] == static_cast<char>('0' + i % 10);
+  EXPECT_TRUE(intact);
+  ASSERT_TRUE(c.send(post("/echo", "abc")));
+  const std::string next = c.receive();
+  EXPECT_EQ(RawConnection::status(next), 200);
+  EXPECT_EQ(next.substr(next.find("\r\n\r\n") + 4), "3");
 }
 
 TEST_F(HttpServerTest, AFullQueueShedsWith503AndRetryAfterWhileHealthAnswers) {
