@@ -184,7 +184,7 @@ TEST_F(HttpServerTest, AReplyLargerThanTheSendBufferArrivesWholeAndTheConnection
   ASSERT_TRUE(c.ok());
   const size_t n = 16u << 20;
   ASSERT_TRUE(c.send(post("/big?n=" + std::to_string(n), "")));
-  std::this_thread::sleep_for(300ms);  // the worker's send() fills the buffer and stops there
+  std::this_thread::sleep_for(300ms);  // the server fills the socket buffers and waits
   const std::string big = c.receive(10000ms);
   ASSERT_EQ(RawConnection::status(big), 200);
   const size_t body = big.find("\r\n\r\n") + 4;
