@@ -188,7 +188,7 @@ class EncoderHeads final : public InterestModel, public Trainable {
                        "heads: set 'encoder' to a next-item artifact directory (e.g. a trained "
                        "gru4rec or sasrec) trained on this dataset");
     set_compute_threads(1);
-    configure_allocator();
+    configure_allocator(StepShapes::kVarying);
     seed_torch(cfg_.train.seed);
     rng_ = Rng(cfg_.train.seed);
     encoder_ = loaders_.load(cfg_.encoder, data, &cfg_.encoder_model);

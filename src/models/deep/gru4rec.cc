@@ -73,7 +73,7 @@ class Gru4Rec final : public SessionModel, public Trainable {
 
   void fit(const Dataset& data, const SessionSet& train) override {
     set_compute_threads(1);  // validation: the evaluator's threads, one each
-    configure_allocator();
+    configure_allocator(StepShapes::kFixed);
     seed_torch(cfg_.train.seed);
     rng_ = Rng(cfg_.train.seed);
     dropout_rng_ = Rng::derive(cfg_.train.seed, 0xD40u);

@@ -157,7 +157,7 @@ class InterestGru final : public InterestModel, public Trainable {
 
   void fit(const Dataset& data, const SessionSet& train) override {
     set_compute_threads(1);
-    configure_allocator();
+    configure_allocator(StepShapes::kFixed);
     seed_torch(cfg_.train.seed);
     rng_ = Rng(cfg_.train.seed);
     const Task primary = cfg_.tasks.front();

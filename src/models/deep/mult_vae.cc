@@ -120,7 +120,7 @@ class MultVae final : public SessionModel, public Trainable {
   void fit(const Dataset& data, const SessionSet& train) override {
     KAIROS_CHECK_USAGE(run_.world_size <= 1, "multvae: data-parallel training is not supported");
     set_compute_threads(1);
-    configure_allocator();
+    configure_allocator(StepShapes::kVarying);
     seed_torch(cfg_.train.seed);
     rng_ = Rng(cfg_.train.seed);
     build(data.num_items());

@@ -144,7 +144,7 @@ class Narm final : public SessionModel, public Trainable {
 
   void fit(const Dataset& data, const SessionSet& train) override {
     set_compute_threads(1);
-    configure_allocator();
+    configure_allocator(StepShapes::kVarying);
     seed_torch(cfg_.train.seed);
     rng_ = Rng(cfg_.train.seed);
     build(data.num_items());

@@ -37,7 +37,7 @@ class SasRec final : public SessionModel, public Trainable {
 
   void fit(const Dataset& data, const SessionSet& train) override {
     set_compute_threads(1);  // validation: the evaluator's threads, one each
-    configure_allocator();
+    configure_allocator(StepShapes::kVarying);
     seed_torch(cfg_.train.seed);
     rng_ = Rng(cfg_.train.seed);
     if (warm_) {  // continue from the loaded (grown) weights and optimiser state

@@ -295,7 +295,7 @@ class SrGnn final : public SessionModel, public Trainable {
     KAIROS_CHECK_USAGE(run_.world_size <= 1,
                        "srgnn: data-parallel training is not supported (gru4rec and sasrec are)");
     set_compute_threads(1);
-    configure_allocator();
+    configure_allocator(StepShapes::kVarying);
     seed_torch(cfg_.train.seed);
     rng_ = Rng(cfg_.train.seed);
     build(data.num_items());

@@ -27,7 +27,7 @@ void set_blas_threads(int threads) {
 
 }  // namespace
 
-void configure_allocator() {
+void configure_allocator(StepShapes shapes) {
   // Training allocates and frees the same multi-megabyte tensors every step. glibc serves blocks
   // over 128 KiB with mmap and unmaps them on free, so each step paid page faults and zeroing
   // (high in a GRU4Rec perf profile); keeping them in the heap lets the next step reuse them.
@@ -35,9 +35,13 @@ void configure_allocator() {
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
   // The `kairos` executable runs on jemalloc (serve/heap_stats.h), where mallopt does nothing and
   // freed pages are purged after dirty_decay_ms (10 s): a GRU4Rec epoch ran 10-15 % slower than on
-  // glibc until purging was turned off for training (docs/BENCHMARKS.md, 2026-12-03). The
-  // default for new arenas and each existing arena's setting are both set; an arena not yet
-  // initialised refuses the write, which is fine.
+  // glibc until purging was turned off for training (docs/BENCHMARKS.md, 2026-12-03). Only for
+  // fixed shapes: NARM on Amazon Beauty (batches padded to their longest sequence, up to 50, so
+  // its [B, L, L, H] attention tensors vary 600-fold) grew by ~1 GB per epoch with purging off,
+  // to 21 GB after 19 epochs, and stays near 450 MB with jemalloc's default decay
+  // (docs/BENCHMARKS.md, 2026-12-07). The default for new arenas and each existing arena's setting
+  // are both set; an arena not yet initialised refuses the write, which is fine.
+  if (shapes != StepShapes::kFixed) return;
   if (const Mallctl mallctl = jemalloc_mallctl()) {
     ssize_t never = -1;
     for (const char* key : {"arenas.dirty_decay_ms", "arenas.muzzy_decay_ms"})
