@@ -131,7 +131,13 @@ void run_evaluate_intent(CLI::App* sub, const EvaluateFlags& f, const Dataset& d
   o.bootstrap = f.bootstrap;
   const std::string models = sub->count("--models") > 0 ? f.models : "logistic,gbdt";
   const auto results = evaluate_intent_models(data, entries(f, models), o);
-  report(f, data, {{"task", "intent"}, {"within", f.within}}, results);
+  // Every model against the first (the baseline) on the same cases: paired, sessions resampled.
+  const auto paired = eval::compare_intent(results, f.bootstrap, f.seed);
+  nlohmann::json header = {{"task", "intent"}, {"within", f.within}};
+  header["paired"] = nlohmann::json::array();
+  for (const auto& c : paired) header["paired"].push_back(eval::to_json(c));
+  report(f, data, header, results);
+  std::printf("%s", eval::to_table(paired).c_str());
 }
 
 // The model list of a transactions task: --models, or every model of the task in this build.

@@ -114,8 +114,15 @@ void run_train(CLI::App* sub, const TrainFlags& f) {
   const TrainResult result = train_and_save(data, r);
   std::printf("%s", result.tables.c_str());
   std::fflush(stdout);
-  spdlog::info("wrote {}", r.out);
-  if (!f.json_path.empty()) write_file_atomic(f.json_path, result.to_json(r).dump(2) + "\n");
+  if (r.run.rank == 0) spdlog::info("wrote {}", r.out);
+  // Every rank of a data-parallel run gets the same --json: rank 0's summary (with the test
+  // metrics) goes there, the others' beside it as PATH.rankN, as their logs do — not all to one
+  // file, where the last rank to finish would win.
+  if (!f.json_path.empty()) {
+    const std::string path =
+        f.json_path + (r.run.rank > 0 ? ".rank" + std::to_string(r.run.rank) : "");
+    write_file_atomic(path, result.to_json(r).dump(2) + "\n");
+  }
 }
 
 }  // namespace
@@ -159,7 +166,8 @@ void add_train_command(CLI::App& root) {
                   "Threads for the large products while training (LibTorch stays at 1)");
   sub->add_option("--seed", f->seed, "Override the seed");
   sub->add_option("--log", f->log_path, "JSON-lines training log (default OUT.train_log.jsonl)");
-  sub->add_option("--json", f->json_path, "Write the training summary and test metrics here");
+  sub->add_option("--json", f->json_path,
+                  "Write the training summary and test metrics here (ranks > 0: PATH.rankN)");
   sub->add_flag("--no-eval", f->no_eval, "Skip the test-part evaluation after training");
   sub->add_option("--eval-threads", f->eval_threads, "Threads for the test evaluation")
       ->capture_default_str();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace kairos {
 
@@ -10,5 +11,12 @@ using Mallctl = int (*)(const char* name, void* old, size_t* old_len, void* valu
 
 // jemalloc's mallctl, or null under another allocator.
 Mallctl jemalloc_mallctl();
+
+// Training with jemalloc's time-based purging off (models/deep/torch_runtime.h) keeps every freed
+// page for reuse; when step shapes vary, pages that no later step reuses would pile up, so the
+// trainer purges them every `steps` steps (0: never). Process-wide; no-op without jemalloc.
+void set_purge_period(uint64_t steps);
+// The trainer calls this after each step: purges every set_purge_period() steps.
+void note_training_step();
 
 }  // namespace kairos

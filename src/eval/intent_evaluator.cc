@@ -25,7 +25,7 @@ namespace {
 struct Rows {
   FeatureRows features;
   std::vector<int> converts, within;
-  std::vector<uint32_t> prefix;
+  std::vector<uint32_t> prefix, session;
 };
 
 // `train_stats`: the rows are the training sessions' (out-of-fold statistics); else all of them.
@@ -39,6 +39,7 @@ Rows build_rows(const SessionSet& set, const IntentEvalOptions& o, const FoldedI
   r.converts.resize(cases.size());
   r.within.resize(cases.size());
   r.prefix.resize(cases.size());
+  r.session.resize(cases.size());
   parallel_for(cases.size(), o.threads, 1024, [&](size_t begin, size_t end, int) {
     for (size_t i = begin; i < end; ++i) {
       const IntentCase& c = cases[i];
@@ -48,6 +49,7 @@ Rows build_rows(const SessionSet& set, const IntentEvalOptions& o, const FoldedI
       r.converts[i] = c.converts;
       r.within[i] = c.within_n;
       r.prefix[i] = c.prefix;
+      r.session[i] = c.session;
     }
   });
   return r;
@@ -62,8 +64,9 @@ void set_labels(Rows* r, bool converts) {
 // r's test metrics, intervals and per-length buckets.
 void score_predictions(const std::vector<double>& pv, const std::vector<int>& yv,
                        const std::vector<double>& raw, const std::vector<int>& y,
-                       const std::vector<uint32_t>& prefix, const IntentEvalOptions& o,
-                       IntentEvalResult* out, IsotonicCalibrator* fitted = nullptr) {
+                       const std::vector<uint32_t>& prefix, const std::vector<uint32_t>& session,
+                       const IntentEvalOptions& o, IntentEvalResult* out,
+                       IsotonicCalibrator* fitted = nullptr) {
   IntentEvalResult& r = *out;
   IsotonicCalibrator iso;
   iso.fit(pv, yv);
@@ -98,6 +101,9 @@ void score_predictions(const std::vector<double>& pv, const std::vector<int>& yv
   r.metrics["precision"] = at.precision;
   r.metrics["recall"] = at.recall;
   r.metrics["F1"] = at.f1;
+  r.test_probability = p;
+  r.test_label = y;
+  r.test_session = session;
   if (o.bootstrap > 0 && !p.empty()) {
     std::vector<double> ll(p.size()), br(p.size());
     for (size_t i = 0; i < p.size(); ++i) {
@@ -171,7 +177,7 @@ std::vector<IntentEvalResult> evaluate_intent(const std::string& model,
     const std::vector<double> raw = clf->predict(test.features);
     const auto& yv = converts ? valid.converts : valid.within;
     const auto& y = converts ? test.converts : test.within;
-    score_predictions(pv, yv, raw, y, test.prefix, o, &r);
+    score_predictions(pv, yv, raw, y, test.prefix, test.session, o, &r);
     r.eval_seconds = eval_watch.seconds();
     spdlog::info("{} / {}: {} rounds, fitted in {:.1f} s", model, r.target, r.rounds,
                  r.fit_seconds);
@@ -191,8 +197,11 @@ IntentEvalResult evaluate_fitted_intent(const std::string& label, const Sequence
   const SessionSet valid = data.valid(), test = data.test();
   const std::vector<IntentCase> vc = intent_cases(valid, o.within, o.min_prefix);
   const std::vector<IntentCase> tc = intent_cases(test, o.within, o.min_prefix);
-  std::vector<uint32_t> prefix(tc.size());
-  for (size_t i = 0; i < tc.size(); ++i) prefix[i] = tc[i].prefix;
+  std::vector<uint32_t> prefix(tc.size()), session(tc.size());
+  for (size_t i = 0; i < tc.size(); ++i) {
+    prefix[i] = tc[i].prefix;
+    session[i] = tc[i].session;
+  }
   IntentEvalResult r;
   r.model = label;
   r.target = converts ? "converts" : fmt::format("within-{}", o.within);
@@ -212,7 +221,7 @@ IntentEvalResult evaluate_fitted_intent(const std::string& label, const Sequence
   std::vector<int> yv, y;
   predict_all(valid, vc, &pv, &yv);
   predict_all(test, tc, &raw, &y);
-  score_predictions(pv, yv, raw, y, prefix, o, &r, fitted);
+  score_predictions(pv, yv, raw, y, prefix, session, o, &r, fitted);
   r.eval_seconds = eval_watch.seconds();
   return r;
 }
@@ -237,6 +246,67 @@ std::vector<IntentEvalResult> evaluate_intent_sequence(
     r.fit_seconds = fit_seconds;
     spdlog::info("{} / {}: fitted in {:.1f} s", label, r.target, r.fit_seconds);
     out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<IntentComparison> compare_intent(const std::vector<IntentEvalResult>& results,
+                                             uint32_t resamples, uint64_t seed) {
+  std::vector<IntentComparison> out;
+  if (results.empty()) return out;
+  const std::string& baseline = results.front().model;
+  for (const IntentEvalResult& base : results) {
+    if (base.model != baseline || base.test_label.empty()) continue;
+    for (const IntentEvalResult& r : results) {
+      if (r.model == baseline || r.target != base.target) continue;
+      KAIROS_CHECK(r.test_label == base.test_label && r.test_session == base.test_session,
+                   "intent: {} and {} were scored on different test cases", r.model, baseline);
+      auto losses = [](const IntentEvalResult& e) {
+        std::vector<double> l(e.test_label.size());
+        for (size_t i = 0; i < l.size(); ++i) {
+          const double q = std::clamp(e.test_probability[i], 1e-15, 1 - 1e-15);
+          l[i] = e.test_label[i] ? -std::log(q) : -std::log(1 - q);
+        }
+        return l;
+      };
+      IntentComparison c;
+      c.model = r.model;
+      c.baseline = baseline;
+      c.target = r.target;
+      c.roc_auc = paired_auc_difference(r.test_probability, base.test_probability, r.test_label,
+                                        r.test_session, resamples, seed);
+      c.log_loss = paired_mean_difference(losses(r), losses(base), r.test_session, resamples, seed);
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+nlohmann::json to_json(const IntentComparison& c) {
+  auto num = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
+  auto diff = [&](const PairedDifference& d) {
+    return nlohmann::json{{"difference", num(d.value)},
+                          {"low", num(d.low)},
+                          {"high", num(d.high)},
+                          {"resamples", d.resamples}};
+  };
+  return {
+      {"model", c.model},           {"baseline", c.baseline},       {"target", c.target},
+      {"roc_auc", diff(c.roc_auc)}, {"log_loss", diff(c.log_loss)}, {"resampled", "test sessions"}};
+}
+
+std::string to_table(const std::vector<IntentComparison>& comparisons) {
+  if (comparisons.empty()) return "";
+  std::string out = fmt::format(
+      "against {} (model - baseline; 95 % intervals of a paired bootstrap over test sessions, {} "
+      "resamples):\n",
+      comparisons.front().baseline, comparisons.front().roc_auc.resamples);
+  for (const auto& c : comparisons) {
+    out += fmt::format(
+        "  {:<10} {:<10} ROC-AUC {:+.4f} [{:+.4f}, {:+.4f}]   log-loss {:+.4f} "
+        "[{:+.4f}, {:+.4f}]\n",
+        c.model, c.target, c.roc_auc.value, c.roc_auc.low, c.roc_auc.high, c.log_loss.value,
+        c.log_loss.low, c.log_loss.high);
   }
   return out;
 }

@@ -21,6 +21,7 @@
 #include "eval/classification/binary_curves.h"
 #include "eval/classification/calibration.h"
 #include "eval/evaluator.h"
+#include "eval/paired_bootstrap.h"
 #include "models/intent/sequence_intent.h"
 
 namespace kairos::eval {
@@ -52,6 +53,20 @@ struct IntentEvalResult {
   std::vector<CurvePoint> curve;  // ROC and precision-recall points (plots)
   int rounds = 0;
   double fit_seconds = 0, eval_seconds = 0;
+  // The calibrated test probabilities, outcomes and test sessions of the cases, in the cases'
+  // order (intent_cases: the same for every model), for the paired comparisons below; not in
+  // the JSON.
+  std::vector<double> test_probability;
+  std::vector<int> test_label;
+  std::vector<uint32_t> test_session;
+};
+
+// A model against the baseline (the first model evaluated) on the same target and test cases:
+// differences of ROC-AUC and log-loss (model - baseline) with 95 % intervals from a paired
+// bootstrap that resamples test sessions (eval/paired_bootstrap.h).
+struct IntentComparison {
+  std::string model, baseline, target;
+  PairedDifference roc_auc, log_loss;
 };
 
 // Fits `model` (make_intent_classifier names) for both targets and evaluates them on the test part.
@@ -73,7 +88,13 @@ IntentEvalResult evaluate_fitted_intent(const std::string& label, const Sequence
                                         const IntentEvalOptions& options,
                                         IsotonicCalibrator* fitted = nullptr);
 
+// Every model after the first against the first, per target; none without test cases kept.
+std::vector<IntentComparison> compare_intent(const std::vector<IntentEvalResult>& results,
+                                             uint32_t resamples, uint64_t seed);
+
 nlohmann::json to_json(const IntentEvalResult& r);
+nlohmann::json to_json(const IntentComparison& c);
+std::string to_table(const std::vector<IntentComparison>& comparisons);
 std::string to_csv(const std::vector<IntentEvalResult>& results);
 std::string to_table(const std::vector<IntentEvalResult>& results);
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/mallctl.h"
 #include "core/progress.h"
 #include "core/system.h"
 #include "eval/classification/binary_metrics.h"
@@ -143,6 +144,7 @@ TrainSummary run_training(Trainable& t, const Validator& validator, const TrainO
       uint64_t batches = 0;
       while (t.forward_backward(&p)) {
         t.apply_update();
+        note_training_step();
         r.events += p.events;
         loss_sum += p.loss_sum;
         bar.add(p.events);

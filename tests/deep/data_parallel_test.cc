@@ -99,9 +99,15 @@ TEST_F(DataParallelTest, TwoGru4RecProcessesTrainAndRankZeroWritesTheArtifact) {
   EXPECT_EQ(run_ranks(args, 2, "gru"), std::vector<int>({0, 0}))
       << read_text(tmp_.file("gru-rank0.log")) << read_text(tmp_.file("gru-rank1.log"));
   const auto result = nlohmann::json::parse(read_text(tmp_.file("gru.json")));
+  ASSERT_TRUE(result.contains("metrics") && result["metrics"].is_object())
+      << result.dump() << "\n"
+      << read_text(tmp_.file("gru-rank0.log"));
   EXPECT_GT(result["metrics"]["metrics"]["HR@20"].get<double>(), 0.5) << result.dump();
   EXPECT_NE(read_text(tmp_.file("gru-rank1.log")).find("rank 0 writes the artifact"),
             std::string::npos);
+  // Rank 1's summary goes beside rank 0's, not over it (they once raced for the one file).
+  const auto rank1 = nlohmann::json::parse(read_text(tmp_.file("gru.json.rank1")));
+  EXPECT_TRUE(rank1["metrics"].is_null());
 }
 
 TEST_F(DataParallelTest, AKilledWorkerFailsTheOthersWithAMessage) {

@@ -4,7 +4,9 @@
 // heads, the calibration and each head's test metrics.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
+#include <numeric>
 
 #include "core/error.h"
 #include "core/rng.h"
@@ -159,15 +161,18 @@ Dataset remember_the_cart(size_t train, size_t valid, size_t test) {
   return b.build(train, valid, test);
 }
 
+// A single-head intent model without item identities, 8 epochs on `d`, with `extra` hparams.
+std::unique_ptr<InterestModel> fit_intent(const Dataset& d, const nlohmann::json& extra) {
+  nlohmann::json h = {{"tasks", {"intent"}}, {"item_dim", 0}, {"n_epochs", 8}};
+  h.update(extra);
+  auto m = make_interest_model("gru", testing::tiny_interest(h));
+  m->fit(d, d.train_full());
+  return m;
+}
+
 TEST(InterestGru, OneAndEightStepBackPropagationKeepAnEarlyCart) {
   const Dataset d = remember_the_cart(2000, 200, 200);
-  auto fitted = [&](int bptt) {
-    auto m = make_interest_model(
-        "gru", testing::tiny_interest(
-                   {{"tasks", {"intent"}}, {"item_dim", 0}, {"bptt", bptt}, {"n_epochs", 8}}));
-    m->fit(d, d.train_full());
-    return m;
-  };
+  auto fitted = [&](int bptt) { return fit_intent(d, {{"bptt", bptt}}); };
   // The gap between P(buy) after [cart, 6 views] and after [view, 6 views].
   auto gap = [](const InterestModel& m) {
     const std::vector<uint32_t> items = {3, 4, 5, 6, 7, 8, 9};
@@ -180,6 +185,56 @@ TEST(InterestGru, OneAndEightStepBackPropagationKeepAnEarlyCart) {
               one, eight);
   EXPECT_GT(eight, 0.8);
   EXPECT_GT(one, 0.8);
+}
+
+// Sessions: an item carted, three views of other items, then a view of the carted item (and a buy
+// after it) or of an item not seen before (and no buy); one more view ends the session. All items
+// share a category, so without item identity only the session flags tell the two apart.
+Dataset revisit_the_cart(size_t train, size_t valid, size_t test) {
+  Rng rng(22);
+  std::vector<uint32_t> cats(41, 1);
+  cats[0] = 0;
+  test::SessionsBuilder b(40, {"", "c"}, cats);
+  for (size_t s = 0; s < train + valid + test; ++s) {
+    const bool revisit = rng.below(2) == 1;
+    std::vector<uint32_t> order(40);
+    std::iota(order.begin(), order.end(), 1u);
+    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+    b.add(order[0], kCart);
+    for (int i = 1; i <= 3; ++i) b.add(order[i], kView);
+    b.add(revisit ? order[0] : order[4], kView);
+    if (revisit) b.add(order[0], 3);
+    b.add(order[5], kView);
+    b.end_session();
+  }
+  return b.build(train, valid, test);
+}
+
+TEST(InterestGru, SessionFlagsSeeARevisitOfTheCartedItem) {
+  const Dataset d = revisit_the_cart(2000, 200, 200);
+  auto fitted = [&](bool flags) { return fit_intent(d, {{"session_flags", flags}}); };
+  // P(buy) after [cart a, b, c, d, view a] minus after [cart a, b, c, d, view e]: served through
+  // observe(), so the flags the model trained on (computed per training session) and those of the
+  // serving state must agree.
+  auto gap = [](const InterestModel& m) {
+    const std::vector<uint8_t> types = {kCart, kView, kView, kView, kView};
+    return replay(m, std::vector<uint32_t>{3, 4, 5, 6, 3}, types).intent -
+           replay(m, std::vector<uint32_t>{3, 4, 5, 6, 7}, types).intent;
+  };
+  const auto with = fitted(true), without = fitted(false);
+  const double g_with = gap(*with), g_without = gap(*without);
+  std::printf("P(buy | revisit) - P(buy | new item): flags %.3f, no flags %.3f\n", g_with,
+              g_without);
+  EXPECT_GT(g_with, 0.8);
+  EXPECT_LT(std::abs(g_without), 0.2);
+  // The state carries the flags' memory and clones it.
+  const std::unique_ptr<InterestState> s = with->start();
+  with->observe(*s, 3, kCart);
+  const std::unique_ptr<InterestState> copy = s->clone();
+  with->observe(*s, 3, kView);
+  with->observe(*copy, 3, kView);
+  EXPECT_EQ(with->predict(*s).intent, with->predict(*copy).intent);
+  EXPECT_GT(s->bytes(), with->start()->bytes());  // counts the remembered items
 }
 
 TEST(InterestPipeline, RefusesBadTaskLists) {

@@ -161,8 +161,10 @@ TEST(IntentBaselines, LearnThePlantedFunnelAndAreCalibrated) {
   eval::IntentEvalOptions o;
   o.bootstrap = 50;
   o.progress = false;
+  std::vector<eval::IntentEvalResult> all;
   for (const char* model : {"logistic", "gbdt"}) {
     const auto results = eval::evaluate_intent(model, nlohmann::json::object(), d, o);
+    all.insert(all.end(), results.begin(), results.end());
     ASSERT_EQ(results.size(), 2u);
     const auto& conv = results[0];
     EXPECT_EQ(conv.target, "converts");
@@ -176,6 +178,21 @@ TEST(IntentBaselines, LearnThePlantedFunnelAndAreCalibrated) {
   }
   const std::string table = eval::to_table(eval::evaluate_intent("gbdt", {}, d, o));
   EXPECT_NE(table.find("within-5"), std::string::npos);
+  // gbdt against logistic, paired on the same test cases, per target.
+  const auto paired = eval::compare_intent(all, 50, 1);
+  ASSERT_EQ(paired.size(), 2u);
+  for (size_t t = 0; t < 2; ++t) {
+    EXPECT_EQ(paired[t].model, "gbdt");
+    EXPECT_EQ(paired[t].baseline, "logistic");
+    EXPECT_EQ(paired[t].target, all[t].target);
+    EXPECT_NEAR(paired[t].roc_auc.value,
+                all[2 + t].metrics.at("ROC-AUC") - all[t].metrics.at("ROC-AUC"), 1e-9);
+    EXPECT_NEAR(paired[t].log_loss.value,
+                all[2 + t].metrics.at("log-loss") - all[t].metrics.at("log-loss"), 1e-9);
+    EXPECT_LE(paired[t].roc_auc.low, paired[t].roc_auc.value);
+    EXPECT_GE(paired[t].roc_auc.high, paired[t].roc_auc.value);
+  }
+  EXPECT_NE(eval::to_table(paired).find("against logistic"), std::string::npos);
 }
 
 TEST(IntentBaselines, RefuseBadInput) {

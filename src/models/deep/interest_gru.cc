@@ -21,6 +21,7 @@
 #include "core/event_type.h"
 #include "core/rng.h"
 #include "features/session_features.h"
+#include "features/session_flags.h"
 #include "features/session_parallel.h"
 #include "models/artifact_text.h"
 #include "models/config_reader.h"
@@ -60,12 +61,16 @@ struct InterestGruConfig {
   // as GRU4Rec; longer windows let a head learn what happened several events ago, at the cost of
   // memory and time per step).
   int bptt = 1;
+  // Per-event session flags as inputs (features/session_flags.h): the item was seen earlier in
+  // the session, was carted earlier in it, the category is the previous event's. The serving
+  // state then also holds the prefix's last 256 items and carted items.
+  bool session_flags = false;
   TrainConfig train;  // the shared training keys, saved in the same flat object
 
   NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(InterestGruConfig, hidden, item_dim, category_dim,
                                               type_dim, dropout, learning_rate, batch_size,
                                               intent_target, within, init_from, freeze_encoder,
-                                              item_stats, bptt)
+                                              item_stats, bptt, session_flags)
 
   void check(const std::string& model) const {
     KAIROS_CHECK_USAGE(hidden > 0 && category_dim > 0 && type_dim > 0 && item_dim >= 0,
@@ -113,22 +118,26 @@ struct NetImpl : torch::nn::Module {
         category(register_module("category", torch::nn::Embedding(categories, c.category_dim))),
         type(register_module("type", torch::nn::Embedding(kNumEventTypes, c.type_dim))),
         cell(register_module("cell", torch::nn::GRUCell(c.item_dim + c.category_dim + c.type_dim +
-                                                            (c.item_stats ? kStats : 0),
+                                                            (c.item_stats ? kStats : 0) +
+                                                            (c.session_flags ? kFlags : 0),
                                                         c.hidden))),
         drop(register_module("drop", torch::nn::Dropout(c.dropout))) {
     if (c.item_stats) stats = register_buffer("item_stats", torch::zeros({items, kStats}));
     heads.add(*this, c.tasks, c.hidden, categories);
   }
   static constexpr int64_t kStats = 3;
+  static constexpr auto kFlags = static_cast<int64_t>(SessionFlags::kCount);
   // One step for a batch of events: the new hidden state [B, H]. `item_stats` [B, kStats]: the
   // events' item statistics (training: out-of-fold); undefined: read from the `stats` buffer.
+  // `flags` [B, kFlags]: the events' session flags (session_flags models only).
   torch::Tensor step(const torch::Tensor& items, const torch::Tensor& categories,
                      const torch::Tensor& types, const torch::Tensor& h,
-                     const torch::Tensor& item_stats = {}) {
+                     const torch::Tensor& item_stats = {}, const torch::Tensor& flags = {}) {
     std::vector<torch::Tensor> x = {category(categories), type(types)};
     if (use_items) x.insert(x.begin(), item(items));
     if (stats.defined())
       x.push_back(item_stats.defined() ? item_stats : stats.index_select(0, items));
+    if (flags.defined()) x.push_back(flags);
     return cell(drop(torch::cat(x, 1)), h);
   }
   bool use_items;
@@ -141,6 +150,19 @@ struct NetImpl : torch::nn::Module {
 TORCH_MODULE(Net);
 
 torch::Tensor longs(const std::vector<int64_t>& v) { return torch::tensor(v, torch::kLong); }
+
+// The state of a session_flags model: the hidden vector and the prefix memory of the flags.
+struct FlaggedState final : InterestState {
+  explicit FlaggedState(size_t n) : v(n, 0.0f) {}
+  std::vector<float> v;
+  SessionFlags flags;
+  std::unique_ptr<InterestState> clone() const override {
+    return std::make_unique<FlaggedState>(*this);
+  }
+  size_t bytes() const override {
+    return sizeof(*this) + v.capacity() * sizeof(float) + flags.bytes() - sizeof(flags);
+  }
+};
 
 class InterestGru final : public InterestModel, public Trainable {
  public:
@@ -169,6 +191,7 @@ class InterestGru final : public InterestModel, public Trainable {
     const bool validate = cfg_.train.validate && !data.valid().empty();
     train_ = validate ? data.train() : train;
     if (cfg_.item_stats) fill_item_stats(data.num_items());
+    if (cfg_.session_flags) fill_session_flags();
     std::vector<torch::Tensor> trained;
     for (const auto& p : net_->named_parameters()) {
       if (cfg_.freeze_encoder && loaded_.count(p.key()) != 0) {
@@ -200,6 +223,8 @@ class InterestGru final : public InterestModel, public Trainable {
                  compute_description(1));
     summary_ = run_training(*this, data, o);
     train_ = SessionSet();
+    flag_rows_ = torch::Tensor();
+    flag_offsets_.clear();
     next_buy_.clear();
     best_.clear();
     optimizer_.reset();
@@ -208,7 +233,9 @@ class InterestGru final : public InterestModel, public Trainable {
   }
 
   std::unique_ptr<InterestState> start() const override {
-    return std::make_unique<VectorInterestState>(static_cast<size_t>(cfg_.hidden));
+    const auto n = static_cast<size_t>(cfg_.hidden);
+    if (cfg_.session_flags) return std::make_unique<FlaggedState>(n);
+    return std::make_unique<VectorInterestState>(n);
   }
 
   void observe(InterestState& state, uint32_t item, uint8_t type) const override {
@@ -217,9 +244,17 @@ class InterestGru final : public InterestModel, public Trainable {
     torch::NoGradGuard no_grad;
     const torch::Tensor h = torch::from_blob(h_state.data(), {1, cfg_.hidden});
     const int64_t cat = item < category_.size() ? category_[item] : 0;
+    const int64_t known = item < num_items_ ? static_cast<int64_t>(item) : 0;
+    torch::Tensor flags;
+    auto* flagged = dynamic_cast<FlaggedState*>(&state);
+    if (flagged != nullptr) {
+      auto f = flagged->flags.of(static_cast<uint32_t>(known), static_cast<uint32_t>(cat));
+      flags = torch::from_blob(f.data(), {1, NetImpl::kFlags}).clone();
+      flagged->flags.add(static_cast<uint32_t>(known), static_cast<uint32_t>(cat), type);
+    }
     const torch::Tensor next =
-        net_->step(longs({item < num_items_ ? static_cast<int64_t>(item) : 0}), longs({cat}),
-                   longs({std::min<int64_t>(type, kNumEventTypes - 1)}), h)
+        net_->step(longs({known}), longs({cat}),
+                   longs({std::min<int64_t>(type, kNumEventTypes - 1)}), h, {}, flags)
             .contiguous();
     std::copy(next.data_ptr<float>(), next.data_ptr<float>() + cfg_.hidden, h_state.begin());
   }
@@ -338,7 +373,15 @@ class InterestGru final : public InterestModel, public Trainable {
       }
       stats = fold_stats_.index_select(0, longs(rows));
     }
-    h_ = net_->step(longs(items), longs(cats), longs(types), h_, stats);
+    torch::Tensor flags;
+    if (flag_rows_.defined()) {
+      std::vector<int64_t> rows(lanes);
+      for (int i = 0; i < lanes; ++i)
+        rows[i] =
+            static_cast<int64_t>(flag_offsets_[batches_->session()[i]] + batches_->position()[i]);
+      flags = flag_rows_.index_select(0, longs(rows));
+    }
+    h_ = net_->step(longs(items), longs(cats), longs(types), h_, stats, flags);
     const torch::Tensor hd = net_->drop(h_);
     const HeadsLoss loss = net_->heads.loss(hd, longs(cat_targets), longs(action_targets),
                                             torch::tensor(intent_targets), primary);
@@ -384,12 +427,36 @@ class InterestGru final : public InterestModel, public Trainable {
     }
     fold_stats_ = torch::cat(folds, 0);
   }
+  // The session flags of every training event (features/session_flags.h), computed once: row
+  // flag_offsets_[s] + i holds those of event i of training session s.
+  void fill_session_flags() {
+    flag_offsets_.assign(train_.size() + 1, 0);
+    for (size_t s = 0; s < train_.size(); ++s)
+      flag_offsets_[s + 1] = flag_offsets_[s] + train_[s].size();
+    flag_rows_ = torch::zeros({static_cast<int64_t>(flag_offsets_.back()), NetImpl::kFlags});
+    float* out = flag_rows_.data_ptr<float>();
+    for (size_t s = 0; s < train_.size(); ++s) {
+      const SessionView v = train_[s];
+      SessionFlags memory;
+      for (size_t i = 0; i < v.size(); ++i) {
+        const uint32_t cat = category_[v.items[i]];
+        const auto f = memory.of(v.items[i], cat);
+        std::copy(f.begin(), f.end(), out + (flag_offsets_[s] + i) * NetImpl::kFlags);
+        memory.add(v.items[i], cat, v.types.empty() ? 0 : v.types[i]);
+      }
+    }
+  }
   // The hidden state inside a state of this model.
   std::vector<float>& hidden(InterestState& state) const {
-    auto* s = dynamic_cast<VectorInterestState*>(&state);
-    KAIROS_CHECK_USAGE(s != nullptr && s->v.size() == static_cast<size_t>(cfg_.hidden),
+    std::vector<float>* v = nullptr;
+    if (cfg_.session_flags) {
+      if (auto* s = dynamic_cast<FlaggedState*>(&state)) v = &s->v;
+    } else if (auto* s = dynamic_cast<VectorInterestState*>(&state)) {
+      v = &s->v;
+    }
+    KAIROS_CHECK_USAGE(v != nullptr && v->size() == static_cast<size_t>(cfg_.hidden),
                        "gru: not a state of this model");
-    return s->v;
+    return *v;
   }
   static bool is_head(const std::string& name) { return name.find("_head.") != std::string::npos; }
   // The encoder's weights from another interest artifact trained on the same dataset.
@@ -455,7 +522,9 @@ class InterestGru final : public InterestModel, public Trainable {
   std::optional<SessionParallelBatches> batches_;
   torch::Tensor h_;
   bool has_update_ = false;
-  torch::Tensor fold_stats_;      // [kFolds * items, kStats] while training with item_stats
+  torch::Tensor fold_stats_;  // [kFolds * items, kStats] while training with item_stats
+  torch::Tensor flag_rows_;   // [training events, kFlags] while training with session_flags
+  std::vector<uint64_t> flag_offsets_;
   std::set<std::string> loaded_;  // parameters taken from init_from (frozen with freeze_encoder)
   EventLabels primary_labels_ = EventLabels();
   std::unique_ptr<InterestLabelView> label_view_;

@@ -13,6 +13,10 @@
 namespace kairos {
 namespace {
 
+// Steps between purges for trainers whose step shapes vary (docs/BENCHMARKS.md, "The training
+// allocator, again", 2026-12-07).
+constexpr uint64_t kVaryingPurgeSteps = 100;
+
 using SetThreads = void (*)(int);
 using GetThreads = int (*)();
 
@@ -35,13 +39,16 @@ void configure_allocator(StepShapes shapes) {
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
   // The `kairos` executable runs on jemalloc (serve/heap_stats.h), where mallopt does nothing and
   // freed pages are purged after dirty_decay_ms (10 s): a GRU4Rec epoch ran 10-15 % slower than on
-  // glibc until purging was turned off for training (docs/BENCHMARKS.md, 2026-12-03). Only for
-  // fixed shapes: NARM on Amazon Beauty (batches padded to their longest sequence, up to 50, so
-  // its [B, L, L, H] attention tensors vary 600-fold) grew by ~1 GB per epoch with purging off,
-  // to 21 GB after 19 epochs, and stays near 450 MB with jemalloc's default decay
-  // (docs/BENCHMARKS.md, 2026-12-07). The default for new arenas and each existing arena's setting
-  // are both set; an arena not yet initialised refuses the write, which is fine.
-  if (shapes != StepShapes::kFixed) return;
+  // glibc until purging was turned off for training (docs/BENCHMARKS.md, 2026-12-03). But with
+  // shapes that vary, pages no later step reuses pile up: NARM on Amazon Beauty (batches padded
+  // to their longest sequence, up to 50, so its [B, L, L, H] attention tensors vary 600-fold)
+  // grew by ~1 GB per epoch with purging off, to 21 GB after 19 epochs (docs/BENCHMARKS.md,
+  // 2026-12-07). jemalloc's own time-based purging is no answer: with it on
+  // (10 s, or even 60 s) SASRec's Diginetica epoch took 198 s instead of 103 s. So purging stays
+  // off for every trainer, and for varying shapes the trainer purges every kVaryingPurgeSteps steps
+  // (core/mallctl.h). The default for new arenas and each existing arena's setting are both set;
+  // an arena not yet initialised refuses the write, which is fine.
+  set_purge_period(shapes == StepShapes::kFixed ? 0 : kVaryingPurgeSteps);
   if (const Mallctl mallctl = jemalloc_mallctl()) {
     ssize_t never = -1;
     for (const char* key : {"arenas.dirty_decay_ms", "arenas.muzzy_decay_ms"})

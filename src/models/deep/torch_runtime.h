@@ -29,10 +29,10 @@ class TrainingThreads {
 // How a model's training steps allocate: the same tensor shapes every step (session-parallel
 // GRUs), or shapes that vary from batch to batch (padded sequences, graphs, item sets).
 enum class StepShapes { kFixed, kVarying };
-// Keeps large freed blocks in the heap instead of returning them to the kernel (see .cc): on glibc
-// always; on jemalloc only for fixed shapes, where the next step reuses every freed page — with
-// varying shapes jemalloc would keep what it cannot reuse and memory would grow without bound.
-// Training only: a server wants its freed pages returned.
+// Keeps large freed blocks in the heap instead of returning them to the kernel (see .cc): the next
+// step reuses them. On jemalloc, for varying shapes, the trainer also purges the unused ones every
+// 100 steps (core/mallctl.h), or what no step reuses would pile up without bound. Training only:
+// a server wants its freed pages returned.
 void configure_allocator(StepShapes shapes);
 // "torch 1.13.x, OpenBLAS; training threads N (LibTorch intra-op 1)" for logs.
 std::string compute_description(int training_threads);
