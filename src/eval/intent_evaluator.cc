@@ -301,11 +301,13 @@ std::string to_table(const std::vector<IntentComparison>& comparisons) {
       "against {} (model - baseline; 95 % intervals of a paired bootstrap over test sessions, {} "
       "resamples):\n",
       comparisons.front().baseline, comparisons.front().roc_auc.resamples);
+  size_t width = 10;  // the model column: as wide as the longest label
+  for (const auto& c : comparisons) width = std::max(width, c.model.size());
   for (const auto& c : comparisons) {
     out += fmt::format(
-        "  {:<10} {:<10} ROC-AUC {:+.4f} [{:+.4f}, {:+.4f}]   log-loss {:+.4f} "
+        "  {:<{}} {:<10} ROC-AUC {:+.4f} [{:+.4f}, {:+.4f}]   log-loss {:+.4f} "
         "[{:+.4f}, {:+.4f}]\n",
-        c.model, c.target, c.roc_auc.value, c.roc_auc.low, c.roc_auc.high, c.log_loss.value,
+        c.model, width, c.target, c.roc_auc.value, c.roc_auc.low, c.roc_auc.high, c.log_loss.value,
         c.log_loss.low, c.log_loss.high);
   }
   return out;
@@ -371,9 +373,11 @@ std::string to_table(const std::vector<IntentEvalResult>& results) {
   std::string out = fmt::format(
       "intent task on test ({} prefixes) · isotonic calibration and F1 threshold chosen on valid\n",
       results.front().cases);
+  size_t width = 10;
+  for (const auto& r : results) width = std::max(width, r.model.size());
   out += fmt::format(
-      "{:<10} {:<10} {:>6} {:>8} {:>17} {:>7} {:>8} {:>7} {:>7} {:>9} {:>6} {:>6} {:>6} {:>6}\n",
-      "model", "target", "pos%", "ROC-AUC", "AUC CI95", "PR-AUC", "log-loss", "Brier", "ECE",
+      "{:<{}} {:<10} {:>6} {:>8} {:>17} {:>7} {:>8} {:>7} {:>7} {:>9} {:>6} {:>6} {:>6} {:>6}\n",
+      "model", width, "target", "pos%", "ROC-AUC", "AUC CI95", "PR-AUC", "log-loss", "Brier", "ECE",
       "ECE raw", "thr", "P", "R", "F1");
   for (const auto& r : results) {
     const auto ci = r.intervals.find("ROC-AUC");
@@ -382,16 +386,16 @@ std::string to_table(const std::vector<IntentEvalResult>& results) {
                                 : fmt::format("[{:.4f},{:.4f}]", ci->second.low, ci->second.high);
     const auto& m = r.metrics;
     out += fmt::format(
-        "{:<10} {:<10} {:>6.2f} {:>8.4f} {:>17} {:>7.4f} {:>8.4f} {:>7.4f} {:>7.4f} {:>9.4f} "
+        "{:<{}} {:<10} {:>6.2f} {:>8.4f} {:>17} {:>7.4f} {:>8.4f} {:>7.4f} {:>7.4f} {:>9.4f} "
         "{:>6.3f} "
         "{:>6.3f} {:>6.3f} {:>6.3f}\n",
-        r.model, r.target, 100 * r.positive_rate, m.at("ROC-AUC"), ci_text, m.at("PR-AUC"),
+        r.model, width, r.target, 100 * r.positive_rate, m.at("ROC-AUC"), ci_text, m.at("PR-AUC"),
         m.at("log-loss"), m.at("Brier"), m.at("ECE"), m.at("ECE (raw)"), m.at("threshold"),
         m.at("precision"), m.at("recall"), m.at("F1"));
   }
   out += "by prefix length (ROC-AUC / log-loss / positive rate):\n";
   for (const auto& r : results) {
-    out += fmt::format("  {:<10} {:<10}", r.model, r.target);
+    out += fmt::format("  {:<{}} {:<10}", r.model, width, r.target);
     for (const auto& b : r.by_length) {
       out += fmt::format("  {}: {:.3f}/{:.3f}/{:.2f}", b.lengths, b.roc_auc, b.log_loss,
                          b.positive_rate);
