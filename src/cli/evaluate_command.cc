@@ -112,10 +112,14 @@ void run_evaluate_labels(CLI::App* sub, const EvaluateFlags& f, const Dataset& d
   c.calibrate = f.calibrate;
   c.top_label = f.calibration == "top-label";
   const auto results = evaluate_label_models(data, task, entries(f, models), o, c);
-  report(f, data,
-         {{"task", std::string(task_name(task))},
-          {"classes", EventLabels::for_task(task, data).num_classes()}},
-         results);
+  // Every model against the first (the baseline) on the same cases: paired, sessions resampled.
+  const auto paired = eval::compare_labels(results, f.bootstrap, f.seed);
+  nlohmann::json header = {{"task", std::string(task_name(task))},
+                           {"classes", EventLabels::for_task(task, data).num_classes()}};
+  header["paired"] = nlohmann::json::array();
+  for (const auto& p : paired) header["paired"].push_back(eval::to_json(p));
+  report(f, data, header, results);
+  std::printf("%s", eval::to_table(paired).c_str());
 }
 
 // Intent: each model for both targets (converts, within-N); see eval/intent_evaluator.h.

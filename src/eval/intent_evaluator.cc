@@ -283,16 +283,12 @@ std::vector<IntentComparison> compare_intent(const std::vector<IntentEvalResult>
 }
 
 nlohmann::json to_json(const IntentComparison& c) {
-  auto num = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
-  auto diff = [&](const PairedDifference& d) {
-    return nlohmann::json{{"difference", num(d.value)},
-                          {"low", num(d.low)},
-                          {"high", num(d.high)},
-                          {"resamples", d.resamples}};
-  };
-  return {
-      {"model", c.model},           {"baseline", c.baseline},       {"target", c.target},
-      {"roc_auc", diff(c.roc_auc)}, {"log_loss", diff(c.log_loss)}, {"resampled", "test sessions"}};
+  return {{"model", c.model},
+          {"baseline", c.baseline},
+          {"target", c.target},
+          {"roc_auc", to_json(c.roc_auc)},
+          {"log_loss", to_json(c.log_loss)},
+          {"resampled", "test sessions"}};
 }
 
 std::string to_table(const std::vector<IntentComparison>& comparisons) {
@@ -304,11 +300,8 @@ std::string to_table(const std::vector<IntentComparison>& comparisons) {
   size_t width = 10;  // the model column: as wide as the longest label
   for (const auto& c : comparisons) width = std::max(width, c.model.size());
   for (const auto& c : comparisons) {
-    out += fmt::format(
-        "  {:<{}} {:<10} ROC-AUC {:+.4f} [{:+.4f}, {:+.4f}]   log-loss {:+.4f} "
-        "[{:+.4f}, {:+.4f}]\n",
-        c.model, width, c.target, c.roc_auc.value, c.roc_auc.low, c.roc_auc.high, c.log_loss.value,
-        c.log_loss.low, c.log_loss.high);
+    out += fmt::format("  {:<{}} {:<10} ROC-AUC {}   log-loss {}\n", c.model, width, c.target,
+                       to_text(c.roc_auc), to_text(c.log_loss));
   }
   return out;
 }

@@ -227,7 +227,11 @@ LabelEvalResult evaluate_labels(const LabelModel& model, const EventLabels& labe
     r.metrics[fmt::format("MRR@{}", cutoffs[k])] = mean(column(nk + k));
     r.metrics[fmt::format("rest-Recall@{}", cutoffs[k])] = mean(column(2 * nk + k));
   }
-  r.metrics["log-loss"] = mean(column(3 * nk));
+  r.case_log_loss = column(3 * nk);
+  r.case_hit = column(0);
+  r.case_session.resize(cases.size());
+  for (size_t ci = 0; ci < cases.size(); ++ci) r.case_session[ci] = cases[ci].session;
+  r.metrics["log-loss"] = mean(r.case_log_loss);
   r.metrics["Brier"] = mean(column(3 * nk + 1));
   r.metrics["rest-CE"] = mean(column(3 * nk + 2));
   r.reliability = reliability_table(confidence, correct);

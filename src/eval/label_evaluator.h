@@ -50,6 +50,11 @@ struct LabelEvalResult {
   std::string calibration = "temperature";  // or "temperature + top-label isotonic", "none"
   double fit_seconds = 0, eval_seconds = 0, cases_per_second = 0;
   int threads = 1;
+  // Per case, in the cases' order (label_cases: the same for every model): the log-loss, the hit
+  // at the smallest cut-off, and the session — for paired comparisons (label_report.h); not in
+  // the JSON.
+  std::vector<double> case_log_loss, case_hit;
+  std::vector<uint32_t> case_session;
 };
 
 LabelEvalResult evaluate_labels(const LabelModel& model, const EventLabels& labels,

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
+
+#include "core/error.h"
 
 namespace kairos::eval {
 
@@ -79,6 +82,52 @@ std::string to_table(const std::vector<LabelEvalResult>& results) {
                        r.metrics.at(fmt::format("rest-Recall@{}", kmax)), r.metrics.at("log-loss"),
                        ci_text, r.metrics.at("Brier"), r.metrics.at("ECE"), r.metrics.at("rest-CE"),
                        r.temperature, r.fit_seconds);
+  }
+  return out;
+}
+
+std::vector<LabelComparison> compare_labels(const std::vector<LabelEvalResult>& results,
+                                            uint32_t resamples, uint64_t seed) {
+  std::vector<LabelComparison> out;
+  if (results.empty() || results.front().case_session.empty()) return out;
+  const LabelEvalResult& base = results.front();
+  for (size_t m = 1; m < results.size(); ++m) {
+    const LabelEvalResult& r = results[m];
+    KAIROS_CHECK(r.case_session == base.case_session && r.cutoffs == base.cutoffs,
+                 "{}: {} and {} were scored on different cases", r.task, r.model, base.model);
+    LabelComparison c;
+    c.model = r.model;
+    c.baseline = base.model;
+    c.task = r.task;
+    c.k = r.cutoffs.front();
+    c.log_loss = paired_mean_difference(r.case_log_loss, base.case_log_loss, r.case_session,
+                                        resamples, seed);
+    c.hit = paired_mean_difference(r.case_hit, base.case_hit, r.case_session, resamples, seed);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+nlohmann::json to_json(const LabelComparison& c) {
+  return {{"model", c.model},
+          {"baseline", c.baseline},
+          {"task", c.task},
+          {"log_loss", to_json(c.log_loss)},
+          {fmt::format("HR@{}", c.k), to_json(c.hit)},
+          {"resampled", "sessions"}};
+}
+
+std::string to_table(const std::vector<LabelComparison>& comparisons) {
+  if (comparisons.empty()) return "";
+  std::string out = fmt::format(
+      "against {} (model - baseline; 95 % intervals of a paired bootstrap over sessions, {} "
+      "resamples):\n",
+      comparisons.front().baseline, comparisons.front().log_loss.resamples);
+  size_t width = 14;
+  for (const auto& c : comparisons) width = std::max(width, c.model.size());
+  for (const auto& c : comparisons) {
+    out += fmt::format("  {:<{}} log-loss {}   HR@{} {}\n", c.model, width, to_text(c.log_loss),
+                       c.k, to_text(c.hit));
   }
   return out;
 }

@@ -1,5 +1,7 @@
 #include "eval/paired_bootstrap.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -126,6 +128,18 @@ PairedDifference paired_mean_difference(const std::vector<double>& a, const std:
     if (n > 0) diffs.push_back(s / n);
   }
   return summary(a.empty() ? NAN : total / static_cast<double>(a.size()), std::move(diffs));
+}
+
+nlohmann::json to_json(const PairedDifference& d) {
+  auto num = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
+  return {{"difference", num(d.value)},
+          {"low", num(d.low)},
+          {"high", num(d.high)},
+          {"resamples", d.resamples}};
+}
+
+std::string to_text(const PairedDifference& d) {
+  return fmt::format("{:+.4f} [{:+.4f}, {:+.4f}]", d.value, d.low, d.high);
 }
 
 }  // namespace kairos::eval

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 namespace kairos::eval {
@@ -28,5 +30,10 @@ PairedDifference paired_auc_difference(const std::vector<double>& a, const std::
 PairedDifference paired_mean_difference(const std::vector<double>& a, const std::vector<double>& b,
                                         const std::vector<uint32_t>& cluster, uint32_t resamples,
                                         uint64_t seed);
+
+// {"difference", "low", "high", "resamples"} (NaN as null).
+nlohmann::json to_json(const PairedDifference& d);
+// "+0.0070 [+0.0014, +0.0118]".
+std::string to_text(const PairedDifference& d);
 
 }  // namespace kairos::eval
