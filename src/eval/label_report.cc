@@ -58,14 +58,16 @@ std::string to_table(const std::vector<LabelEvalResult>& results) {
       "fitted on validation: {}\n",
       f.task, f.part, f.cases, f.skipped_unknown, f.calibration);
   const int kmax = f.cutoffs.empty() ? 0 : f.cutoffs.back();
-  out += fmt::format("{:<16}", "model");
+  size_t width = 16;  // the model column: as wide as the longest label
+  for (const auto& r : results) width = std::max(width, r.model.size());
+  out += fmt::format("{:<{}}", "model", width);
   for (int k : f.cutoffs)
     out += fmt::format(" {:>8} {:>8}", fmt::format("HR@{}", k), fmt::format("MRR@{}", k));
   out += fmt::format(" {:>14} {:>9} {:>19} {:>7} {:>7} {:>7} {:>6} {:>7}\n",
                      fmt::format("restRec@{}", kmax), "log-loss", "log-loss CI95", "Brier", "ECE",
                      "restCE", "T", "fit s");
   for (const auto& r : results) {
-    out += fmt::format("{:<16}", r.model);
+    out += fmt::format("{:<{}}", r.model, width);
     if (r.metrics.empty()) {
       out += " (no cases)\n";
       continue;
