@@ -250,7 +250,9 @@ class InterestGru final : public InterestModel, public Trainable {
     if (flagged != nullptr) {
       auto f = flagged->flags.of(static_cast<uint32_t>(known), static_cast<uint32_t>(cat));
       flags = torch::from_blob(f.data(), {1, NetImpl::kFlags}).clone();
-      flagged->flags.add(static_cast<uint32_t>(known), static_cast<uint32_t>(cat), type);
+      // An unknown item (index 0) is not remembered: two different unknown items are not "seen".
+      if (known != 0)
+        flagged->flags.add(static_cast<uint32_t>(known), static_cast<uint32_t>(cat), type);
     }
     const torch::Tensor next =
         net_->step(longs({known}), longs({cat}),
@@ -470,6 +472,9 @@ class InterestGru final : public InterestModel, public Trainable {
                  "do not match this one)",
                  dir);
     const nlohmann::json& h = meta.value("hparams", nlohmann::json::object());
+    KAIROS_CHECK_USAGE(h.value("session_flags", false) == cfg_.session_flags,
+                       "gru: init_from {} has session_flags = {}, this model {}", dir,
+                       h.value("session_flags", false), cfg_.session_flags);
     for (const char* key : {"hidden", "item_dim", "category_dim", "type_dim"}) {
       KAIROS_CHECK_USAGE(h.value(key, -1) == cfg_.to_json()[key],
                          "gru: init_from {} has {} = {}, this model {}", dir, key,
