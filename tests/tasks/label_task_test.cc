@@ -172,8 +172,8 @@ TEST(LabelBaselines, MarkovLearnsThePlantedCategoryCycleAndIsCalibrated) {
   EXPECT_EQ(paired[0].model, "markov");
   EXPECT_EQ(paired[0].baseline, "popularity");
   EXPECT_EQ(paired[0].k, 1);
-  EXPECT_NEAR(paired[0].log_loss.value,
-              markov.metrics.at("log-loss") - pop.metrics.at("log-loss"), 1e-9);
+  EXPECT_NEAR(paired[0].log_loss.value, markov.metrics.at("log-loss") - pop.metrics.at("log-loss"),
+              1e-9);
   EXPECT_NEAR(paired[0].hit.value, markov.metrics.at("HR@1") - pop.metrics.at("HR@1"), 1e-9);
   EXPECT_LT(paired[0].log_loss.high, 0.0);
   EXPECT_GT(paired[0].hit.low, 0.0);
