@@ -104,14 +104,15 @@ void score_predictions(const std::vector<double>& pv, const std::vector<int>& yv
   r.test_probability = p;
   r.test_label = y;
   r.test_session = session;
+  r.test_log_loss.resize(p.size());
+  for (size_t i = 0; i < p.size(); ++i) {
+    const double q = std::clamp(p[i], 1e-15, 1 - 1e-15);
+    r.test_log_loss[i] = y[i] ? -std::log(q) : -std::log(1 - q);
+  }
   if (o.bootstrap > 0 && !p.empty()) {
-    std::vector<double> ll(p.size()), br(p.size());
-    for (size_t i = 0; i < p.size(); ++i) {
-      const double q = std::clamp(p[i], 1e-15, 1 - 1e-15);
-      ll[i] = y[i] ? -std::log(q) : -std::log(1 - q);
-      br[i] = (p[i] - y[i]) * (p[i] - y[i]);
-    }
-    auto [lo, hi] = bootstrap_interval(ll, o.bootstrap, o.seed);
+    std::vector<double> br(p.size());
+    for (size_t i = 0; i < p.size(); ++i) br[i] = (p[i] - y[i]) * (p[i] - y[i]);
+    auto [lo, hi] = bootstrap_interval(r.test_log_loss, o.bootstrap, o.seed);
     r.intervals["log-loss"] = {lo, hi};
     std::tie(lo, hi) = bootstrap_interval(br, o.bootstrap, o.seed);
     r.intervals["Brier"] = {lo, hi};
@@ -261,21 +262,14 @@ std::vector<IntentComparison> compare_intent(const std::vector<IntentEvalResult>
       if (r.model == baseline || r.target != base.target) continue;
       KAIROS_CHECK(r.test_label == base.test_label && r.test_session == base.test_session,
                    "intent: {} and {} were scored on different test cases", r.model, baseline);
-      auto losses = [](const IntentEvalResult& e) {
-        std::vector<double> l(e.test_label.size());
-        for (size_t i = 0; i < l.size(); ++i) {
-          const double q = std::clamp(e.test_probability[i], 1e-15, 1 - 1e-15);
-          l[i] = e.test_label[i] ? -std::log(q) : -std::log(1 - q);
-        }
-        return l;
-      };
       IntentComparison c;
       c.model = r.model;
       c.baseline = baseline;
       c.target = r.target;
       c.roc_auc = paired_auc_difference(r.test_probability, base.test_probability, r.test_label,
                                         r.test_session, resamples, seed);
-      c.log_loss = paired_mean_difference(losses(r), losses(base), r.test_session, resamples, seed);
+      c.log_loss = paired_mean_difference(r.test_log_loss, base.test_log_loss, r.test_session,
+                                          resamples, seed);
       out.push_back(std::move(c));
     }
   }

@@ -53,10 +53,10 @@ struct IntentEvalResult {
   std::vector<CurvePoint> curve;  // ROC and precision-recall points (plots)
   int rounds = 0;
   double fit_seconds = 0, eval_seconds = 0;
-  // The calibrated test probabilities, outcomes and test sessions of the cases, in the cases'
-  // order (intent_cases: the same for every model), for the paired comparisons below; not in
-  // the JSON.
-  std::vector<double> test_probability;
+  // The calibrated test probabilities, their log-losses, outcomes and test sessions of the cases,
+  // in the cases' order (intent_cases: the same for every model), for the paired comparisons below;
+  // not in the JSON.
+  std::vector<double> test_probability, test_log_loss;
   std::vector<int> test_label;
   std::vector<uint32_t> test_session;
 };
