@@ -52,6 +52,10 @@ constexpr Entry kModels[] = {
     {"multvae",
      "Mult-VAE over the session's item set, latent interest vector (Liang et al. 2018; LibTorch)",
      make_multvae, true},
+    {"svae",
+     "SVAE: a GRU feeding a latent interest vector per step, decoded to a multinomial (Sachdeva "
+     "et al. 2019; LibTorch)",
+     make_svae, true},
     {"hybrid",
      "score-level blend of a deep model and a kNN baseline, weight tuned on validation "
      "(models/hybrid.h)",

@@ -100,6 +100,15 @@ inline nlohmann::json tiny_multvae(nlohmann::json extra = nlohmann::json::object
   return j;
 }
 
+inline nlohmann::json tiny_svae(nlohmann::json extra = nlohmann::json::object()) {
+  nlohmann::json j = {{"embedding", 24}, {"rnn", 32},        {"hidden", 32},
+                      {"latent", 16},    {"beta_max", 0.05}, {"anneal_steps", 200},
+                      {"max_len", 8},    {"batch_size", 32}, {"learning_rate", 0.01},
+                      {"n_epochs", 25},  {"patience", 25}};
+  j.update(extra);
+  return j;
+}
+
 inline nlohmann::json tiny_srgnn(nlohmann::json extra = nlohmann::json::object()) {
   nlohmann::json j = {{"hidden", 32},          {"max_len", 8},      {"batch_size", 64},
                       {"learning_rate", 0.01}, {"weight_decay", 0}, {"n_epochs", 15},

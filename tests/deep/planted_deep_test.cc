@@ -84,6 +84,14 @@ TEST_F(PlantedDeep, MultVaeLearnsIt) {
   EXPECT_GT(mrr_at_20("multvae", testing::tiny_multvae(), *data_), markov + 0.3);
 }
 
+// SVAE trains every prefix at once through its batched GRU and serves one GRU step per event
+// with z = mu: learning the pattern needs both paths to agree and the latent bottleneck to carry
+// the pair (x, y).
+TEST_F(PlantedDeep, SvaeLearnsIt) {
+  const double markov = mrr_at_20("markov", {}, *data_);
+  EXPECT_GT(mrr_at_20("svae", testing::tiny_svae(), *data_), markov + 0.3);
+}
+
 // SR-GNN trains on prefix graphs in padded batches and scores sessions in batches too.
 TEST_F(PlantedDeep, SrGnnLearnsIt) {
   const double markov = mrr_at_20("markov", {}, *data_);

@@ -49,6 +49,9 @@ class PredictTest : public ::testing::Test {
     auto vae = make_model("multvae", testing::tiny_multvae({{"n_epochs", 2}, {"latent", 12}}));
     vae->fit(d, d.train_full());
     save_artifact(*vae, d, tmp_->file("vae"));
+    auto svae = make_model("svae", testing::tiny_svae({{"n_epochs", 2}, {"latent", 12}}));
+    svae->fit(d, d.train_full());
+    save_artifact(*svae, d, tmp_->file("svae"));
     InterestTrainOptions o;
     o.hparams = testing::tiny_interest({{"n_epochs", 4}});
     o.tasks = {Task::kCategory, Task::kIntent, Task::kNextAction};
@@ -89,6 +92,21 @@ class PredictTest : public ::testing::Test {
     if (!res) return {};
     EXPECT_EQ(res->status, expect) << body << " -> " << res->body;
     return json::parse(res->body);
+  }
+
+  // The model in `dir` has a 12-unit latent vector.
+  void expect_latent_profile(const std::string& dir) {
+    start(true, dir);
+    const json a = post("/v1/predict", R"({"items":["i3","i14"],"k":3})");
+    ASSERT_TRUE(a.contains("latent")) << a.dump();
+    ASSERT_EQ(a["latent"].size(), 12u);
+    EXPECT_TRUE(a.contains("purchase"));
+    const json b = post("/v1/predict", R"({"items":["i8","i19"],"k":3})");
+    EXPECT_NE(a["latent"], b["latent"]);
+    post("/v1/events", R"([{"session_id":"v","item_id":"i3","ts":1000},
+                           {"session_id":"v","item_id":"i14","ts":2000}])");
+    EXPECT_EQ(post("/v1/predict", R"({"session_id":"v","k":3})")["latent"], a["latent"]);
+    EXPECT_FALSE(post("/v1/predict", R"({"session_id":"nobody"})").contains("latent"));
   }
 
   static test::TempDir* tmp_;
@@ -176,19 +194,10 @@ TEST_F(PredictTest, WithoutAnInterestModelTheProfileHasItemsOnly) {
 
 // Mult-VAE's latent vector (the encoder's mean) is the session's interest profile: one per
 // session, the same stateless and live, and next to the interest heads when they are loaded.
-TEST_F(PredictTest, MultVaeGivesItsLatentInterestVector) {
-  start(true, "vae");
-  const json a = post("/v1/predict", R"({"items":["i3","i14"],"k":3})");
-  ASSERT_TRUE(a.contains("latent")) << a.dump();
-  ASSERT_EQ(a["latent"].size(), 12u);
-  EXPECT_TRUE(a.contains("purchase"));
-  const json b = post("/v1/predict", R"({"items":["i8","i19"],"k":3})");
-  EXPECT_NE(a["latent"], b["latent"]);
-  post("/v1/events", R"([{"session_id":"v","item_id":"i3","ts":1000},
-                         {"session_id":"v","item_id":"i14","ts":2000}])");
-  EXPECT_EQ(post("/v1/predict", R"({"session_id":"v","k":3})")["latent"], a["latent"]);
-  EXPECT_FALSE(post("/v1/predict", R"({"session_id":"nobody"})").contains("latent"));
-}
+TEST_F(PredictTest, MultVaeGivesItsLatentInterestVector) { expect_latent_profile("vae"); }
+
+// SVAE's (the last step's mean) too: live, the GRU state advances one step per event.
+TEST_F(PredictTest, SvaeGivesItsLatentInterestVector) { expect_latent_profile("svae"); }
 
 TEST_F(PredictTest, BadTypesAreRefused) {
   start(true);

@@ -24,6 +24,8 @@ std::unique_ptr<SessionModel> make_nextitnet(const nlohmann::json& hparams);
 std::unique_ptr<SessionModel> make_narm(const nlohmann::json& hparams);
 std::unique_ptr<SessionModel> make_srgnn(const nlohmann::json& hparams);
 std::unique_ptr<SessionModel> make_multvae(const nlohmann::json& hparams);
+// SVAE: Mult-VAE's sequential form, a GRU feeding a latent vector per step (models/deep/svae.cc).
+std::unique_ptr<SessionModel> make_svae(const nlohmann::json& hparams);
 // The deep interest model ("gru": heads for category, next-action and intent on one GRU encoder;
 // models/deep/interest_gru.cc).
 std::unique_ptr<InterestModel> make_interest_gru(const nlohmann::json& hparams);

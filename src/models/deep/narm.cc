@@ -22,6 +22,7 @@
 #include "models/deep/adam_state.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/losses.h"
+#include "models/deep/sequence_windows.h"
 #include "models/deep/tensor_io.h"
 #include "models/deep/torch_runtime.h"
 #include "models/deep/train_config.h"
@@ -150,13 +151,7 @@ class Narm final : public SessionModel, public Trainable {
     build(data.num_items());
     const bool validate = cfg_.train.validate && !data.valid().empty();
     train_ = validate ? data.train() : train;
-    sequences_.clear();
-    events_ = 0;
-    for (size_t s = 0; s < train_.size(); ++s) {
-      if (train_[s].size() < 2) continue;
-      sequences_.push_back(static_cast<uint32_t>(s));
-      events_ += std::min<size_t>(train_[s].size() - 1, cfg_.max_len);
-    }
+    sequences_ = training_sequences(train_, cfg_.max_len, &events_);
     KAIROS_CHECK(!sequences_.empty(), "narm: no training sequence has two events");
     optimizer_ = std::make_unique<torch::optim::Adam>(
         net_->parameters(),
@@ -190,28 +185,14 @@ class Narm final : public SessionModel, public Trainable {
   bool forward_backward(EpochProgress* progress) override {
     if (next_ >= order_.size()) return false;
     const size_t end = std::min(order_.size(), next_ + static_cast<size_t>(cfg_.batch_size));
-    size_t len = 0;
-    for (size_t i = next_; i < end; ++i) {
-      len = std::max(len, std::min<size_t>(train_[order_[i]].size() - 1, cfg_.max_len));
-    }
-    const auto rows = static_cast<int64_t>(end - next_), cols = static_cast<int64_t>(len);
-    torch::Tensor input = torch::zeros({rows, cols}, torch::kLong);
-    torch::Tensor target = torch::zeros({rows, cols}, torch::kLong);
-    auto in = input.accessor<int64_t, 2>();
-    auto tg = target.accessor<int64_t, 2>();
-    for (int64_t r = 0; r < rows; ++r) {
-      const SessionView s = train_[order_[next_ + r]];
-      const size_t n = std::min<size_t>(s.size() - 1, len);
-      for (size_t j = 0; j < n; ++j) {
-        const size_t src = s.size() - 1 - n + j;
-        in[r][static_cast<int64_t>(j)] = s.items[src];
-        tg[r][static_cast<int64_t>(j)] = s.items[src + 1];
-      }
-    }
+    const SequenceWindows w = sequence_windows(
+        train_, std::span<const uint32_t>(order_).subspan(next_, end - next_), cfg_.max_len);
     next_ = end;
+    const torch::Tensor input = torch::tensor(w.input).view({w.rows, w.cols});
+    const torch::Tensor target = torch::tensor(w.target);
     const torch::Tensor q = net_->forward(input).reshape({-1, cfg_.embedding});
-    const torch::Tensor valid = (target.reshape({-1}) != 0).nonzero().reshape({-1});
-    const torch::Tensor tv = target.reshape({-1}).index_select(0, valid);
+    const torch::Tensor valid = (target != 0).nonzero().reshape({-1});
+    const torch::Tensor tv = target.index_select(0, valid);
     const torch::Tensor loss =
         softmax_cross_entropy(torch::mm(q.index_select(0, valid), net_->item_emb->weight.t()), tv);
     progress->loss_sum += loss.item<double>();
