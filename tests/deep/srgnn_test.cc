@@ -96,16 +96,18 @@ TEST(SrGnnRepeat, ScoresAreTheMixturesLogProbabilities) {
   EXPECT_EQ(dim, 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Configs, SrGnnScoring,
-                         ::testing::Values(testing::tiny_srgnn({{"n_epochs", 1}}),
-                                           testing::tiny_sgnn_hn({{"n_epochs", 1}}),
-                                           testing::tiny_sgnn_hn({{"n_epochs", 1},
-                                                                  {"repeat", true}})));
+INSTANTIATE_TEST_SUITE_P(
+    Configs, SrGnnScoring,
+    ::testing::Values(testing::tiny_srgnn({{"n_epochs", 1}}),
+                      testing::tiny_sgnn_hn({{"n_epochs", 1}}),
+                      testing::tiny_sgnn_hn({{"n_epochs", 1}, {"repeat", true}}),
+                      testing::tiny_sgnn_hn({{"n_epochs", 1}, {"global_neighbors", 4}})));
 
 TEST(SrGnnConfig, RejectsBadValues) {
   for (const nlohmann::json& hp :
        {nlohmann::json{{"steps", 0}}, nlohmann::json{{"scale", -1}},
-        nlohmann::json{{"loss", "bpr"}}, nlohmann::json{{"dropout", 1.0}}}) {
+        nlohmann::json{{"loss", "bpr"}}, nlohmann::json{{"dropout", 1.0}},
+        nlohmann::json{{"global_neighbors", -1}}, nlohmann::json{{"global_window", 0}}}) {
     try {
       make_model("srgnn", hp);
       ADD_FAILURE() << "accepted " << hp.dump();

@@ -10,6 +10,12 @@
 //    rebuilt as the attention-weighted sum of the nodes; it also enters the readout;
 //  - `highway` (SGNN-HN): h = g h0 + (1 - g) h_L with g = sigmoid(W_g [h0; h_L]);
 //  - `positions` (SGNN-HN, NISER+): reversed position embeddings added to the readout's inputs;
+//  - `global_neighbors` > 0 (GCE-GNN, Wang et al., SIGIR 2020): each node also aggregates its
+//    item's most frequent neighbours in the global transition graph of the training sessions
+//    (features/item_neighbours.h), weighted by a session-aware attention, pi_j = softmax_j
+//    w2^T LeakyReLU(W1 [s * e_j; log(1 + count_j)]) with s the mean of the session's node
+//    embeddings; h_g = relu(W3 [h0; sum_j pi_j e_j]) is added, with dropout, to the node states
+//    before the readout;
 //  - readout (SR-GNN): alpha_i = q^T sigmoid(W1 v_last + W2 v_i [+ W_s star]), s_g = sum_i
 //    alpha_i v_i, session vector W3 [s_g; v_last];
 //  - `scale` > 0 (NISER, Gupta et al. 2019): unit-length item embeddings (input and output) and
@@ -31,6 +37,7 @@
 
 #include "core/error.h"
 #include "core/rng.h"
+#include "features/item_neighbours.h"
 #include "features/negative_sampler.h"
 #include "features/prefix_examples.h"
 #include "models/attention_shares.h"
@@ -57,6 +64,9 @@ struct SrGnnConfig {
   bool positions = false;       // reversed position embeddings in the readout
   double scale = 0.0;           // > 0: NISER's normalised embeddings, scores scale * cosine
   bool repeat = false;          // RepeatNet's repeat / explore mixture
+  int global_neighbors = 0;     // > 0: GCE-GNN's global graph, neighbours per item (its 12)
+  int global_window = 3;        // global graph: items within this many positions (GCE-GNN's 3)
+  double global_dropout = 0.5;  // on the global context (GCE-GNN's dropout_global)
   std::string loss = "full";    // full | sampled
   int n_sample = 2048;          // sampled: shared negatives per batch
   double sample_alpha = 0.0;    // sampled: negatives ~ popularity^alpha (logQ corrected)
@@ -67,7 +77,8 @@ struct SrGnnConfig {
   TrainConfig train{};          // the shared training keys, saved in the same flat object
 
   NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(SrGnnConfig, hidden, steps, max_len, dropout, star,
-                                              highway, positions, scale, repeat, loss, n_sample,
+                                              highway, positions, scale, repeat, global_neighbors,
+                                              global_window, global_dropout, loss, n_sample,
                                               sample_alpha, batch_size, learning_rate, weight_decay,
                                               clip_norm)
   void check(const std::string& model) const {
@@ -75,6 +86,10 @@ struct SrGnnConfig {
                        "{}: hidden, steps, max_len and batch_size must be positive", model);
     KAIROS_CHECK_USAGE(dropout >= 0 && dropout < 1, "{}: dropout must be in [0, 1)", model);
     KAIROS_CHECK_USAGE(scale >= 0, "{}: scale must be >= 0", model);
+    KAIROS_CHECK_USAGE(global_neighbors >= 0 && global_window > 0,
+                       "{}: global_neighbors must be >= 0 and global_window positive", model);
+    KAIROS_CHECK_USAGE(global_dropout >= 0 && global_dropout < 1,
+                       "{}: global_dropout must be in [0, 1)", model);
     KAIROS_CHECK_USAGE(loss == "full" || loss == "sampled", "{}: loss must be full or sampled",
                        model);
     KAIROS_CHECK_USAGE(loss == "full" || n_sample > 0, "{}: n_sample must be positive", model);
@@ -192,6 +207,14 @@ struct SrGnnNetImpl : torch::nn::Module {
     }
     if (c.highway) highway = register_module("highway", linear(2 * c.hidden, c.hidden, false));
     if (c.repeat) repeat = register_module("repeat", RepeatMixer(c.hidden));
+    if (c.global_neighbors > 0) {
+      global_w1 = register_module("global_w1", linear(c.hidden + 1, c.hidden, false));
+      global_w2 = register_module("global_w2", linear(c.hidden, 1, false));
+      global_w3 = register_module("global_w3", linear(2 * c.hidden, c.hidden, false));
+      global_ids =
+          register_buffer("global_ids", torch::zeros({items, c.global_neighbors}, torch::kLong));
+      global_weight = register_buffer("global_weight", torch::zeros({items, c.global_neighbors}));
+    }
     if (c.positions) {
       position = register_module(
           "position", torch::nn::Embedding(torch::nn::EmbeddingOptions(c.max_len, c.hidden)));
@@ -236,6 +259,9 @@ struct SrGnnNetImpl : torch::nn::Module {
       const torch::Tensor gate = torch::sigmoid(highway(torch::cat({h0, h}, -1)));
       h = gate * h0 + (1 - gate) * h;
     }
+    if (cfg.global_neighbors > 0) {
+      h = h + torch::dropout(global_context(g, h0), cfg.global_dropout, is_training());
+    }
     const int64_t b = g.alias.size(0), l = g.alias.size(1);
     torch::Tensor seq = h.gather(1, g.alias.unsqueeze(-1).expand({b, l, cfg.hidden}));  // [B,L,d]
     const torch::Tensor last =
@@ -261,6 +287,36 @@ struct SrGnnNetImpl : torch::nn::Module {
     return cfg.scale > 0 ? s * cfg.scale : s;
   }
 
+  // The global graph's context of each node [B, N, d] (GCE-GNN's one-hop global aggregator).
+  torch::Tensor global_context(const GraphBatch& g, const torch::Tensor& h0) {
+    const int64_t b = g.nodes.size(0), n = g.nodes.size(1), k = cfg.global_neighbors;
+    const torch::Tensor flat = g.nodes.reshape({-1});
+    const torch::Tensor ids = global_ids.index_select(0, flat).view({b, n, k});
+    const torch::Tensor weight = global_weight.index_select(0, flat).view({b, n, k, 1});
+    torch::Tensor nb = item_emb(ids);  // [B, N, K, d]; the padding row (no neighbour) is zero
+    if (cfg.scale > 0) nb = unit_rows(nb);
+    const torch::Tensor node_mask = g.node_mask.unsqueeze(-1);
+    const torch::Tensor s = (h0 * node_mask).sum(1) / node_mask.sum(1).clamp_min(1);  // [B, d]
+    torch::Tensor e = global_w1(torch::cat({s.view({b, 1, 1, -1}) * nb, weight}, -1));
+    e = global_w2(torch::leaky_relu(e, 0.2)).squeeze(-1);  // [B, N, K]
+    const torch::Tensor pi = torch::softmax(e.masked_fill(ids == 0, -1e9), -1);
+    const torch::Tensor context = (pi.unsqueeze(-1) * nb).sum(2);  // [B, N, d]
+    return torch::relu(global_w3(torch::cat({h0, context}, -1)));
+  }
+
+  // The global graph from the training sessions, as buffers (saved with the weights).
+  void set_global(const ItemNeighbours& nb) {
+    torch::NoGradGuard no_grad;
+    const auto items = global_ids.size(0), k = global_ids.size(1);
+    KAIROS_ASSERT(nb.k == static_cast<uint32_t>(k) &&
+                  nb.ids.size() == static_cast<size_t>(items * k));
+    const std::vector<int64_t> ids(nb.ids.begin(), nb.ids.end());
+    std::vector<float> weight(nb.counts.size());
+    for (size_t i = 0; i < weight.size(); ++i) weight[i] = std::log1p(nb.counts[i]);
+    global_ids.copy_(torch::tensor(ids).view({items, k}));
+    global_weight.copy_(torch::tensor(weight).view({items, k}));
+  }
+
   // One gated-GNN step over the graphs.
   torch::Tensor gnn_cell(const GraphBatch& g, const torch::Tensor& h) {
     const torch::Tensor a_in = torch::bmm(g.a_in, edge_in(h)) + b_iah;
@@ -278,9 +334,11 @@ struct SrGnnNetImpl : torch::nn::Module {
   torch::nn::Linear edge_in, edge_out, w_ih, w_hh, one, two, three, transform;
   torch::nn::Linear q1{nullptr}, k1{nullptr}, q2{nullptr}, k2{nullptr}, star_in{nullptr},
       highway{nullptr};
+  torch::nn::Linear global_w1{nullptr}, global_w2{nullptr}, global_w3{nullptr};
   torch::nn::Embedding position{nullptr};
   RepeatMixer repeat{nullptr};
   torch::Tensor b_iah, b_oah;
+  torch::Tensor global_ids, global_weight;  // [items, global_neighbors] (buffers)
 };
 TORCH_MODULE(SrGnnNet);
 
@@ -303,6 +361,10 @@ class SrGnn final : public SessionModel, public Trainable {
     train_ = validate ? data.train() : train;
     examples_ = prefix_examples(train_, 1, false);
     KAIROS_CHECK(!examples_.empty(), "srgnn: no training sequence has two events");
+    if (cfg_.global_neighbors > 0) {
+      net_->set_global(
+          item_neighbours(train_, num_items_, cfg_.global_window, cfg_.global_neighbors));
+    }
     if (cfg_.loss == "sampled") {
       const auto counts = item_counts(train_, num_items_);
       sampler_ = NegativeSampler(counts, cfg_.sample_alpha);
@@ -532,7 +594,8 @@ class SrGnn final : public SessionModel, public Trainable {
     num_items_ = num_items;
     net_ = SrGnnNet(num_items, cfg_);
   }
-  NamedTensors named() const { return named_tensors(*net_); }
+  // The global graph's buffers are saved with the weights.
+  NamedTensors named() const { return named_tensors(*net_, /*buffers=*/true); }
 
   // The last max_len events whose items the model knows; `positions`, when given, receives
   // their indices in the session.
