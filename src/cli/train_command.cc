@@ -99,6 +99,7 @@ void run_train(CLI::App* sub, const TrainFlags& f) {
   r.run.rank = f.rank;
   r.run.master = f.master;
   r.run.dist_timeout_s = f.dist_timeout_s;
+  r.run.interruptible = true;  // Ctrl-C keeps the best epoch so far (docs/models.md)
   r.run.log = f.log_path.empty() ? r.out + ".train_log.jsonl" : f.log_path;
   if (r.run.rank > 0) r.run.log += ".rank" + std::to_string(r.run.rank);
   r.evaluate = !f.no_eval;

@@ -19,6 +19,9 @@ struct RunOptions {
   int world_size = 1, rank = 0;
   std::string master = "127.0.0.1:29500";
   int dist_timeout_s = 120;  // a peer silent this long fails the run (a killed worker)
+  // SIGINT / SIGTERM stop training after the batch in progress, keeping the best validated epoch
+  // (train/interrupt.h); `kairos train` sets it; ignored with world_size > 1.
+  bool interruptible = false;
 };
 
 }  // namespace kairos

@@ -14,6 +14,7 @@
 #include "eval/label_evaluator.h"
 #include "tasks/intent_targets.h"
 #include "train/early_stopping.h"
+#include "train/interrupt.h"
 
 namespace kairos {
 namespace {
@@ -97,9 +98,13 @@ nlohmann::json to_json(const TrainSummary& s) {
   nlohmann::json epochs = nlohmann::json::array();
   for (const auto& e : s.epochs) epochs.push_back(to_json(e));
   nlohmann::json j = {{"best_epoch", s.best_epoch + 1},  // 1-based; 0 = not validated
-                      {"train_seconds", s.train_seconds},     {"wall_seconds", s.wall_seconds},
-                      {"seconds_to_best", s.seconds_to_best}, {"events_per_s", s.events_per_second},
-                      {"stopped_early", s.stopped_early},     {"epochs", epochs}};
+                      {"train_seconds", s.train_seconds},
+                      {"wall_seconds", s.wall_seconds},
+                      {"seconds_to_best", s.seconds_to_best},
+                      {"events_per_s", s.events_per_second},
+                      {"stopped_early", s.stopped_early},
+                      {"interrupted", s.interrupted},
+                      {"epochs", epochs}};
   if (s.best_valid_mrr >= 0 || s.valid_metric.empty()) {  // next-item (or not validated)
     j["best_valid_MRR@20"] = s.best_valid_mrr;
     j["best_valid_HR@20"] = s.best_valid_hr;
@@ -130,7 +135,8 @@ TrainSummary run_training(Trainable& t, const Validator& validator, const TrainO
   EarlyStopping stopper(o.patience, o.min_delta);
   TrainSummary s;
   Stopwatch wall;
-  for (int epoch = 0; epoch < o.epochs; ++epoch) {
+  const TrainingInterrupt interrupt(o.interruptible);
+  for (int epoch = 0; epoch < o.epochs && !s.interrupted; ++epoch) {
     EpochRecord r;
     r.epoch = epoch;
     r.lr_factor = o.schedule.factor(epoch, o.epochs);
@@ -152,8 +158,18 @@ TrainSummary run_training(Trainable& t, const Validator& validator, const TrainO
           bar.set_note(fmt::format("loss {:.4f}", loss_sum / r.events));
         }
         p = {};
+        if (interrupt.requested()) {
+          s.interrupted = true;
+          break;
+        }
       }
       t.end_epoch();
+      if (s.interrupted) {  // a partial epoch: not validated, not recorded
+        s.train_seconds += watch.seconds();
+        spdlog::warn("{}: interrupted in epoch {}; keeping the best validated epoch", o.label,
+                     epoch + 1);
+        break;
+      }
       r.seconds = watch.seconds();
       r.loss = r.events > 0 ? loss_sum / r.events : 0.0;
       r.events_per_second = r.seconds > 0 ? r.events / r.seconds : 0.0;
@@ -189,7 +205,8 @@ TrainSummary run_training(Trainable& t, const Validator& validator, const TrainO
       break;
     }
   }
-  if (validate && s.best_epoch >= 0 && s.best_epoch + 1 != static_cast<int>(s.epochs.size())) {
+  if (validate && s.best_epoch >= 0 &&
+      (s.interrupted || s.best_epoch + 1 != static_cast<int>(s.epochs.size()))) {
     t.restore_best();
     spdlog::info("{}: restored the weights of epoch {} (best valid {} {:.4f})", o.label,
                  s.best_epoch + 1, s.valid_metric, s.best_valid_value);

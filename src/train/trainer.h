@@ -76,6 +76,9 @@ struct TrainOptions {
   std::string label = "train";
   bool validate = true;         // false (or no validation part): run all epochs, keep the last
   Task task = Task::kNextItem;  // what validation measures (its validation_metric())
+  // SIGINT / SIGTERM stop training after the batch in progress and keep the best validated epoch
+  // (train/interrupt.h); off for data-parallel ranks and library callers.
+  bool interruptible = false;
 };
 
 struct EpochRecord {
@@ -103,6 +106,7 @@ struct TrainSummary {
   double seconds_to_best = 0;  // wall time until the best epoch ended
   double events_per_second = 0;
   bool stopped_early = false;
+  bool interrupted = false;  // stopped by SIGINT / SIGTERM in the epoch after the last recorded
 };
 
 // The summary as JSON (meta.json's "training", `kairos train --json`).

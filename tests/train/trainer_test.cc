@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <csignal>
 #include <fstream>
 
 #include "core/error.h"
@@ -43,6 +44,7 @@ class ScriptedModel : public SessionModel, public Trainable {
   }
   bool forward_backward(EpochProgress* p) override {
     if (batches_left_ == 0) return false;
+    if (epoch_ == interrupt_epoch && batches_left_ == 2) std::raise(SIGINT);
     --batches_left_;
     p->events += 5;
     p->loss_sum += 2.5;
@@ -58,7 +60,8 @@ class ScriptedModel : public SessionModel, public Trainable {
   void restore_best() override { quality_ = best_; }
   double quality() const { return quality_; }
   std::vector<double> factors;
-  std::string calls;  // B begin_epoch, f forward_backward, a apply_update, E end_epoch
+  int interrupt_epoch = -1;  // raises SIGINT in this epoch's first batch
+  std::string calls;         // B begin_epoch, f forward_backward, a apply_update, E end_epoch
 
  private:
   int epoch_ = 0, batches_left_ = 0;
@@ -133,6 +136,31 @@ TEST(Trainer, WithoutValidationRunsEveryEpoch) {
             "BfafaE"
             "BfafaE");
   EXPECT_EQ(s.epochs[0].events, 10u);
+}
+
+// Ctrl-C in epoch 3: the batch in progress is applied, the epoch is abandoned (not validated or
+// recorded), and the best validated epoch's weights are restored; the handler is then removed.
+TEST(Trainer, AnInterruptKeepsTheBestEpochSoFar) {
+  const Dataset d = tiny();
+  ScriptedModel m({0.25, 0.5, 1.0, 1.0});
+  m.interrupt_epoch = 2;
+  TrainOptions o;
+  o.epochs = 4;
+  o.interruptible = true;
+  const TrainSummary s = run_training(m, d, o);
+  EXPECT_TRUE(s.interrupted);
+  EXPECT_FALSE(s.stopped_early);
+  ASSERT_EQ(s.epochs.size(), 2u);
+  EXPECT_EQ(s.best_epoch, 1);
+  EXPECT_EQ(m.quality(), 0.5);
+  EXPECT_EQ(m.calls,
+            "BfafaE"
+            "BfafaE"
+            "BfaE");
+  EXPECT_TRUE(to_json(s)["interrupted"].get<bool>());
+  struct sigaction now = {};
+  sigaction(SIGINT, nullptr, &now);
+  EXPECT_EQ(now.sa_handler, SIG_DFL);
 }
 
 TEST(LrSchedule, CosineAndWarmup) {

@@ -36,6 +36,7 @@ TrainOptions TrainConfig::options(const std::string& label, const RunOptions& ru
   o.validate = validate;
   o.log_path = run.log;
   o.label = label;
+  o.interruptible = run.interruptible && run.world_size <= 1;
   return o;
 }
 
