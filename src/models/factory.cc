@@ -42,6 +42,10 @@ constexpr Entry kModels[] = {
      "NextItNet: dilated causal convolutions, SASRec's training and scoring (Yuan et al. 2019; "
      "LibTorch)",
      make_nextitnet, true},
+    {"bsarec",
+     "BSARec: SASRec's attention blended with a low-pass frequency filter, trained on each "
+     "prefix's last position (Shin et al. 2024; LibTorch)",
+     make_bsarec, true},
     {"narm",
      "NARM: GRU with attention over the session, bilinear decoder (Li et al. 2017; LibTorch)",
      make_narm, true},

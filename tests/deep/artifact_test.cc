@@ -82,6 +82,7 @@ INSTANTIATE_TEST_SUITE_P(
         std::make_pair(std::string("srgnn"),
                        testing::tiny_sgnn_hn({{"n_epochs", 1}, {"global_neighbors", 4}})),
         std::make_pair(std::string("nextitnet"), testing::tiny_nextitnet({{"n_epochs", 1}})),
+        std::make_pair(std::string("bsarec"), testing::tiny_sasrec({{"n_epochs", 1}})),
         std::make_pair(std::string("multvae"), testing::tiny_multvae({{"n_epochs", 1}})),
         std::make_pair(std::string("svae"), testing::tiny_svae({{"n_epochs", 1}}))));
 

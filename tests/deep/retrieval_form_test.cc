@@ -55,6 +55,7 @@ INSTANTIATE_TEST_SUITE_P(
         std::make_pair(std::string("narm"), testing::tiny_narm({{"n_epochs", 1}})),
         std::make_pair(std::string("srgnn"), testing::tiny_srgnn({{"n_epochs", 1}})),
         std::make_pair(std::string("nextitnet"), testing::tiny_nextitnet({{"n_epochs", 1}})),
+        std::make_pair(std::string("bsarec"), testing::tiny_sasrec({{"n_epochs", 1}})),
         std::make_pair(std::string("srgnn"), testing::tiny_sgnn_hn({{"n_epochs", 1}})),
         std::make_pair(std::string("sasrec"),
                        testing::tiny_sasrec({{"n_epochs", 1}, {"temperature", 0.1}}))));

@@ -21,9 +21,9 @@ std::string usage_error(const std::string& name, const nlohmann::json& hp) {
 }
 
 TEST(Factory, EveryListedModelIsMadeWithItsDefaults) {
-  // Nine baselines, plus gru4rec, sasrec, nextitnet, narm, srgnn, multvae, svae and hybrid with
-  // LibTorch.
-  ASSERT_TRUE(model_infos().size() == 9u || model_infos().size() == 17u) << model_infos().size();
+  // Nine baselines, plus gru4rec, sasrec, nextitnet, bsarec, narm, srgnn, multvae, svae and
+  // hybrid with LibTorch.
+  ASSERT_TRUE(model_infos().size() == 9u || model_infos().size() == 18u) << model_infos().size();
   for (const auto& info : model_infos()) {
     const auto m = make_model(info.name);
     EXPECT_EQ(m->name(), info.name);

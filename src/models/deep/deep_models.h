@@ -21,6 +21,9 @@ std::unique_ptr<SessionModel> make_sasrec(const nlohmann::json& hparams);
 // NextItNet: SASRec's training, scoring and serving with dilated causal convolutions
 // (models/deep/sasrec_net.h).
 std::unique_ptr<SessionModel> make_nextitnet(const nlohmann::json& hparams);
+// BSARec: SASRec's attention blended with a frequency filter, trained on each prefix's last
+// position (models/deep/bsarec_net.h).
+std::unique_ptr<SessionModel> make_bsarec(const nlohmann::json& hparams);
 std::unique_ptr<SessionModel> make_narm(const nlohmann::json& hparams);
 std::unique_ptr<SessionModel> make_srgnn(const nlohmann::json& hparams);
 std::unique_ptr<SessionModel> make_multvae(const nlohmann::json& hparams);

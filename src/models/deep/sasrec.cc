@@ -1,7 +1,9 @@
 // SASRec (Kang & McAuley, ICDM 2018) behind SessionModel: trained on every prefix of each
-// training sequence at once (targets = the sequence shifted by one), with full-softmax
-// cross-entropy over the catalogue by default or a sampled softmax with logQ correction; Adam,
-// gradient clipping, the shared Trainer. docs/models.md lists the differences from the paper.
+// training sequence at once (targets = the sequence shifted by one), or on each prefix as a
+// sample of its own (`targets: last`), with full-softmax cross-entropy over the catalogue by
+// default or a sampled softmax with logQ correction; Adam, gradient clipping, the shared Trainer.
+// NextItNet and BSARec are the same model with another encoder (SasRecEncoder). docs/models.md
+// lists the differences from the papers.
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
@@ -17,6 +19,7 @@
 #include "features/negative_sampler.h"
 #include "models/attention_shares.h"
 #include "models/deep/adam_state.h"
+#include "models/deep/bsarec_net.h"
 #include "models/deep/data_parallel.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/losses.h"
@@ -33,7 +36,7 @@ class SasRec final : public SessionModel, public Trainable {
  public:
   explicit SasRec(SasRecConfig c) : cfg_(std::move(c)) {}
 
-  std::string name() const override { return cfg_.convolutional ? "nextitnet" : "sasrec"; }
+  std::string name() const override { return cfg_.model_name(); }
 
   void fit(const Dataset& data, const SessionSet& train) override {
     set_compute_threads(1);  // validation: the evaluator's threads, one each
@@ -50,14 +53,20 @@ class SasRec final : public SessionModel, public Trainable {
     }
     const bool validate = cfg_.train.validate && !data.valid().empty();
     train_ = validate ? data.train() : train;
-    sequences_.clear();
+    samples_.clear();
     events_per_epoch_ = 0;
     for (size_t s = 0; s < train_.size(); ++s) {
-      if (train_[s].size() < 2) continue;
-      sequences_.push_back(static_cast<uint32_t>(s));
-      events_per_epoch_ += std::min<size_t>(train_[s].size() - 1, cfg_.max_len);
+      const auto n = static_cast<uint32_t>(train_[s].size());
+      if (n < 2) continue;
+      if (last_only()) {  // one sample per target: the prefix items[0, end)
+        for (uint32_t end = 2; end <= n; ++end) samples_.push_back({static_cast<uint32_t>(s), end});
+        events_per_epoch_ += n - 1;
+      } else {
+        samples_.push_back({static_cast<uint32_t>(s), n});
+        events_per_epoch_ += std::min<size_t>(n - 1, cfg_.max_len);
+      }
     }
-    KAIROS_CHECK(!sequences_.empty(), "{}: no training sequence has two events", name());
+    KAIROS_CHECK(!samples_.empty(), "{}: no training sequence has two events", name());
     if (cfg_.loss == "sampled") {
       const auto counts = item_counts(train_, num_items_);
       sampler_ = NegativeSampler(counts, cfg_.sample_alpha);
@@ -72,7 +81,7 @@ class SasRec final : public SessionModel, public Trainable {
     if (dp_) dp_->broadcast(net_->parameters());  // every replica starts from rank 0's weights
     TrainOptions o = cfg_.train.options(name(), run_);
     o.validate = validate;
-    spdlog::info("{}: {} training sequences, {} targets, {} items; {}", name(), sequences_.size(),
+    spdlog::info("{}: {} training samples, {} targets, {} items; {}", name(), samples_.size(),
                  events_per_epoch_, num_items_, compute_description(run_.threads));
     summary_ = run_training(*this, data, o);
     net_->eval();
@@ -93,7 +102,7 @@ class SasRec final : public SessionModel, public Trainable {
     threads_.emplace(run_.threads);
     net_->train();
     set_adam_lr(*optimizer_, cfg_.learning_rate * lr_factor);
-    order_ = sequences_;
+    order_ = samples_;
     for (size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[rng_.below(i)]);
     next_ = 0;
   }
@@ -195,8 +204,11 @@ class SasRec final : public SessionModel, public Trainable {
   // recommended item; the reason names the share.
   std::vector<EventAttribution> explain(const SessionState& state, uint32_t item,
                                         uint32_t num_items, size_t max_events) const override {
-    // NextItNet has no attention: leave-one-out attribution (SessionModel's default).
-    if (cfg_.convolutional) return SessionModel::explain(state, item, num_items, max_events);
+    // NextItNet has no attention, and BSARec's filter mixes every position beside it:
+    // leave-one-out attribution (SessionModel's default).
+    if (cfg_.encoder != SasRecEncoder::kAttention) {
+      return SessionModel::explain(state, item, num_items, max_events);
+    }
     Known seq = known(state.items, state.types);
     const std::vector<size_t>& positions = seq.positions;
     const size_t n =
@@ -208,7 +220,7 @@ class SasRec final : public SessionModel, public Trainable {
           .clone();
     };
     std::vector<torch::Tensor> attention;
-    net_.ptr()->forward(last_n(seq.items), last_n(seq.types), &attention);
+    net_->forward(last_n(seq.items), last_n(seq.types), &attention);
     torch::Tensor rollout = torch::eye(static_cast<int64_t>(n));
     for (const auto& w : attention) {
       const torch::Tensor a = 0.5 * w[0].mean(0) + 0.5 * torch::eye(static_cast<int64_t>(n));
@@ -266,12 +278,31 @@ class SasRec final : public SessionModel, public Trainable {
   void build(uint32_t num_items) {
     KAIROS_CHECK(num_items >= 2, "{}: the catalogue is empty", name());
     num_items_ = num_items;
-    net_ = SasRecNet(num_items, cfg_.hidden, cfg_.blocks, cfg_.heads, cfg_.max_len, cfg_.dropout,
-                     cfg_.use_types, cfg_.convolutional ? cfg_.conv.dilations : std::vector<int>{},
-                     cfg_.conv.kernel);
+    switch (cfg_.encoder) {
+      case SasRecEncoder::kFilter:
+        net_ = std::make_shared<BsaRecNetImpl>(num_items, cfg_.hidden, cfg_.blocks, cfg_.heads,
+                                               cfg_.max_len, cfg_.dropout, cfg_.filter.alpha,
+                                               cfg_.filter.c);
+        break;
+      case SasRecEncoder::kConvolution:
+        net_ = std::make_shared<SasRecNetImpl>(num_items, cfg_.hidden, cfg_.blocks, cfg_.heads,
+                                               cfg_.max_len, cfg_.dropout, cfg_.use_types,
+                                               cfg_.conv.dilations, cfg_.conv.kernel);
+        break;
+      case SasRecEncoder::kAttention:
+        net_ = std::make_shared<SasRecNetImpl>(num_items, cfg_.hidden, cfg_.blocks, cfg_.heads,
+                                               cfg_.max_len, cfg_.dropout, cfg_.use_types);
+        break;
+    }
   }
 
   NamedTensors named() const { return named_tensors(*net_); }
+  bool last_only() const { return cfg_.targets == "last"; }
+
+  // A training sample: the prefix items[0, end) of training sequence `seq`.
+  struct Sample {
+    uint32_t seq, end;
+  };
 
   // The session's items the model knows (unknown and padding indices dropped), with their event
   // types (views when `types` is empty).
@@ -308,23 +339,27 @@ class SasRec final : public SessionModel, public Trainable {
     return t / t.norm(2, -1, true).clamp_min(1e-12);
   }
 
-  // Hidden state after the last item of `seq` (the most recent max_len items).
+  // Hidden state after the last item of `seq` (the most recent max_len items, left-padded to
+  // the encoder's fixed length if it has one).
   torch::Tensor encode_last(const Known& seq) const {
     const size_t n = std::min<size_t>(seq.items.size(), cfg_.max_len);
+    const int64_t l = std::max<int64_t>(static_cast<int64_t>(n), net_->fixed_length());
     const auto last_n = [&](const std::vector<int64_t>& v) {
-      return torch::from_blob(const_cast<int64_t*>(v.data() + v.size() - n),
-                              {1, static_cast<int64_t>(n)}, torch::kLong);
+      torch::Tensor t = torch::zeros({1, l}, torch::kLong);
+      std::copy(v.end() - static_cast<std::ptrdiff_t>(n), v.end(),
+                t.data_ptr<int64_t>() + (l - static_cast<int64_t>(n)));
+      return t;
     };
-    const torch::Tensor h = net_.ptr()->forward(last_n(seq.items), last_n(seq.types));
-    return h[0][static_cast<int64_t>(n) - 1];
+    const torch::Tensor h = net_->forward(last_n(seq.items), last_n(seq.types));
+    return h[0][l - 1];
   }
 
-  // The summed loss of a batch of training sequences and the gradients of its mean (in .grad()).
-  double gradients(std::span<const uint32_t> batch, uint64_t* events) {
-    // Left-padded inputs x[:-1] and targets x[1:], the last max_len of each sequence.
-    size_t len = 0;
-    for (uint32_t s : batch)
-      len = std::max(len, std::min<size_t>(train_[s].size() - 1, cfg_.max_len));
+  // The summed loss of a batch of training samples and the gradients of its mean (in .grad()).
+  double gradients(std::span<const Sample> batch, uint64_t* events) {
+    // Left-padded inputs x[:-1] and targets x[1:], the last max_len of each prefix x =
+    // items[0, end); with `targets: last` only the last target counts.
+    size_t len = static_cast<size_t>(net_->fixed_length());
+    for (const Sample& s : batch) len = std::max(len, std::min<size_t>(s.end - 1, cfg_.max_len));
     const int64_t b = static_cast<int64_t>(batch.size()), l = static_cast<int64_t>(len);
     torch::Tensor input = torch::zeros({b, l}, torch::kLong),
                   types = torch::zeros({b, l}, torch::kLong),
@@ -333,13 +368,17 @@ class SasRec final : public SessionModel, public Trainable {
     auto ty = types.accessor<int64_t, 2>();
     auto tg = target.accessor<int64_t, 2>();
     for (int64_t r = 0; r < b; ++r) {
-      const SessionView v = train_[batch[r]];
-      const size_t n = std::min<size_t>(v.size() - 1, len);
+      const SessionView v = train_[batch[r].seq];
+      const size_t end = batch[r].end, n = std::min<size_t>(end - 1, cfg_.max_len);
       for (size_t j = 0; j < n; ++j) {
-        const size_t src = v.size() - 1 - n + j;
+        const size_t src = end - 1 - n + j;
         in[r][l - n + j] = v.items[src];
         ty[r][l - n + j] = std::min<int64_t>(v.types[src], kNumEventTypes - 1);
-        tg[r][l - n + j] = v.items[src + 1];
+      }
+      if (last_only()) {
+        tg[r][l - 1] = v.items[end - 1];
+      } else {
+        for (size_t j = 0; j < n; ++j) tg[r][l - n + j] = v.items[end - n + j];
       }
     }
     const torch::Tensor h = net_->forward(input, types);
@@ -380,13 +419,13 @@ class SasRec final : public SessionModel, public Trainable {
   NamedTensors adam_;  // Adam's state after the last fit / from model.pt (empty: none)
   RunOptions run_;
   uint32_t num_items_ = 0;
-  SasRecNet net_{nullptr};
+  std::shared_ptr<SequenceEncoderImpl> net_;
   std::unique_ptr<torch::optim::Adam> optimizer_;
   SessionSet train_;
-  std::vector<uint32_t> sequences_;
+  std::vector<Sample> samples_;
   // The epoch in progress: its threads, its sequence order and the next batch's start.
   std::optional<TrainingThreads> threads_;
-  std::vector<uint32_t> order_;
+  std::vector<Sample> order_;
   size_t next_ = 0;
   NegativeSampler sampler_;
   torch::Tensor log_q_, log_pop_;
@@ -403,7 +442,11 @@ std::unique_ptr<SessionModel> make_sasrec(const nlohmann::json& hparams) {
 }
 
 std::unique_ptr<SessionModel> make_nextitnet(const nlohmann::json& hparams) {
-  return std::make_unique<SasRec>(SasRecConfig::from_json(hparams, true));
+  return std::make_unique<SasRec>(SasRecConfig::from_json(hparams, SasRecEncoder::kConvolution));
+}
+
+std::unique_ptr<SessionModel> make_bsarec(const nlohmann::json& hparams) {
+  return std::make_unique<SasRec>(SasRecConfig::from_json(hparams, SasRecEncoder::kFilter));
 }
 
 }  // namespace kairos

@@ -16,6 +16,13 @@ void SasRecConfig::check(const std::string& model) const {
   KAIROS_CHECK_USAGE(batch_size > 0, "{}: batch_size must be positive", model);
   KAIROS_CHECK_USAGE(learning_rate > 0, "{}: learning_rate must be positive", model);
   KAIROS_CHECK_USAGE(temperature >= 0, "{}: temperature must be >= 0 (0 = inner product)", model);
+  KAIROS_CHECK_USAGE(targets == "all" || targets == "last", "{}: targets must be all or last",
+                     model);
+}
+
+void FilterConfig::check(const std::string& model) const {
+  KAIROS_CHECK_USAGE(alpha >= 0 && alpha <= 1, "{}: alpha must be in [0, 1]", model);
+  KAIROS_CHECK_USAGE(c >= 1, "{}: c must be >= 1 (c/2 + 1 low frequencies are kept)", model);
 }
 
 void ConvEncoderConfig::check(const std::string& model) const {
@@ -26,8 +33,23 @@ void ConvEncoderConfig::check(const std::string& model) const {
   }
 }
 
-SasRecConfig SasRecConfig::from_json(const nlohmann::json& j, bool convolutional) {
-  const std::string model = convolutional ? "nextitnet" : "sasrec";
+std::string SasRecConfig::model_name() const {
+  switch (encoder) {
+    case SasRecEncoder::kConvolution:
+      return "nextitnet";
+    case SasRecEncoder::kFilter:
+      return "bsarec";
+    case SasRecEncoder::kAttention:
+      break;
+  }
+  return "sasrec";
+}
+
+SasRecConfig SasRecConfig::from_json(const nlohmann::json& j, SasRecEncoder encoder) {
+  SasRecConfig c;
+  c.encoder = encoder;
+  const std::string model = c.model_name();
+  const bool convolutional = encoder == SasRecEncoder::kConvolution;
   if (convolutional && j.is_object()) {
     for (const char* key : {"blocks", "heads"}) {
       KAIROS_CHECK_USAGE(!j.contains(key),
@@ -35,11 +57,17 @@ SasRecConfig SasRecConfig::from_json(const nlohmann::json& j, bool convolutional
                          key);
     }
   }
+  if (encoder == SasRecEncoder::kFilter) c.targets = "last";
   ConfigReader r(j, model);
-  SasRecConfig c;
   r.read(c);
-  c.convolutional = convolutional;
   if (convolutional) r.read(c.conv);
+  if (encoder == SasRecEncoder::kFilter) {
+    r.read(c.filter);
+    KAIROS_CHECK_USAGE(!c.use_types, "bsarec: use_types is not supported (sasrec has it)");
+    KAIROS_CHECK_USAGE(c.targets == "last",
+                       "bsarec: targets must be last (its filter mixes later positions into "
+                       "earlier ones, so training every position at once would see the targets)");
+  }
   c.train = TrainConfig::read(r, 20);
   r.finish();
   return c;
@@ -47,11 +75,12 @@ SasRecConfig SasRecConfig::from_json(const nlohmann::json& j, bool convolutional
 
 nlohmann::json SasRecConfig::to_json() const {
   nlohmann::json j = *this;
-  if (convolutional) {
+  if (encoder == SasRecEncoder::kConvolution) {
     j.erase("blocks");
     j.erase("heads");
     j.update(nlohmann::json(conv));
   }
+  if (encoder == SasRecEncoder::kFilter) j.update(nlohmann::json(filter));
   j.update(nlohmann::json(train));
   return j;
 }

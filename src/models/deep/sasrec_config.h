@@ -20,9 +20,26 @@ struct ConvEncoderConfig {
   void check(const std::string& model) const;  // throws kUsage
 };
 
-// `sasrec` and `nextitnet` share everything but the encoder: self-attention blocks (`blocks`,
-// `heads`) or NextItNet's dilated causal convolutions (`conv`, which has no positions and no
-// heads).
+// BSARec's filter (Shin et al., AAAI 2024), read only for `bsarec`: each block is `alpha` times
+// the frequency filter (the lowest c/2 + 1 frequencies kept, the rest weighted by a learnt beta^2)
+// plus (1 - alpha) times self-attention. The paper's Beauty values are the defaults.
+struct FilterConfig {
+  double alpha = 0.7;
+  int c = 5;
+  NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(FilterConfig, alpha, c)
+  void check(const std::string& model) const;  // throws kUsage
+};
+
+// The three networks SasRecConfig drives (not a key: the model's name says which).
+enum class SasRecEncoder {
+  kAttention,    // sasrec: causal self-attention blocks (sasrec_net.h)
+  kConvolution,  // nextitnet: dilated causal convolutions (sasrec_net.h)
+  kFilter,       // bsarec: attention blended with a frequency filter (bsarec_net.h)
+};
+
+// `sasrec`, `nextitnet` and `bsarec` share everything but the encoder: self-attention blocks
+// (`blocks`, `heads`), NextItNet's dilated causal convolutions (`conv`, which has no positions
+// and no heads) or BSARec's blocks (`blocks`, `heads` and `filter`).
 struct SasRecConfig {
   int hidden = 64;
   int blocks = 2;
@@ -43,18 +60,27 @@ struct SasRecConfig {
   // Behaviour types (view, cart, fav, buy) as inputs: a type embedding added to each event's item
   // and position embeddings.
   bool use_types = false;
-  TrainConfig train{};         // the shared training keys, saved in the same flat object
-  bool convolutional = false;  // nextitnet (not a key: the model's name says it)
-  ConvEncoderConfig conv{};    // nextitnet's keys, saved in the same flat object
+  // Which positions train: "all" (every prefix of a sequence at once, one pass: causal encoders
+  // only) or "last" (each prefix a sample of its own, its last position the only target, padded
+  // to the right end; BSARec's training, and the only one a non-causal encoder allows).
+  std::string targets = "all";
+  TrainConfig train{};  // the shared training keys, saved in the same flat object
+  SasRecEncoder encoder = SasRecEncoder::kAttention;
+  ConvEncoderConfig conv{};  // nextitnet's keys, saved in the same flat object
+  FilterConfig filter{};     // bsarec's keys, likewise
 
   NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(SasRecConfig, hidden, blocks, heads, max_len, dropout,
                                               loss, n_sample, sample_alpha, in_batch_negatives,
                                               batch_size, learning_rate, weight_decay, clip_norm,
-                                              temperature, use_types)
+                                              temperature, use_types, targets)
   void check(const std::string& model) const;  // throws kUsage
 
-  // `convolutional`: NextItNet's keys instead of blocks and heads. Throws kUsage.
-  static SasRecConfig from_json(const nlohmann::json& j, bool convolutional = false);
+  // kConvolution: NextItNet's keys instead of blocks and heads; kFilter: BSARec's keys as well,
+  // and `targets` "last" (the default there). Throws kUsage.
+  static SasRecConfig from_json(const nlohmann::json& j,
+                                SasRecEncoder encoder = SasRecEncoder::kAttention);
+  // The model's name: sasrec, nextitnet or bsarec.
+  std::string model_name() const;
   nlohmann::json to_json() const;  // model and training keys
 };
 

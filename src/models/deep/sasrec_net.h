@@ -9,6 +9,8 @@
 
 #include <vector>
 
+#include "models/deep/sequence_encoder.h"
+
 namespace kairos {
 
 struct SasRecBlockImpl : torch::nn::Module {
@@ -39,7 +41,7 @@ struct NextItNetBlockImpl : torch::nn::Module {
 };
 TORCH_MODULE(NextItNetBlock);
 
-struct SasRecNetImpl : torch::nn::Module {
+struct SasRecNetImpl : SequenceEncoderImpl {
   // Self-attention blocks, or with `dilations` non-empty NextItNet's convolution blocks (no
   // position embeddings; `blocks` and `heads` unused).
   SasRecNetImpl(int64_t num_items, int64_t hidden, int64_t blocks, int64_t heads, int64_t max_len,
@@ -49,12 +51,12 @@ struct SasRecNetImpl : torch::nn::Module {
   // (read only when the net was built with use_types). Returns [B, L, H].
   // attention (optional): per block [B, heads, L, L].
   torch::Tensor forward(const torch::Tensor& seq, const torch::Tensor& types,
-                        std::vector<torch::Tensor>* attention = nullptr);
+                        std::vector<torch::Tensor>* attention = nullptr) override;
 
   int64_t hidden, max_len;
   double dropout;
   bool convolutional = false;
-  torch::Tensor item_emb, pos_emb;
+  torch::Tensor pos_emb;
   torch::Tensor type_emb;  // [kNumEventTypes, H], added to the input (use_types); else undefined
   torch::nn::ModuleList blocks;
   torch::nn::LayerNorm final_ln{nullptr};
