@@ -22,7 +22,8 @@ torch::Tensor fft_low_pass(const torch::Tensor& x, int64_t c) {
 
 TEST(LowPassMatrix, EqualsTheFourierFilter) {
   torch::manual_seed(3);
-  for (const auto& [length, c] : std::vector<std::pair<int64_t, int64_t>>{{50, 5}, {8, 3}, {9, 4}}) {
+  for (const auto& [length, c] :
+       std::vector<std::pair<int64_t, int64_t>>{{50, 5}, {8, 3}, {9, 4}}) {
     const torch::Tensor x = torch::randn({2, length, 6});
     const torch::Tensor mine = torch::matmul(low_pass_matrix(length, c), x);
     EXPECT_TRUE(torch::allclose(mine, fft_low_pass(x, c), 1e-4, 1e-5)) << length << " " << c;
@@ -39,6 +40,24 @@ TEST(LowPassMatrix, IsAProjectionThatKeepsConstantsAndDropsTheHighest) {
   EXPECT_LT(torch::mv(p, alternating).abs().max().item<float>(), 1e-5);
   // c beyond the sequence keeps everything.
   EXPECT_TRUE(torch::allclose(low_pass_matrix(6, 20), torch::eye(6), 1e-5, 1e-5));
+}
+
+// Padding rows are zero at every block, so the last n positions with the filter's n x n corner
+// give what the full max_len window gives: batches and sessions need not be padded to max_len.
+TEST(BsaRecNet, ATrimmedWindowEqualsTheFullOne) {
+  torch::manual_seed(5);
+  BsaRecNet net(30, 16, 2, 2, 10, 0.0, 0.6, 3);
+  net->eval();
+  torch::NoGradGuard no_grad;
+  const torch::Tensor full = torch::tensor({0, 0, 0, 0, 0, 0, 7, 3, 12, 5}).view({1, 10});
+  const torch::Tensor trimmed = full.narrow(1, 6, 4);
+  const torch::Tensor types = torch::zeros_like(full);
+  const torch::Tensor a = net->forward(full, types).narrow(1, 6, 4);
+  const torch::Tensor b = net->forward(trimmed, types.narrow(1, 6, 4));
+  EXPECT_TRUE(torch::allclose(a, b, 1e-4, 1e-5));
+  EXPECT_THROW(
+      net->forward(torch::ones({1, 11}, torch::kLong), torch::zeros({1, 11}, torch::kLong)),
+      c10::Error);
 }
 
 TEST(BsaRecConfig, RefusesWhatWouldLeakOrIsUnsupported) {

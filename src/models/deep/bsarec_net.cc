@@ -87,26 +87,29 @@ BsaRecNetImpl::BsaRecNetImpl(int64_t num_items, int64_t hidden, int64_t blocks_n
   }
   input_ln = register_module("input_ln", layer_norm(hidden));
   blocks = register_module("blocks", torch::nn::ModuleList());
-  for (int64_t i = 0; i < blocks_n; ++i) blocks->push_back(BsaRecBlock(hidden, heads, dropout, alpha));
+  for (int64_t i = 0; i < blocks_n; ++i)
+    blocks->push_back(BsaRecBlock(hidden, heads, dropout, alpha));
   low = register_buffer("low", low_pass_matrix(max_len, c));
 }
 
 torch::Tensor BsaRecNetImpl::forward(const torch::Tensor& seq, const torch::Tensor&,
                                      std::vector<torch::Tensor>* attention) {
   const int64_t b = seq.size(0), l = seq.size(1);
-  TORCH_CHECK(l == max_len, "bsarec: sequences must be padded to max_len");
+  TORCH_CHECK(l <= max_len, "bsarec: sequences longer than max_len");
   const torch::Tensor real = seq != 0;
   const torch::Tensor keep = real.unsqueeze(-1).to(torch::kFloat);
-  torch::Tensor x = item_emb.index_select(0, seq.reshape({-1})).view({b, l, hidden}) + pos_emb;
+  torch::Tensor x = item_emb.index_select(0, seq.reshape({-1})).view({b, l, hidden}) +
+                    pos_emb.narrow(0, max_len - l, l);
   x = torch::dropout(input_ln(x), dropout, is_training()) * keep;
   // Position t attends to positions <= t that hold an item; -1e9 rather than -inf keeps padding
   // rows (no key at all) finite.
   const torch::Tensor causal = torch::triu(torch::full({l, l}, -1e9), 1);
   const torch::Tensor pad = ((1.0 - real.to(torch::kFloat)) * -1e9).view({b, 1, 1, l});
   const torch::Tensor mask = causal + pad;
+  const torch::Tensor corner = low.narrow(0, max_len - l, l).narrow(1, max_len - l, l);
   for (size_t i = 0; i < blocks->size(); ++i) {
     torch::Tensor w;
-    x = blocks[i]->as<BsaRecBlock>()->forward(x, low, mask, keep, attention ? &w : nullptr);
+    x = blocks[i]->as<BsaRecBlock>()->forward(x, corner, mask, keep, attention ? &w : nullptr);
     if (attention) attention->push_back(w);
   }
   return x;

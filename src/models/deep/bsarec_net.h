@@ -9,11 +9,16 @@
 //
 // as in the paper's code: post-norm blocks, the input LN(item + position) then dropout, weights
 // drawn from N(0, 0.02), scores the dot products with the item table. The filter mixes every
-// position with every other (a circular low-pass over the padded window), so a position's output
-// sees later positions: the network is trained and served on the last position of a window of
-// exactly max_len (fixed_length()), never on every position at once. One difference: padding
-// positions are zero (not their position embedding) wherever the paper's code lets them carry
-// values, so a sequence's representation does not depend on what padding learnt.
+// position with every other (a circular low-pass over the max_len window), so a position's output
+// sees later positions: the network is trained and served on the last position only, never on
+// every position at once (SasRecConfig::targets "last").
+//
+// One difference from the paper's code: padding positions are zero (not their position embedding)
+// at every block's input, so the representation does not depend on what padding learnt. It also
+// makes the padding length immaterial: with zero rows there, a window of the last n positions with
+// the n x n corner of the max_len filter gives what the full max_len window gives (the test
+// BsaRecNet.ATrimmedWindowEqualsTheFullOne), so batches and served sessions are only as long as
+// their longest sequence.
 #pragma once
 
 #include <torch/torch.h>
@@ -48,10 +53,10 @@ TORCH_MODULE(BsaRecBlock);
 struct BsaRecNetImpl : SequenceEncoderImpl {
   BsaRecNetImpl(int64_t num_items, int64_t hidden, int64_t blocks, int64_t heads, int64_t max_len,
                 double dropout, double alpha, int64_t c);
-  // seq [B, max_len] (types unused). Returns [B, max_len, H].
+  // seq [B, L], L <= max_len, left-padded: the last L positions of the max_len window (types
+  // unused). Returns [B, L, H].
   torch::Tensor forward(const torch::Tensor& seq, const torch::Tensor& types,
                         std::vector<torch::Tensor>* attention = nullptr) override;
-  int64_t fixed_length() const override { return max_len; }
 
   int64_t hidden, max_len;
   double dropout;

@@ -104,7 +104,36 @@ class SasRec final : public SessionModel, public Trainable {
     set_adam_lr(*optimizer_, cfg_.learning_rate * lr_factor);
     order_ = samples_;
     for (size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[rng_.below(i)]);
+    if (last_only()) bucket_by_length();
     next_ = 0;
+  }
+
+  // `targets: last`: a batch costs its longest prefix (up to max_len) per sample, and most
+  // prefixes are short. So within each run of 32 shuffled batches the samples are sorted by
+  // length and cut into batches, and those batches are shuffled: batches of like lengths, with
+  // random contents and order still (a bucket iterator). Only the epoch's last batch can be short;
+  // it stays last.
+  void bucket_by_length() {
+    const size_t bs = static_cast<size_t>(cfg_.batch_size), run = 32 * bs;
+    const auto length = [&](const Sample& s) {
+      return std::min<uint32_t>(s.end - 1, cfg_.max_len);
+    };
+    std::vector<Sample> out;
+    for (size_t lo = 0; lo < order_.size(); lo += run) {
+      const size_t hi = std::min(order_.size(), lo + run), full = (hi - lo) / bs;
+      std::stable_sort(order_.begin() + static_cast<std::ptrdiff_t>(lo),
+                       order_.begin() + static_cast<std::ptrdiff_t>(hi),
+                       [&](const Sample& a, const Sample& b) { return length(a) < length(b); });
+      std::vector<size_t> batches(full);
+      std::iota(batches.begin(), batches.end(), size_t{0});
+      for (size_t i = full; i > 1; --i) std::swap(batches[i - 1], batches[rng_.below(i)]);
+      out.clear();
+      for (size_t k : batches) {
+        out.insert(out.end(), order_.begin() + static_cast<std::ptrdiff_t>(lo + k * bs),
+                   order_.begin() + static_cast<std::ptrdiff_t>(lo + (k + 1) * bs));
+      }
+      std::copy(out.begin(), out.end(), order_.begin() + static_cast<std::ptrdiff_t>(lo));
+    }
   }
 
   bool forward_backward(EpochProgress* progress) override {
@@ -339,26 +368,22 @@ class SasRec final : public SessionModel, public Trainable {
     return t / t.norm(2, -1, true).clamp_min(1e-12);
   }
 
-  // Hidden state after the last item of `seq` (the most recent max_len items, left-padded to
-  // the encoder's fixed length if it has one).
+  // Hidden state after the last item of `seq` (the most recent max_len items).
   torch::Tensor encode_last(const Known& seq) const {
     const size_t n = std::min<size_t>(seq.items.size(), cfg_.max_len);
-    const int64_t l = std::max<int64_t>(static_cast<int64_t>(n), net_->fixed_length());
     const auto last_n = [&](const std::vector<int64_t>& v) {
-      torch::Tensor t = torch::zeros({1, l}, torch::kLong);
-      std::copy(v.end() - static_cast<std::ptrdiff_t>(n), v.end(),
-                t.data_ptr<int64_t>() + (l - static_cast<int64_t>(n)));
-      return t;
+      return torch::from_blob(const_cast<int64_t*>(v.data() + v.size() - n),
+                              {1, static_cast<int64_t>(n)}, torch::kLong);
     };
     const torch::Tensor h = net_->forward(last_n(seq.items), last_n(seq.types));
-    return h[0][l - 1];
+    return h[0][static_cast<int64_t>(n) - 1];
   }
 
   // The summed loss of a batch of training samples and the gradients of its mean (in .grad()).
   double gradients(std::span<const Sample> batch, uint64_t* events) {
     // Left-padded inputs x[:-1] and targets x[1:], the last max_len of each prefix x =
     // items[0, end); with `targets: last` only the last target counts.
-    size_t len = static_cast<size_t>(net_->fixed_length());
+    size_t len = 0;
     for (const Sample& s : batch) len = std::max(len, std::min<size_t>(s.end - 1, cfg_.max_len));
     const int64_t b = static_cast<int64_t>(batch.size()), l = static_cast<int64_t>(len);
     torch::Tensor input = torch::zeros({b, l}, torch::kLong),

@@ -15,9 +15,6 @@ struct SequenceEncoderImpl : torch::nn::Module {
   // block [B, heads, L, L].
   virtual torch::Tensor forward(const torch::Tensor& seq, const torch::Tensor& types,
                                 std::vector<torch::Tensor>* attention = nullptr) = 0;
-  // > 0: every input must be exactly this long (an encoder that mixes all positions, whose output
-  // depends on the padding length); 0: any length up to max_len.
-  virtual int64_t fixed_length() const { return 0; }
   // [num_items, H]: the input embeddings and the output side of the scores; row 0 is padding.
   torch::Tensor item_emb;
 };
