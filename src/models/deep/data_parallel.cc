@@ -142,4 +142,33 @@ std::pair<torch::Tensor, torch::Tensor> touched_rows(const torch::Tensor& grad) 
   return {rows, grad.index_select(0, rows)};
 }
 
+RankSlice rank_slice(const DataParallel* dp, size_t begin, size_t end) {
+  if (dp == nullptr) return {begin, end, false};
+  const size_t n = end - begin, w = static_cast<size_t>(dp->world_size()),
+               r = static_cast<size_t>(dp->rank());
+  if (n < w) return {begin, begin, true};
+  return {begin + n * r / w, begin + n * (r + 1) / w, false};
+}
+
+void average_gradients(DataParallel& dp, const std::vector<torch::Tensor>& params,
+                       const torch::Tensor& sparse, int64_t targets) {
+  torch::NoGradGuard no_grad;
+  torch::Tensor total = torch::tensor({static_cast<double>(targets)});
+  dp.all_reduce_sum({total});
+  const double share = static_cast<double>(targets) / std::max(1.0, total.item<double>());
+  std::vector<torch::Tensor> dense;
+  for (auto p : params) {
+    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+    p.mutable_grad().mul_(share);
+    if (!sparse.defined() || !p.is_same(sparse)) dense.push_back(p.grad());
+  }
+  dp.all_reduce_sum(dense);
+  if (!sparse.defined()) return;
+  torch::Tensor g = sparse.grad();
+  const auto [rows, values] = touched_rows(g);
+  const auto [all_rows, all_values] = dp.all_gather_rows(rows, values);
+  g.zero_();
+  g.index_add_(0, all_rows, all_values);
+}
+
 }  // namespace kairos

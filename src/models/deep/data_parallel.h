@@ -53,4 +53,22 @@ std::unique_ptr<DataParallel> open_data_parallel(const RunOptions& run);
 // A row-sparse view of a dense gradient: the rows with any non-zero value and their values.
 std::pair<torch::Tensor, torch::Tensor> touched_rows(const torch::Tensor& grad);
 
+// This rank's part [lo, hi) of a global batch [begin, end): contiguous, rank r of w taking
+// begin + n r / w .. begin + n (r + 1) / w. Every replica shuffles the same order, so the ranks'
+// parts cover the global batch once. `skip`: the batch has fewer samples than ranks (a rank would
+// get nothing), and every rank drops it. Without `dp` (one process): the whole batch.
+struct RankSlice {
+  size_t lo = 0, hi = 0;
+  bool skip = false;
+};
+RankSlice rank_slice(const DataParallel* dp, size_t begin, size_t end);
+
+// After a data-parallel backward pass: each rank's gradients are the mean over its `targets`
+// targets; weighted by its share of the global batch's targets and summed over ranks, they become
+// the global batch's mean gradient, as one process computes it. `sparse` (one of `params`, or
+// undefined) is an item table whose gradient travels as the rows this step touched. Parameters
+// without a gradient count as zero.
+void average_gradients(DataParallel& dp, const std::vector<torch::Tensor>& params,
+                       const torch::Tensor& sparse, int64_t targets);
+
 }  // namespace kairos

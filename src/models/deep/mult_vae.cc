@@ -21,6 +21,7 @@
 #include "features/negative_sampler.h"
 #include "models/config_reader.h"
 #include "models/deep/adam_state.h"
+#include "models/deep/data_parallel.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/tensor_io.h"
 #include "models/deep/torch_runtime.h"
@@ -118,7 +119,6 @@ class MultVae final : public SessionModel, public Trainable {
   void set_run_options(const RunOptions& run) override { run_ = run; }
 
   void fit(const Dataset& data, const SessionSet& train) override {
-    KAIROS_CHECK_USAGE(run_.world_size <= 1, "multvae: data-parallel training is not supported");
     set_compute_threads(1);
     configure_allocator(StepShapes::kVarying);
     seed_torch(cfg_.train.seed);
@@ -143,6 +143,8 @@ class MultVae final : public SessionModel, public Trainable {
         net_->parameters(),
         torch::optim::AdamOptions(cfg_.learning_rate).weight_decay(cfg_.weight_decay));
     updates_ = 0;
+    dp_ = open_data_parallel(run_);
+    if (dp_) dp_->broadcast(net_->parameters());  // every replica starts from rank 0's weights
     TrainOptions o = cfg_.train.options(name(), run_);
     o.validate = validate;
     spdlog::info("multvae: {} training sessions, {} items, target '{}'; {}", sessions_.size(),
@@ -151,6 +153,7 @@ class MultVae final : public SessionModel, public Trainable {
     finish();
     train_ = SessionSet();
     optimizer_.reset();
+    dp_.reset();
     best_.clear();
   }
 
@@ -169,21 +172,31 @@ class MultVae final : public SessionModel, public Trainable {
   }
 
   // A batch of sessions: inputs and targets by `target`, the summed negative ELBO (the KL
-  // weighted by the annealed beta), gradients of its mean.
+  // weighted by the annealed beta), gradients of its mean. Data-parallel: this rank's part of the
+  // batch (a last batch smaller than the world is dropped); every rank draws the whole batch's
+  // cuts and input dropout, so their random streams stay the same.
   bool forward_backward(EpochProgress* progress) override {
     if (next_ >= sessions_.size()) return false;
     const size_t end = std::min(sessions_.size(), next_ + static_cast<size_t>(cfg_.batch_size));
-    Bags in;
+    const RankSlice part = rank_slice(dp_.get(), next_, end);
+    if (part.skip) {
+      next_ = end;
+      return false;
+    }
+    Bags in, others;
     std::vector<int64_t> target_rows, target_items;
     std::vector<float> target_weights;
-    for (size_t i = next_; i < end; ++i) {
+    const size_t begin = next_;
+    for (size_t i = begin; i < end; ++i) {
+      const bool mine = i >= part.lo && i < part.hi;
       const SessionView s = train_[sessions_[i]];
       const size_t cut = cfg_.target == "all" ? s.size() : 1 + rng_.below(s.size() - 1);
       const size_t first = cut > static_cast<size_t>(cfg_.max_len) ? cut - cfg_.max_len : 0;
       std::vector<uint32_t> input = distinct(s.items.subspan(first, cut - first));
       std::vector<uint32_t> out = cfg_.target == "all" ? input : distinct(s.items.subspan(cut));
       const auto row = static_cast<int64_t>(in.offsets.size());
-      add_bag(input, cfg_.dropout, &rng_, &in);
+      add_bag(input, cfg_.dropout, &rng_, mine ? &in : &others);
+      if (!mine) continue;
       for (uint32_t item : out) {
         target_rows.push_back(row);
         target_items.push_back(item);
@@ -192,7 +205,10 @@ class MultVae final : public SessionModel, public Trainable {
     next_ = end;
     const auto batch = static_cast<int64_t>(in.offsets.size());
     auto [mu, logvar] = net_->encode(in);
-    const torch::Tensor z = mu + torch::randn_like(mu) * torch::exp(0.5 * logvar);
+    // The whole batch's noise, this rank's rows: the same draws as one process makes.
+    const torch::Tensor noise = torch::randn({static_cast<int64_t>(end - begin), mu.size(1)})
+                                    .narrow(0, static_cast<int64_t>(part.lo - begin), batch);
+    const torch::Tensor z = mu + noise * torch::exp(0.5 * logvar);
     const torch::Tensor logp =
         torch::log_softmax(net_->decoder_out(net_->decode_hidden(z)), 1);  // [B, items]
     const torch::Tensor nll =
@@ -203,12 +219,14 @@ class MultVae final : public SessionModel, public Trainable {
     const torch::Tensor loss = nll + beta * kl;
     progress->loss_sum += loss.item<double>();
     progress->events += static_cast<uint64_t>(batch);
+    step_targets_ = batch;
     optimizer_->zero_grad();
     (loss / static_cast<double>(batch)).backward();
     return true;
   }
 
   void apply_update() override {
+    if (dp_) average_gradients(*dp_, net_->parameters(), torch::Tensor(), step_targets_);
     optimizer_->step();
     ++updates_;
   }
@@ -320,6 +338,8 @@ class MultVae final : public SessionModel, public Trainable {
 
   MultVaeConfig cfg_;
   RunOptions run_;
+  std::unique_ptr<DataParallel> dp_;  // data-parallel training (fit() only; null: one process)
+  int64_t step_targets_ = 0;          // sessions in this rank's part of the current batch
   uint32_t num_items_ = 0;
   MultVaeNet net_{nullptr};
   torch::Tensor output_;  // [W_out, b_out] [items, hidden + 1], fixed after fit / load

@@ -20,6 +20,7 @@
 #include "models/attention_shares.h"
 #include "models/config_reader.h"
 #include "models/deep/adam_state.h"
+#include "models/deep/data_parallel.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/losses.h"
 #include "models/deep/sequence_windows.h"
@@ -156,6 +157,8 @@ class Narm final : public SessionModel, public Trainable {
     optimizer_ = std::make_unique<torch::optim::Adam>(
         net_->parameters(),
         torch::optim::AdamOptions(cfg_.learning_rate).weight_decay(cfg_.weight_decay));
+    dp_ = open_data_parallel(run_);
+    if (dp_) dp_->broadcast(net_->parameters());  // every replica starts from rank 0's weights
     TrainOptions o = cfg_.train.options(name(), run_);
     o.validate = validate;
     spdlog::info("narm: {} training sequences, {} targets, {} items; {}", sequences_.size(),
@@ -164,6 +167,7 @@ class Narm final : public SessionModel, public Trainable {
     net_->eval();
     train_ = SessionSet();
     optimizer_.reset();
+    dp_.reset();
     best_.clear();
   }
 
@@ -182,12 +186,16 @@ class Narm final : public SessionModel, public Trainable {
 
   // A batch of sequences, right-padded: inputs x[:-1], targets x[1:] (the last max_len + 1
   // events of each); the summed cross-entropy over their targets, gradients of its mean.
+  // Data-parallel: this rank's part of the batch (a last batch smaller than the world is dropped).
   bool forward_backward(EpochProgress* progress) override {
     if (next_ >= order_.size()) return false;
     const size_t end = std::min(order_.size(), next_ + static_cast<size_t>(cfg_.batch_size));
-    const SequenceWindows w = sequence_windows(
-        train_, std::span<const uint32_t>(order_).subspan(next_, end - next_), cfg_.max_len);
+    const RankSlice part = rank_slice(dp_.get(), next_, end);
     next_ = end;
+    if (part.skip) return false;
+    const SequenceWindows w = sequence_windows(
+        train_, std::span<const uint32_t>(order_).subspan(part.lo, part.hi - part.lo),
+        cfg_.max_len);
     const torch::Tensor input = torch::tensor(w.input).view({w.rows, w.cols});
     const torch::Tensor target = torch::tensor(w.target);
     const torch::Tensor q = net_->forward(input).reshape({-1, cfg_.embedding});
@@ -197,12 +205,16 @@ class Narm final : public SessionModel, public Trainable {
         softmax_cross_entropy(torch::mm(q.index_select(0, valid), net_->item_emb->weight.t()), tv);
     progress->loss_sum += loss.item<double>();
     progress->events += static_cast<uint64_t>(tv.size(0));
+    step_targets_ = tv.size(0);
     optimizer_->zero_grad();
     (loss / static_cast<double>(std::max<int64_t>(tv.size(0), 1))).backward();
     return true;
   }
 
   void apply_update() override {
+    if (dp_) {
+      average_gradients(*dp_, net_->parameters(), net_->item_emb->weight, step_targets_);
+    }
     if (cfg_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(net_->parameters(), cfg_.clip_norm);
     optimizer_->step();
     torch::NoGradGuard no_grad;
@@ -310,6 +322,8 @@ class Narm final : public SessionModel, public Trainable {
 
   NarmConfig cfg_;
   RunOptions run_;
+  std::unique_ptr<DataParallel> dp_;  // data-parallel training (fit() only; null: one process)
+  int64_t step_targets_ = 0;          // targets of this rank's part of the current batch
   uint32_t num_items_ = 0;
   NarmNet net_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;

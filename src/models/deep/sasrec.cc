@@ -139,21 +139,14 @@ class SasRec final : public SessionModel, public Trainable {
   bool forward_backward(EpochProgress* progress) override {
     if (next_ >= order_.size()) return false;
     const size_t end = std::min(order_.size(), next_ + cfg_.batch_size);
-    size_t lo = next_, hi = end;
-    if (dp_) {
-      // Every replica shuffled the same order; rank r takes its contiguous slice of each global
-      // batch. A last batch smaller than the world (a rank would get nothing) is dropped.
-      const size_t n = end - next_, w = static_cast<size_t>(dp_->world_size()),
-                   r = static_cast<size_t>(dp_->rank());
-      if (n < w) {
-        next_ = end;
-        return false;
-      }
-      lo = next_ + n * r / w;
-      hi = next_ + n * (r + 1) / w;
+    const RankSlice part = rank_slice(dp_.get(), next_, end);
+    if (part.skip) {
+      next_ = end;
+      return false;
     }
     const uint64_t before = progress->events;
-    progress->loss_sum += gradients({order_.data() + lo, hi - lo}, &progress->events);
+    progress->loss_sum +=
+        gradients({order_.data() + part.lo, part.hi - part.lo}, &progress->events);
     step_targets_ = static_cast<int64_t>(progress->events - before);
     next_ = end;
     return true;
@@ -172,26 +165,10 @@ class SasRec final : public SessionModel, public Trainable {
     threads_.reset();
   }
 
-  // Data-parallel: each rank's gradient is its mean over its targets; weighted by its share of
-  // the global batch's targets and summed, it is the global batch's mean gradient, as one
-  // process computes it. The item table goes as the rows this step touched.
+  // Data-parallel: the global batch's mean gradient on every rank, the item table as the rows
+  // this step touched.
   void synchronise_gradients() {
-    torch::NoGradGuard no_grad;
-    torch::Tensor targets = torch::tensor({static_cast<double>(step_targets_)});
-    dp_->all_reduce_sum({targets});
-    const double share = static_cast<double>(step_targets_) / std::max(1.0, targets.item<double>());
-    std::vector<torch::Tensor> dense;
-    for (auto& p : net_->parameters()) {
-      if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
-      p.mutable_grad().mul_(share);
-      if (!p.is_same(net_->item_emb)) dense.push_back(p.grad());
-    }
-    dp_->all_reduce_sum(dense);
-    torch::Tensor& g = net_->item_emb.mutable_grad();
-    const auto [rows, values] = touched_rows(g);
-    const auto [all_rows, all_values] = dp_->all_gather_rows(rows, values);
-    g.zero_();
-    g.index_add_(0, all_rows, all_values);
+    average_gradients(*dp_, net_->parameters(), net_->item_emb, step_targets_);
   }
 
   void keep_best() override { best_ = snapshot(net_->parameters()); }

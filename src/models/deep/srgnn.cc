@@ -43,6 +43,7 @@
 #include "models/attention_shares.h"
 #include "models/config_reader.h"
 #include "models/deep/adam_state.h"
+#include "models/deep/data_parallel.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/losses.h"
 #include "models/deep/repeat_mixer.h"
@@ -350,8 +351,6 @@ class SrGnn final : public SessionModel, public Trainable {
   void set_run_options(const RunOptions& run) override { run_ = run; }
 
   void fit(const Dataset& data, const SessionSet& train) override {
-    KAIROS_CHECK_USAGE(run_.world_size <= 1,
-                       "srgnn: data-parallel training is not supported (gru4rec and sasrec are)");
     set_compute_threads(1);
     configure_allocator(StepShapes::kVarying);
     seed_torch(cfg_.train.seed);
@@ -380,6 +379,8 @@ class SrGnn final : public SessionModel, public Trainable {
     optimizer_ = std::make_unique<torch::optim::Adam>(
         net_->parameters(),
         torch::optim::AdamOptions(cfg_.learning_rate).weight_decay(cfg_.weight_decay));
+    dp_ = open_data_parallel(run_);
+    if (dp_) dp_->broadcast(net_->parameters());  // every replica starts from rank 0's weights
     TrainOptions o = cfg_.train.options(name(), run_);
     o.validate = validate;
     spdlog::info("srgnn: {} training prefixes, {} items; {}", examples_.size(), num_items_,
@@ -389,6 +390,7 @@ class SrGnn final : public SessionModel, public Trainable {
     train_ = SessionSet();
     examples_.clear();
     optimizer_.reset();
+    dp_.reset();
     best_.clear();
   }
 
@@ -428,14 +430,19 @@ class SrGnn final : public SessionModel, public Trainable {
   }
 
   // A batch of prefixes (each one graph) and their next items; the summed cross-entropy,
-  // gradients of its mean.
+  // gradients of its mean. Data-parallel: this rank's part of the batch (a batch smaller than the
+  // world is skipped by every rank).
   bool forward_backward(EpochProgress* progress) override {
-    if (next_ >= batch_starts_.size()) return false;
-    const size_t begin = batch_starts_[next_++];
-    const size_t end = std::min(examples_.size(), begin + static_cast<size_t>(cfg_.batch_size));
+    RankSlice part{0, 0, true};
+    while (part.skip) {
+      if (next_ >= batch_starts_.size()) return false;
+      const size_t begin = batch_starts_[next_++];
+      part = rank_slice(dp_.get(), begin,
+                        std::min(examples_.size(), begin + static_cast<size_t>(cfg_.batch_size)));
+    }
     std::vector<std::span<const uint32_t>> seqs;
     std::vector<int64_t> targets;
-    for (size_t i = begin; i < end; ++i) {
+    for (size_t i = part.lo; i < part.hi; ++i) {
       const SessionView s = train_[examples_[i].session];
       const size_t len = examples_[i].length, max_len = static_cast<size_t>(cfg_.max_len);
       const size_t first = len > max_len ? len - max_len : 0;
@@ -472,12 +479,16 @@ class SrGnn final : public SessionModel, public Trainable {
     const torch::Tensor loss = -log_prob.sum();
     progress->loss_sum += loss.item<double>();
     progress->events += static_cast<uint64_t>(tv.size(0));
+    step_targets_ = tv.size(0);
     optimizer_->zero_grad();
     (loss / static_cast<double>(tv.size(0))).backward();
     return true;
   }
 
   void apply_update() override {
+    if (dp_) {
+      average_gradients(*dp_, net_->parameters(), net_->item_emb->weight, step_targets_);
+    }
     if (cfg_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(net_->parameters(), cfg_.clip_norm);
     optimizer_->step();
     torch::NoGradGuard no_grad;
@@ -615,6 +626,8 @@ class SrGnn final : public SessionModel, public Trainable {
 
   SrGnnConfig cfg_;
   RunOptions run_;
+  std::unique_ptr<DataParallel> dp_;  // data-parallel training (fit() only; null: one process)
+  int64_t step_targets_ = 0;          // targets of this rank's part of the current batch
   uint32_t num_items_ = 0;
   SrGnnNet net_{nullptr};
   torch::Tensor output_;  // the scored item rows (unit with `scale`), fixed after fit / load

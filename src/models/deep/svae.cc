@@ -25,6 +25,7 @@
 #include "features/negative_sampler.h"
 #include "models/config_reader.h"
 #include "models/deep/adam_state.h"
+#include "models/deep/data_parallel.h"
 #include "models/deep/deep_models.h"
 #include "models/deep/sequence_windows.h"
 #include "models/deep/tensor_io.h"
@@ -135,7 +136,6 @@ class Svae final : public SessionModel, public Trainable {
   void set_run_options(const RunOptions& run) override { run_ = run; }
 
   void fit(const Dataset& data, const SessionSet& train) override {
-    KAIROS_CHECK_USAGE(run_.world_size <= 1, "svae: data-parallel training is not supported");
     set_compute_threads(1);
     configure_allocator(StepShapes::kVarying);
     seed_torch(cfg_.train.seed);
@@ -155,6 +155,8 @@ class Svae final : public SessionModel, public Trainable {
         net_->parameters(),
         torch::optim::AdamOptions(cfg_.learning_rate).weight_decay(cfg_.weight_decay));
     updates_ = 0;
+    dp_ = open_data_parallel(run_);
+    if (dp_) dp_->broadcast(net_->parameters());  // every replica starts from rank 0's weights
     TrainOptions o = cfg_.train.options(name(), run_);
     o.validate = validate;
     spdlog::info("svae: {} training sequences, {} steps, {} items; {}", sequences_.size(), events_,
@@ -163,6 +165,7 @@ class Svae final : public SessionModel, public Trainable {
     finish();
     train_ = SessionSet();
     optimizer_.reset();
+    dp_.reset();
     best_.clear();
   }
 
@@ -181,17 +184,25 @@ class Svae final : public SessionModel, public Trainable {
 
   // A batch of sequences, right-padded: the inputs are the last max_len + 1 events but the last;
   // step j's targets are the next_k events after it. The summed negative ELBO over the steps,
-  // gradients of its mean per step.
+  // gradients of its mean per step. Data-parallel: this rank's part of the batch (a last batch
+  // smaller than the world is dropped).
   bool forward_backward(EpochProgress* progress) override {
     if (next_ >= order_.size()) return false;
     const size_t end = std::min(order_.size(), next_ + static_cast<size_t>(cfg_.batch_size));
+    const size_t begin = next_;
+    const RankSlice part = rank_slice(dp_.get(), begin, end);
+    if (part.skip) {
+      next_ = end;
+      return false;
+    }
     const SequenceWindows w = sequence_windows(
-        train_, std::span<const uint32_t>(order_).subspan(next_, end - next_), cfg_.max_len);
+        train_, std::span<const uint32_t>(order_).subspan(part.lo, part.hi - part.lo),
+        cfg_.max_len);
     std::vector<int64_t> steps;  // flat index r * cols + j of every input
     std::vector<int64_t> target_rows, target_items;
     std::vector<float> target_weights;
     for (int64_t r = 0; r < w.rows; ++r) {
-      const SessionView s = train_[order_[next_ + static_cast<size_t>(r)]];
+      const SessionView s = train_[order_[part.lo + static_cast<size_t>(r)]];
       for (size_t j = 0; j < w.length[r]; ++j) {
         const size_t at = w.first[r] + j;
         const size_t k = std::min<size_t>(cfg_.next_k, s.size() - 1 - at);
@@ -209,7 +220,17 @@ class Svae final : public SessionModel, public Trainable {
     const torch::Tensor h =
         net_->states(input).reshape({w.rows * w.cols, -1}).index_select(0, torch::tensor(steps));
     auto [mu, logvar] = net_->latent(h);
-    const torch::Tensor z = mu + torch::randn_like(mu) * torch::exp(0.5 * logvar);
+    // The whole batch's noise (one row per step of its windows), this rank's rows: the same
+    // draws as one process makes.
+    int64_t before = 0, total = 0;
+    for (size_t i = begin; i < end; ++i) {
+      const auto steps_i =
+          static_cast<int64_t>(std::min<size_t>(train_[order_[i]].size() - 1, cfg_.max_len));
+      if (i < part.lo) before += steps_i;
+      total += steps_i;
+    }
+    const torch::Tensor noise = torch::randn({total, mu.size(1)}).narrow(0, before, mu.size(0));
+    const torch::Tensor z = mu + noise * torch::exp(0.5 * logvar);
     const torch::Tensor logp =
         torch::log_softmax(net_->decoder_out(net_->decode_hidden(z)), 1);  // [steps, items]
     const torch::Tensor nll =
@@ -223,12 +244,16 @@ class Svae final : public SessionModel, public Trainable {
     const auto n = static_cast<int64_t>(steps.size());
     progress->loss_sum += loss.item<double>();
     progress->events += static_cast<uint64_t>(n);
+    step_targets_ = n;
     optimizer_->zero_grad();
     (loss / static_cast<double>(std::max<int64_t>(n, 1))).backward();
     return true;
   }
 
   void apply_update() override {
+    if (dp_) {
+      average_gradients(*dp_, net_->parameters(), net_->item_emb->weight, step_targets_);
+    }
     if (cfg_.clip_norm > 0) torch::nn::utils::clip_grad_norm_(net_->parameters(), cfg_.clip_norm);
     optimizer_->step();
     ++updates_;
@@ -318,6 +343,8 @@ class Svae final : public SessionModel, public Trainable {
 
   SvaeConfig cfg_;
   RunOptions run_;
+  std::unique_ptr<DataParallel> dp_;  // data-parallel training (fit() only; null: one process)
+  int64_t step_targets_ = 0;          // targets of this rank's part of the current batch
   uint32_t num_items_ = 0;
   SvaeNet net_{nullptr};
   torch::Tensor output_;  // [W_out, b_out] [items, hidden + 1], fixed after fit / load
