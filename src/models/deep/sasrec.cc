@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <numeric>
 #include <optional>
 
@@ -27,6 +26,7 @@
 #include "models/deep/sasrec_net.h"
 #include "models/deep/tensor_io.h"
 #include "models/deep/torch_runtime.h"
+#include "models/deep/warm_start.h"
 #include "train/trainer.h"
 
 namespace kairos {
@@ -258,22 +258,11 @@ class SasRec final : public SessionModel, public Trainable {
     KAIROS_CHECK_USAGE(num_items_ > 0, "{}: grow_items() needs loaded weights", name());
     KAIROS_CHECK(num_items >= num_items_, "{}: cannot shrink {} items to {}", name(), num_items_,
                  num_items);
-    NamedTensors old = named();
-    for (auto& [name, t] : old) t = t.detach().clone();
-    NamedTensors old_adam = adam_;
+    const NamedTensors old = clone_tensors(named()), old_adam = adam_;
     const int64_t first_new = num_items_;
     build(num_items);
-    NamedTensors now = named();
-    for (size_t i = 0; i < now.size(); ++i) copy_leading_rows(old[i].second, now[i].second);
-    init_rows_from_category_mean(net_->item_emb, first_new, item_category);
-    if (!old_adam.empty()) {
-      const std::map<std::string, torch::Tensor> by_name(old_adam.begin(), old_adam.end());
-      adam_ = empty_adam_state(now);  // new items' moments start at zero
-      for (auto& [name, t] : adam_) {
-        if (const auto it = by_name.find(name); it != by_name.end())
-          copy_leading_rows(it->second, t);
-      }
-    }
+    grow_tensors(old, named(), first_new, item_category);
+    adam_ = grow_adam_state(old_adam, named());
     warm_ = true;
     net_->eval();
     spdlog::info("{}: warm start from {} items grown to {}{}", name(), first_new, num_items,

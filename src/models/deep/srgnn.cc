@@ -50,6 +50,7 @@
 #include "models/deep/tensor_io.h"
 #include "models/deep/torch_runtime.h"
 #include "models/deep/train_config.h"
+#include "models/deep/warm_start.h"
 #include "train/trainer.h"
 
 namespace kairos {
@@ -355,7 +356,14 @@ class SrGnn final : public SessionModel, public Trainable {
     configure_allocator(StepShapes::kVarying);
     seed_torch(cfg_.train.seed);
     rng_ = Rng(cfg_.train.seed);
-    build(data.num_items());
+    if (warm_) {  // continue from the loaded (grown) weights and optimiser state
+      KAIROS_CHECK(num_items_ == data.num_items(),
+                   "srgnn: warm start grown to {} items, the data has {}", num_items_,
+                   data.num_items());
+    } else {
+      build(data.num_items());
+      adam_.clear();
+    }
     const bool validate = cfg_.train.validate && !data.valid().empty();
     train_ = validate ? data.train() : train;
     examples_ = prefix_examples(train_, 1, false);
@@ -379,6 +387,7 @@ class SrGnn final : public SessionModel, public Trainable {
     optimizer_ = std::make_unique<torch::optim::Adam>(
         net_->parameters(),
         torch::optim::AdamOptions(cfg_.learning_rate).weight_decay(cfg_.weight_decay));
+    if (!adam_.empty()) set_adam_state(*optimizer_, params(), adam_);
     dp_ = open_data_parallel(run_);
     if (dp_) dp_->broadcast(net_->parameters());  // every replica starts from rank 0's weights
     TrainOptions o = cfg_.train.options(name(), run_);
@@ -389,6 +398,7 @@ class SrGnn final : public SessionModel, public Trainable {
     finish();
     train_ = SessionSet();
     examples_.clear();
+    adam_ = adam_state(*optimizer_, params());  // saved in model.pt for a later warm start
     optimizer_.reset();
     dp_.reset();
     best_.clear();
@@ -585,11 +595,35 @@ class SrGnn final : public SessionModel, public Trainable {
   // ---- artifacts ----
   nlohmann::json hparams() const override { return cfg_.to_json(); }
   nlohmann::json training_report() const override { return to_json(summary_); }
-  void save_weights(const std::string& path) const override { save_tensors(named(), path); }
+  // model.pt holds the weights and Adam's state (what a warm start resumes).
+  void save_weights(const std::string& path) const override {
+    NamedTensors t = named();
+    t.insert(t.end(), adam_.begin(), adam_.end());
+    save_tensors(t, path);
+  }
   void load_weights(const std::string& path, uint32_t num_items) override {
     build(num_items);
     load_tensors(named(), path);
+    adam_ = empty_adam_state(params());
+    if (!load_tensors_if_present(adam_, path)) adam_.clear();
     finish();
+  }
+
+  // Warm start: the loaded weights grown to `num_items` (new items at their category's mean) and
+  // the Adam state with them; fit() then continues from both.
+  void grow_items(uint32_t num_items, std::span<const uint32_t> item_category) override {
+    KAIROS_CHECK_USAGE(num_items_ > 0, "srgnn: grow_items() needs loaded weights");
+    KAIROS_CHECK(num_items >= num_items_, "srgnn: cannot shrink {} items to {}", num_items_,
+                 num_items);
+    const NamedTensors old = clone_tensors(named()), old_adam = adam_;
+    const uint32_t first_new = num_items_;
+    build(num_items);
+    grow_tensors(old, named(), first_new, item_category);
+    adam_ = grow_adam_state(old_adam, params());
+    warm_ = true;
+    finish();
+    spdlog::info("srgnn: warm start from {} items grown to {}{}", first_new, num_items,
+                 old_adam.empty() ? " (the artifact has no optimiser state: it starts anew)" : "");
   }
 
  private:
@@ -607,6 +641,7 @@ class SrGnn final : public SessionModel, public Trainable {
   }
   // The global graph's buffers are saved with the weights.
   NamedTensors named() const { return named_tensors(*net_, /*buffers=*/true); }
+  NamedTensors params() const { return named_tensors(*net_); }  // what Adam updates
 
   // The last max_len events whose items the model knows; `positions`, when given, receives
   // their indices in the session.
@@ -626,6 +661,8 @@ class SrGnn final : public SessionModel, public Trainable {
 
   SrGnnConfig cfg_;
   RunOptions run_;
+  bool warm_ = false;  // fit() continues from the current weights (grow_items)
+  NamedTensors adam_;  // Adam's state after the last fit / from model.pt (empty: none)
   std::unique_ptr<DataParallel> dp_;  // data-parallel training (fit() only; null: one process)
   int64_t step_targets_ = 0;          // targets of this rank's part of the current batch
   uint32_t num_items_ = 0;
