@@ -301,18 +301,11 @@ class MultVae final : public SessionModel, public Trainable {
   // Warm start: the loaded weights grown to `num_items` (new items at their category's mean) and
   // the Adam state with them; fit() then continues from both.
   void grow_items(uint32_t num_items, std::span<const uint32_t> item_category) override {
-    KAIROS_CHECK_USAGE(num_items_ > 0, "multvae: grow_items() needs loaded weights");
-    KAIROS_CHECK(num_items >= num_items_, "multvae: cannot shrink {} items to {}", num_items_,
-                 num_items);
-    const NamedTensors old = clone_tensors(named()), old_adam = adam_;
-    const uint32_t first_new = num_items_;
-    build(num_items);
-    grow_tensors(old, named(), first_new, item_category);
-    adam_ = grow_adam_state(old_adam, named());
+    adam_ = grow_model(
+        name(), num_items_, num_items, item_category, adam_, [&] { return named(); },
+        [&] { return named(); }, [&] { build(num_items); });
     warm_ = true;
     finish();
-    spdlog::info("multvae: warm start from {} items grown to {}{}", first_new, num_items,
-                 old_adam.empty() ? " (the artifact has no optimiser state: it starts anew)" : "");
   }
 
  private:

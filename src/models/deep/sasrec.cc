@@ -255,18 +255,11 @@ class SasRec final : public SessionModel, public Trainable {
   }
 
   void grow_items(uint32_t num_items, std::span<const uint32_t> item_category) override {
-    KAIROS_CHECK_USAGE(num_items_ > 0, "{}: grow_items() needs loaded weights", name());
-    KAIROS_CHECK(num_items >= num_items_, "{}: cannot shrink {} items to {}", name(), num_items_,
-                 num_items);
-    const NamedTensors old = clone_tensors(named()), old_adam = adam_;
-    const int64_t first_new = num_items_;
-    build(num_items);
-    grow_tensors(old, named(), first_new, item_category);
-    adam_ = grow_adam_state(old_adam, named());
+    adam_ = grow_model(
+        name(), num_items_, num_items, item_category, adam_, [&] { return named(); },
+        [&] { return named(); }, [&] { build(num_items); });
     warm_ = true;
     net_->eval();
-    spdlog::info("{}: warm start from {} items grown to {}{}", name(), first_new, num_items,
-                 old_adam.empty() ? " (the artifact has no optimiser state: it starts anew)" : "");
   }
 
  private:

@@ -1,5 +1,7 @@
 #include "models/deep/warm_start.h"
 
+#include <spdlog/spdlog.h>
+
 #include <map>
 #include <string>
 
@@ -38,6 +40,22 @@ NamedTensors grow_adam_state(const NamedTensors& old_adam, const NamedTensors& n
     if (const auto it = by_name.find(name); it != by_name.end()) copy_leading_rows(it->second, t);
   }
   return grown;
+}
+
+NamedTensors grow_model(const std::string& model, uint32_t old_items, uint32_t num_items,
+                        std::span<const uint32_t> item_category, const NamedTensors& adam,
+                        const std::function<NamedTensors()>& named,
+                        const std::function<NamedTensors()>& params,
+                        const std::function<void()>& rebuild) {
+  KAIROS_CHECK_USAGE(old_items > 0, "{}: grow_items() needs loaded weights", model);
+  KAIROS_CHECK(num_items >= old_items, "{}: cannot shrink {} items to {}", model, old_items,
+               num_items);
+  const NamedTensors old = clone_tensors(named());
+  rebuild();
+  grow_tensors(old, named(), old_items, item_category);
+  spdlog::info("{}: warm start from {} items grown to {}{}", model, old_items, num_items,
+               adam.empty() ? " (the artifact has no optimiser state: it starts anew)" : "");
+  return grow_adam_state(adam, params());
 }
 
 }  // namespace kairos

@@ -5,7 +5,9 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <span>
+#include <string>
 
 #include "models/deep/tensor_io.h"
 
@@ -24,5 +26,15 @@ void grow_tensors(const NamedTensors& old, const NamedTensors& now, int64_t firs
 // Adam's state for the parameters `now`, with `old_adam`'s moments and steps in the leading rows
 // and zero moments for new rows; empty when `old_adam` is (an artifact without optimiser state).
 NamedTensors grow_adam_state(const NamedTensors& old_adam, const NamedTensors& now);
+
+// The whole of a deep model's grow_items(): checks that `old_items` (0: nothing loaded) can grow
+// to `num_items`, keeps the weights `named()`, calls `rebuild()` for the grown catalogue, grows
+// the weights and `adam` (over the parameters `params()`) into it, and logs. Returns the grown
+// Adam state.
+NamedTensors grow_model(const std::string& model, uint32_t old_items, uint32_t num_items,
+                        std::span<const uint32_t> item_category, const NamedTensors& adam,
+                        const std::function<NamedTensors()>& named,
+                        const std::function<NamedTensors()>& params,
+                        const std::function<void()>& rebuild);
 
 }  // namespace kairos
