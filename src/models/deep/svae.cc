@@ -163,7 +163,8 @@ class Svae final : public SessionModel, public Trainable {
         net_->parameters(),
         torch::optim::AdamOptions(cfg_.learning_rate).weight_decay(cfg_.weight_decay));
     if (!adam_.empty()) set_adam_state(*optimizer_, named(), adam_);
-    updates_ = 0;
+    // A warm start continues at the full KL weight rather than annealing again from 0.
+    updates_ = warm_ ? static_cast<uint64_t>(cfg_.anneal_steps) : 0;
     dp_ = open_data_parallel(run_);
     if (dp_) dp_->broadcast(net_->parameters());  // every replica starts from rank 0's weights
     TrainOptions o = cfg_.train.options(name(), run_);
